@@ -4,3 +4,4 @@
  * See ../../../docs/math.md and spec/math.md for the papers behind each function.
  */
 export {};
+export { createRng, type Rng } from './prng.js';
