@@ -1,0 +1,236 @@
+/**
+ * Walks a ZIP archive (and ZIPs inside it, as Hart delivers one ZIP per tabulator inside a ZIP) one
+ * entry at a time, with yauzl. Each entry's data is a stream the caller consumes before asking for the
+ * next entry, so at most one entry is in memory: an inner ZIP is the one thing held whole, because a
+ * ZIP can only be read from its end. A damaged archive becomes error values naming the archive and entry.
+ */
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
+import type { FormatError } from './types.js';
+
+export type ZipItem =
+  | {
+      readonly type: 'entry';
+      /** The archive file on disk. */
+      readonly file: string;
+      /** Where the entry is: `inner.zip/card.xml` for nested archives. */
+      readonly path: string;
+      /** The entry's own name (last part of its path, without folders). */
+      readonly name: string;
+      /** The innermost archive holding this entry: its name without folders (e.g. `VERITY-CENTRAL-01.zip`). */
+      readonly archive: string;
+      readonly data: AsyncIterable<Uint8Array>;
+    }
+  | { readonly type: 'error'; readonly error: FormatError };
+
+export interface WalkZipOptions {
+  /** The archive's name (and, without `buffer`, its path on disk). */
+  readonly file: string;
+  /** The archive's bytes, when it is in memory rather than on disk. */
+  readonly buffer?: Uint8Array;
+  /** Largest inner ZIP read into memory; a bigger one is reported, not read. Default 1 GiB. */
+  readonly maxInnerZipBytes?: number;
+  /** Called with the compressed bytes of each finished top-level entry (for progress). */
+  readonly onBytes?: (bytes: number) => void;
+}
+
+/** Entries that carry no data for us: folders, macOS resource forks and Finder files. */
+function isJunk(name: string): boolean {
+  return name.endsWith('/') || name.startsWith('__MACOSX/') || baseName(name) === '.DS_Store';
+}
+
+/** The last part of a path inside an archive or on disk. */
+export function baseName(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i < 0 ? path : path.slice(i + 1);
+}
+
+function zipError(options: { file: string; path?: string; message: string }): FormatError {
+  const base = { kind: 'zip.unreadable', file: options.file, message: options.message };
+  return options.path === undefined ? base : { ...base, path: options.path };
+}
+
+/** Reads entries one by one; the single `error` listener stays for the archive's whole life. */
+function entryReader(zip: ZipFile): { next(): Promise<Entry | null>; failure(): Error | null } {
+  let failure: Error | null = null;
+  let waiting: { resolve: (e: Entry | null) => void; reject: (e: Error) => void } | null = null;
+  zip.on('entry', (entry: Entry) => {
+    const w = waiting;
+    waiting = null;
+    w?.resolve(entry);
+  });
+  zip.on('end', () => {
+    const w = waiting;
+    waiting = null;
+    w?.resolve(null);
+  });
+  zip.on('error', (err: Error) => {
+    failure = err;
+    const w = waiting;
+    waiting = null;
+    w?.reject(err);
+  });
+  return {
+    next(): Promise<Entry | null> {
+      if (failure) return Promise.reject(failure);
+      return new Promise((resolve, reject) => {
+        waiting = { resolve, reject };
+        zip.readEntry();
+      });
+    },
+    failure: () => failure,
+  };
+}
+
+function openFile(file: string): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true, autoClose: false, strictFileNames: false }, (err, zip) => (err ? reject(err) : resolve(zip)));
+  });
+}
+
+function openBuffer(buffer: Buffer): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buffer, { lazyEntries: true, autoClose: false, strictFileNames: false }, (err, zip) =>
+      err ? reject(err) : resolve(zip),
+    );
+  });
+}
+
+function openStream(zip: ZipFile, entry: Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => (err ? reject(err) : resolve(stream)));
+  });
+}
+
+/** Reads a whole stream, failing past `limit` bytes. */
+async function readAll(stream: AsyncIterable<Uint8Array>, limit: number): Promise<Buffer | null> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > limit) return null;
+    parts.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(parts);
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Yields every data entry of the archive, descending into `.zip` entries. The caller must read each
+ * entry's `data` to the end (or abandon the walk) before asking for the next item.
+ */
+export async function* walkZip(options: WalkZipOptions): AsyncGenerator<ZipItem> {
+  let zip: ZipFile;
+  try {
+    zip = options.buffer ? await openBuffer(Buffer.from(options.buffer.buffer, options.buffer.byteOffset, options.buffer.byteLength)) : await openFile(options.file);
+  } catch (err) {
+    yield { type: 'error', error: zipError({ file: options.file, message: `This is not a readable ZIP archive: ${message(err)}.` }) };
+    return;
+  }
+  try {
+    yield* walkOpen({ zip, file: options.file, prefix: '', archive: baseName(options.file), options, top: true });
+  } finally {
+    zip.close();
+  }
+}
+
+async function* walkOpen(args: {
+  zip: ZipFile;
+  file: string;
+  prefix: string;
+  archive: string;
+  options: WalkZipOptions;
+  top: boolean;
+}): AsyncGenerator<ZipItem> {
+  const { zip, file, prefix, options } = args;
+  const reader = entryReader(zip);
+  const limit = options.maxInnerZipBytes ?? 1 << 30;
+  for (;;) {
+    let entry: Entry | null;
+    try {
+      entry = await reader.next();
+    } catch (err) {
+      yield { type: 'error', error: zipError({ file, path: prefix || undefined, message: `The archive is damaged: ${message(err)}.` }) } as ZipItem;
+      return;
+    }
+    if (!entry) return;
+    const path = prefix + entry.fileName;
+    if (isJunk(entry.fileName)) continue;
+    let stream: Readable;
+    try {
+      stream = await openStream(zip, entry);
+    } catch (err) {
+      yield { type: 'error', error: zipError({ file, path, message: `This entry cannot be read: ${message(err)}.` }) };
+      continue;
+    }
+    if (entry.fileName.toLowerCase().endsWith('.zip')) {
+      let buffer: Buffer | null;
+      try {
+        buffer = await readAll(stream, limit);
+      } catch (err) {
+        stream.destroy();
+        yield { type: 'error', error: zipError({ file, path, message: `This entry cannot be read: ${message(err)}.` }) };
+        continue;
+      }
+      if (args.top) options.onBytes?.(entry.compressedSize);
+      if (!buffer) {
+        stream.destroy();
+        yield { type: 'error', error: zipError({ file, path, message: `The inner archive is larger than ${limit} bytes; unzip it first.` }) };
+        continue;
+      }
+      let inner: ZipFile;
+      try {
+        inner = await openBuffer(buffer);
+      } catch (err) {
+        yield { type: 'error', error: zipError({ file, path, message: `This inner archive is not a readable ZIP: ${message(err)}.` }) };
+        continue;
+      }
+      try {
+        yield* walkOpen({ zip: inner, file, prefix: `${path}/`, archive: baseName(entry.fileName), options, top: false });
+      } finally {
+        inner.close();
+      }
+      continue;
+    }
+    const failures: Error[] = [];
+    const data = guardedStream(stream, failures);
+    yield { type: 'entry', file, path, name: baseName(entry.fileName), archive: args.archive, data };
+    // Drain what the caller left unread, so the next entry can be opened.
+    for await (const _ of data) void _;
+    if (args.top) options.onBytes?.(entry.compressedSize);
+    const failure = failures[0];
+    if (failure) yield { type: 'error', error: zipError({ file, path, message: `This entry is damaged: ${message(failure)}.` }) };
+  }
+}
+
+/** Wraps an entry stream so that a decompression error ends it quietly and is reported after. */
+function guardedStream(stream: Readable, failures: Error[]): AsyncIterable<Uint8Array> {
+  let finished = false;
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (finished) return;
+      try {
+        for await (const chunk of stream) yield chunk as Uint8Array;
+      } catch (err) {
+        failures.push(err instanceof Error ? err : new Error(String(err)));
+      } finally {
+        finished = true;
+        stream.destroy();
+      }
+    },
+  };
+}
+
+/** A file's size in bytes, or null when it cannot be read (the reader reports that separately). */
+export async function fileSize(file: string): Promise<number | null> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return null;
+  }
+}
