@@ -1,0 +1,259 @@
+/**
+ * ALPHA: a nonnegative supermartingale test of "the mean of a population of values in [0, u] is ≤ t",
+ * for samples drawn with or without replacement (Stark 2023, "ALPHA: Audit that Learns from Previously
+ * Hand-Audited Ballots", Annals of Applied Statistics 17(1)). spec/math.md §2 and §2.1.
+ *
+ * Notation (math.md §2): x_1, x_2, … in selection order; S_j = x_1 + … + x_{j−1}; N the population size
+ * (Infinity = sampling with replacement). Null mean just before draw j: m_j = (N t − S_j)/(N − j + 1)
+ * without replacement, t with replacement. T_j = Π_{i ≤ j} [x_i η_i/m_i + (u − x_i)(u − η_i)/(u − m_i)]/u
+ * and the p-value after n draws is min(1, 1/max_{j ≤ n} T_j) (Ville's inequality).
+ *
+ * Every test in this package is a *stepper*: a function that takes the next value x_j and returns the
+ * reported statistic T_j (after the edge rules). Steppers keep O(1) state, so p-value histories and
+ * sample-size simulations with early stopping run in one pass without allocating per card.
+ */
+
+/** Machine epsilon of IEEE doubles, 2^−52 (ε in math.md §2.1). */
+export const EPSILON = 2 ** -52;
+
+/** A test's reported statistic after the next draw: takes x_j, returns T_j (edge rules applied). */
+export type Stepper = (x: number) => number;
+
+/** What every test of "mean ≤ t" needs to know about the population. */
+export interface MeanTestOptions {
+  /** Population size N; `Infinity` means sampling with replacement. */
+  readonly N: number;
+  /** The null mean t (1/2 for an assertion). */
+  readonly t: number;
+  /** Upper bound u of the values (1 for plurality assorters; u_B for the comparison assorter). */
+  readonly u: number;
+}
+
+/** The result of running a sequential test over a sample in selection order. */
+export interface SequentialTestResult {
+  /** p = min(1, 1/max_j T_j): valid at any stopping time. */
+  readonly p: number;
+  /** p_j = min(1, 1/T_j) after each draw j (1 when T_j is 0 or undefined). */
+  readonly pHistory: Float64Array;
+}
+
+/**
+ * How ALPHA chooses η_j (math.md §2.1):
+ * - `fixed`: the alternative mean η, updated for sampling without replacement like the null:
+ *   η_j = (N η − S_j)/(N − j + 1) (η itself with replacement);
+ * - `constant`: η used as it is at every draw (SHANGRLA's optimal comparison bet, see betting.ts);
+ * - `shrink-trunc`: the truncated shrinkage estimator (defaults d = 100, f = 0, minsd = 1e-6,
+ *   c = (η0 − t)/2 − ε).
+ */
+export type AlphaEstimator =
+  | { readonly kind: 'fixed'; readonly eta: number }
+  | { readonly kind: 'constant'; readonly eta: number }
+  | ShrinkTruncEstimator;
+
+export interface ShrinkTruncEstimator {
+  readonly kind: 'shrink-trunc';
+  /** Initial guess of the population mean (polling: the reported assorter mean). */
+  readonly eta0: number;
+  /** Weight of η0 in "pseudo-draws" (default 100). */
+  readonly d?: number;
+  /** Initial margin kept above the null mean; shrinks like c/√(d + j − 1). Default (η0 − t)/2 − ε. */
+  readonly c?: number;
+  /** Weight of the standard-deviation term pulling η towards u (default 0). */
+  readonly f?: number;
+  /** Floor of the running standard deviation (default 1e-6). */
+  readonly minsd?: number;
+}
+
+export interface AlphaOptions extends MeanTestOptions {
+  readonly estimator: AlphaEstimator;
+}
+
+/** Throws unless N is Infinity or a positive integer (a bug in the caller, not a user error). */
+export function assertPopulationSize(N: number): void {
+  if (N !== Infinity && !(Number.isInteger(N) && N > 0)) {
+    throw new RangeError(`population size N must be a positive integer or Infinity, got ${N}`);
+  }
+}
+
+/**
+ * Null mean just before draw j (math.md §2): m_j = (N t − S_j)/(N − j + 1) without replacement, t with
+ * replacement. `sum` is S_j = x_1 + … + x_{j−1}.
+ */
+export function nullMean({ N, t, sum, j }: { N: number; t: number; sum: number; j: number }): number {
+  return N === Infinity ? t : (N * t - sum) / (N - j + 1);
+}
+
+/**
+ * SHANGRLA's `sjm`: for a sample x, the sums S_j before each draw, the total, and the null means m_j.
+ * Throws if a sample without replacement is longer than N.
+ */
+export function sampleSumsAndNullMeans({ x, N, t }: { x: ArrayLike<number>; N: number; t: number }): {
+  readonly S: Float64Array;
+  readonly total: number;
+  readonly m: Float64Array;
+} {
+  assertPopulationSize(N);
+  if (x.length > N) throw new RangeError(`sample of ${x.length} is larger than the population N = ${N}`);
+  const S = new Float64Array(x.length);
+  const m = new Float64Array(x.length);
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) {
+    S[i] = sum;
+    m[i] = N === Infinity ? t : (N * t - sum) / (N - i);
+    sum += x[i]!;
+  }
+  return { S, total: sum, m };
+}
+
+/**
+ * The edge rules of math.md §2.1, in the stated order, applied to the running product `product` after
+ * draw j: T_j = 0 where m_j > u; T_j = 1 where |m_j| ≤ 2ε or m_j is within relative 1e-6 of u; T_j = 1
+ * where |T_j| ≤ 2ε; T_j = ∞ where m_j < 0; T_j = ∞ once the sample sum exceeds N t. They change only the
+ * reported T_j, never the running product. (Positional arguments: this runs once per card.)
+ */
+export function reportedStatistic(product: number, m: number, u: number, sumExceedsNt: boolean): number {
+  let T = product;
+  if (m > u) T = 0;
+  if (Math.abs(m) <= 2 * EPSILON || Math.abs(u - m) <= 2 * EPSILON + 1e-6 * Math.abs(m)) T = 1;
+  if (Math.abs(T) <= 2 * EPSILON) T = 1;
+  if (m < 0) T = Infinity;
+  if (sumExceedsNt) T = Infinity;
+  return T;
+}
+
+/** p_j = min(1, 1/T_j); 1 when T_j is 0, negative or undefined (no evidence). */
+export function pValueOf(T: number): number {
+  return T > 0 ? Math.min(1, 1 / T) : 1;
+}
+
+/** Runs a stepper over a whole sample: p = min(1, 1/max_j T_j) and the history p_j = min(1, 1/T_j). */
+export function runSequentialTest({ step, x }: { step: Stepper; x: ArrayLike<number> }): SequentialTestResult {
+  const pHistory = new Float64Array(x.length);
+  let maxT = 0;
+  for (let i = 0; i < x.length; i++) {
+    const T = step(x[i]!);
+    pHistory[i] = pValueOf(T);
+    if (T > maxT) maxT = T;
+  }
+  return { p: pValueOf(maxT === 0 ? 1 : maxT), pHistory };
+}
+
+/** Throws unless x is a number in [0, u]: assorter values outside their bounds are a bug upstream. */
+export function assertInBounds(x: number, u: number): void {
+  if (!(x >= 0 && x <= u)) throw new RangeError(`value ${x} is outside [0, ${u}]`);
+}
+
+/**
+ * The truncated shrinkage estimate η_j of ALPHA (Stark 2023 §2.5.2; math.md §2.1), for draw j given
+ * S_j, the null mean m_j and σ_j:
+ * w_j = [(d η0 + S_j)/(d + j − 1) + f u/σ_j]/(1 + f/σ_j); e_j = c/√(d + j − 1);
+ * η_j = min(u(1 − ε) − e_j, max(w_j, m_j(1 + ε) + e_j)).
+ * (Positional arguments: this runs once per card.)
+ */
+export function shrinkTruncEta(
+  eta0: number,
+  d: number,
+  c: number,
+  f: number,
+  u: number,
+  j: number,
+  sum: number,
+  m: number,
+  sd: number,
+): number {
+  const weight = d + j - 1;
+  const e = c / Math.sqrt(weight);
+  const w = f === 0 ? (d * eta0 + sum) / weight : ((d * eta0 + sum) / weight + (f * u) / sd) / (1 + f / sd);
+  return Math.min(u * (1 - EPSILON) - e, Math.max(w, m * (1 + EPSILON) + e));
+}
+
+/** The resolved parameters of shrink-trunc, with math.md §2.1's defaults. */
+export function shrinkTruncParameters({ estimator, t, u }: { estimator: ShrinkTruncEstimator; t: number; u: number }): {
+  readonly eta0: number;
+  readonly d: number;
+  readonly c: number;
+  readonly f: number;
+  readonly minsd: number;
+} {
+  let c = estimator.c;
+  if (c === undefined) {
+    c = (estimator.eta0 - t) / 2 - EPSILON;
+    if (u - c < t + c) c = (u - c) / 2;
+  }
+  return { eta0: estimator.eta0, d: estimator.d ?? 100, c, f: estimator.f ?? 0, minsd: estimator.minsd ?? 1e-6 };
+}
+
+/**
+ * A stepper for ALPHA (math.md §2.1): each call takes x_j and returns the reported T_j. Without
+ * replacement it throws after N draws. The fixed alternative updated for sampling without replacement
+ * is clipped to [0, u] so that every term stays nonnegative (it leaves [0, u] only once the data have
+ * made the alternative impossible; the reported statistic is then decided by the edge rules anyway).
+ */
+export function createAlphaStepper(options: AlphaOptions): Stepper {
+  const { N, t, u, estimator } = options;
+  assertPopulationSize(N);
+  const finite = N !== Infinity;
+  const Nt = N * t;
+  let j = 0;
+  let sum = 0;
+  let product = 1;
+  // Running mean and sum of squared deviations of x_1..x_{j−1} (Welford), for shrink-trunc's σ_j.
+  let mean = 0;
+  let m2 = 0;
+  const kind = estimator.kind;
+  const fixedEta = kind === 'shrink-trunc' ? 0 : estimator.eta;
+  const st = kind === 'shrink-trunc' ? shrinkTruncParameters({ estimator, t, u }) : null;
+  return (x: number): number => {
+    assertInBounds(x, u);
+    j += 1;
+    if (j > N) throw new RangeError(`more than N = ${N} draws without replacement`);
+    const m = finite ? (Nt - sum) / (N - j + 1) : t;
+    let eta: number;
+    if (st !== null) {
+      const sd = j < 3 ? 1 : Math.max(st.minsd, Math.sqrt(m2 / (j - 1)));
+      eta = shrinkTruncEta(st.eta0, st.d, st.c, st.f, u, j, sum, m, sd);
+    } else if (kind === 'fixed' && finite) {
+      eta = Math.min(u, Math.max(0, (N * fixedEta - sum) / (N - j + 1)));
+    } else {
+      eta = fixedEta;
+    }
+    product *= ((x * eta) / m + ((u - x) * (u - eta)) / (u - m)) / u;
+    sum += x;
+    const delta = x - mean;
+    mean += delta / j;
+    m2 += delta * (x - mean);
+    return reportedStatistic(product, m, u, finite && sum > Nt);
+  };
+}
+
+/**
+ * ALPHA's p-value and p-value history for a sample in selection order (SHANGRLA `NonnegMean.alpha_mart`
+ * as math.md §2.1 specifies it).
+ */
+export function alphaMart(options: AlphaOptions & { readonly x: ArrayLike<number> }): SequentialTestResult {
+  return runSequentialTest({ step: createAlphaStepper(options), x: options.x });
+}
+
+/**
+ * The shrink-trunc estimates η_1, …, η_n that ALPHA would use for this sample (each η_j depends on
+ * x_1..x_{j−1} only). For checking against SHANGRLA's `shrink_trunc`.
+ */
+export function shrinkTruncEtas(
+  options: MeanTestOptions & { readonly x: ArrayLike<number>; readonly estimator: ShrinkTruncEstimator },
+): Float64Array {
+  const { x, N, t, u } = options;
+  const st = shrinkTruncParameters({ estimator: options.estimator, t, u });
+  const { S, m } = sampleSumsAndNullMeans({ x, N, t });
+  const etas = new Float64Array(x.length);
+  let mean = 0;
+  let m2 = 0;
+  for (let i = 0; i < x.length; i++) {
+    const j = i + 1;
+    const sd = j < 3 ? 1 : Math.max(st.minsd, Math.sqrt(m2 / (j - 1)));
+    etas[i] = shrinkTruncEta(st.eta0, st.d, st.c, st.f, u, j, S[i]!, m[i]!, sd);
+    const delta = x[i]! - mean;
+    mean += delta / j;
+    m2 += delta * (x[i]! - mean);
+  }
+  return etas;
+}
