@@ -61,14 +61,24 @@ export function drawFromCandidates(options: {
 }): CandidateDraw[] {
   const { candidates, take, replacement } = options;
   const drop = options.drop ?? 0;
-  const heap: HeapEntry[] = candidates.map((c, index) => ({ ticket: c.ticket, index, id: c.id, generation: 1 }));
+  const heap: HeapEntry[] = candidates.map((c, index) => ({
+    ticket: c.ticket,
+    index,
+    id: c.id,
+    generation: 1,
+  }));
   for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
   const out: CandidateDraw[] = [];
   for (let k = 0; k < drop + take && heap.length > 0; k++) {
     const top = heap[0]!;
     if (k >= drop) out.push({ ticket: top.ticket, index: top.index, generation: top.generation });
     if (replacement) {
-      heap[0] = { ticket: nextTicket(top.ticket), index: top.index, id: top.id, generation: top.generation + 1 };
+      heap[0] = {
+        ticket: nextTicket(top.ticket),
+        index: top.index,
+        id: top.id,
+        generation: top.generation + 1,
+      };
       siftDown(heap, 0);
     } else {
       const last = heap.pop()!;
@@ -95,6 +105,11 @@ export function consistentSample(options: {
   const seedHash = seedHashOf(options.seed);
   const candidates = options.ids.map((id) => ({ id, ticket: uniformFraction(seedHash + id) }));
   const take = options.take ?? (options.replacement ? 0 : options.ids.length);
-  const draws = drawFromCandidates({ candidates, take, drop: options.drop ?? 0, replacement: options.replacement });
+  const draws = drawFromCandidates({
+    candidates,
+    take,
+    drop: options.drop ?? 0,
+    replacement: options.replacement,
+  });
   return draws.map((d) => ({ ticket: d.ticket, id: options.ids[d.index]!, generation: d.generation }));
 }

@@ -40,10 +40,20 @@ export interface Draw {
 
 /** What a sample request can get wrong. */
 export type SampleError =
-  | { readonly kind: 'sample.bad-manifest'; readonly message: string; readonly field: 'manifest'; readonly errors: readonly ManifestError[] }
+  | {
+      readonly kind: 'sample.bad-manifest';
+      readonly message: string;
+      readonly field: 'manifest';
+      readonly errors: readonly ManifestError[];
+    }
   | { readonly kind: 'sample.bad-seed'; readonly message: string; readonly field: 'seed' }
   | { readonly kind: 'sample.bad-size'; readonly message: string; readonly field: 'size' | 'alreadySampled' }
-  | { readonly kind: 'sample.exceeds-ballots'; readonly message: string; readonly field: 'size'; readonly ballotsLeft: number };
+  | {
+      readonly kind: 'sample.exceeds-ballots';
+      readonly message: string;
+      readonly field: 'size';
+      readonly ballotsLeft: number;
+    };
 
 /** A sample request: spec/calc.md `op: "sample"`. */
 export interface SampleRequest {
@@ -58,29 +68,6 @@ export interface SampleRequest {
   readonly alreadySampled?: number;
 }
 
-/** The key batches of a manifest plus the running start index of each batch. */
-interface Prepared {
-  readonly keyBatches: KeyBatch[];
-  readonly starts: Float64Array;
-  readonly total: number;
-}
-
-function prepare(manifest: readonly ManifestBatch[]): Prepared {
-  const keyBatches: KeyBatch[] = [];
-  const starts = new Float64Array(manifest.length + 1);
-  let total = 0;
-  manifest.forEach((b, i) => {
-    starts[i] = total;
-    keyBatches.push({
-      prefix: prefixBytes(ballotIdPrefix({ jurisdiction: b.jurisdiction, tabulator: b.tabulator ?? null, batch: b.batch })),
-      ballots: b.ballots,
-    });
-    total += b.ballots;
-  });
-  starts[manifest.length] = total;
-  return { keyBatches, starts, total };
-}
-
 /** Checks a request; returns the error a person can act on, or null. */
 export function checkSampleRequest(request: SampleRequest): SampleError | null {
   if (typeof request.seed !== 'string' || request.seed === '') {
@@ -88,7 +75,12 @@ export function checkSampleRequest(request: SampleRequest): SampleError | null {
   }
   const errors = validateManifest(request.manifest);
   if (errors.length > 0) {
-    return { kind: 'sample.bad-manifest', field: 'manifest', message: `manifest: ${errors[0]!.message}`, errors };
+    return {
+      kind: 'sample.bad-manifest',
+      field: 'manifest',
+      message: `manifest: ${errors[0]!.message}`,
+      errors,
+    };
   }
   const size = request.size;
   const already = request.alreadySampled ?? 0;
@@ -96,91 +88,188 @@ export function checkSampleRequest(request: SampleRequest): SampleError | null {
     return { kind: 'sample.bad-size', field: 'size', message: 'size: must be a non-negative integer' };
   }
   if (!Number.isSafeInteger(already) || already < 0) {
-    return { kind: 'sample.bad-size', field: 'alreadySampled', message: 'alreadySampled: must be a non-negative integer' };
+    return {
+      kind: 'sample.bad-size',
+      field: 'alreadySampled',
+      message: 'alreadySampled: must be a non-negative integer',
+    };
   }
   if (request.replacement === false) {
     const total = request.manifest.reduce((s, b) => s + b.ballots, 0);
     const left = Math.max(0, total - already);
     if (size > left) {
-      return { kind: 'sample.exceeds-ballots', field: 'size', ballotsLeft: left, message: `size: exceeds the ballots left (${left})` };
+      return {
+        kind: 'sample.exceeds-ballots',
+        field: 'size',
+        ballotsLeft: left,
+        message: `size: exceeds the ballots left (${left})`,
+      };
     }
   }
   return null;
 }
 
 /**
- * The k-digit keys of every ballot of the manifest, in manifest order. The node entry replaces this
- * with a version that splits the manifest over worker threads; the answer is the same.
+ * The k-digit keys of every ballot, in manifest order. The node entry replaces this with a version
+ * that splits the manifest over worker threads; the answer is the same.
  */
-export type KeyComputer = (options: { readonly midstate: Int32Array; readonly batches: readonly KeyBatch[]; readonly total: number }) => Promise<Uint32Array> | Uint32Array;
+export type KeyComputer = (options: {
+  readonly midstate: Int32Array;
+  readonly batches: readonly KeyBatch[];
+  readonly total: number;
+}) => Promise<Uint32Array> | Uint32Array;
 
 /** Computes all keys on this thread. */
-export function keysOnThisThread(options: { readonly midstate: Int32Array; readonly batches: readonly KeyBatch[]; readonly total: number }): Uint32Array {
+export function keysOnThisThread(options: {
+  readonly midstate: Int32Array;
+  readonly batches: readonly KeyBatch[];
+  readonly total: number;
+}): Uint32Array {
   const out = new Uint32Array(options.total);
   ticketKeys({ midstate: options.midstate, batches: options.batches, out });
   return out;
 }
 
-/** Draws `size` ballots from a manifest (spec/calc.md `op: "sample"`), in ticket order. */
-export function drawSample(request: SampleRequest): Result<Draw[], SampleError> {
-  const problem = checkSampleRequest(request);
-  if (problem) return err(problem);
-  const prepared = prepare(request.manifest);
-  const midstate = seedMidstate(seedHashOf(request.seed));
-  const keys = keysOnThisThread({ midstate, batches: prepared.keyBatches, total: prepared.total });
-  return ok(finishDraw({ request, prepared, midstate, keys }));
+/** A batch for the position sampler: the id text before the position, and its ballot count. */
+export interface PrefixBatch {
+  /** Id text before the position, e.g. `(('J1', None, 'Batch 1'), ` (Arlo) or `('pct 2', ` (its unit tests). */
+  readonly prefix: string;
+  readonly ballots: number;
 }
 
-/** drawSample with a pluggable key computation (worker threads in Node); same answer. */
-export async function drawSampleWith(request: SampleRequest, computeKeys: KeyComputer): Promise<Result<Draw[], SampleError>> {
-  const problem = checkSampleRequest(request);
-  if (problem) return err(problem);
-  const prepared = prepare(request.manifest);
-  const midstate = seedMidstate(seedHashOf(request.seed));
-  const keys = await computeKeys({ midstate, batches: prepared.keyBatches, total: prepared.total });
-  return ok(finishDraw({ request, prepared, midstate, keys }));
+/** A draw of the position sampler: batch index, 1-based position, untrimmed ticket, generation. */
+export interface PositionDraw {
+  readonly batch: number;
+  readonly position: number;
+  readonly ticket: string;
+  readonly generation: number;
 }
 
-function finishDraw(options: {
-  readonly request: SampleRequest;
-  readonly prepared: Prepared;
+/** Options of the position sampler; the caller has checked them. */
+export interface PositionSampleOptions {
+  readonly seed: string;
+  readonly batches: readonly PrefixBatch[];
+  readonly size: number;
+  readonly replacement: boolean;
+  readonly alreadySampled: number;
+}
+
+function keyBatchesOf(batches: readonly PrefixBatch[]): { keyBatches: KeyBatch[]; total: number } {
+  let total = 0;
+  const keyBatches = batches.map((b) => {
+    total += b.ballots;
+    return { prefix: prefixBytes(b.prefix), ballots: b.ballots };
+  });
+  return { keyBatches, total };
+}
+
+/**
+ * The consistent sampler over ballot positions: ballot id = prefix + position + ")", draws
+ * alreadySampled+1 … alreadySampled+size of the ticket stream (§1 steps 3–8), via the k-digit keys.
+ */
+export function samplePositions(options: PositionSampleOptions): PositionDraw[] {
+  const { keyBatches, total } = keyBatchesOf(options.batches);
+  const midstate = seedMidstate(seedHashOf(options.seed));
+  const keys = keysOnThisThread({ midstate, batches: keyBatches, total });
+  return finishPositions({ options, keyBatches, midstate, keys });
+}
+
+/** samplePositions with a pluggable key computation (worker threads in Node); same answer. */
+export async function samplePositionsWith(
+  options: PositionSampleOptions,
+  computeKeys: KeyComputer,
+): Promise<PositionDraw[]> {
+  const { keyBatches, total } = keyBatchesOf(options.batches);
+  const midstate = seedMidstate(seedHashOf(options.seed));
+  const keys = await computeKeys({ midstate, batches: keyBatches, total });
+  return finishPositions({ options, keyBatches, midstate, keys });
+}
+
+function finishPositions(args: {
+  readonly options: PositionSampleOptions;
+  readonly keyBatches: readonly KeyBatch[];
   readonly midstate: Int32Array;
   readonly keys: Uint32Array;
-}): Draw[] {
-  const { request, prepared, midstate, keys } = options;
-  const already = request.alreadySampled ?? 0;
-  const replacement = request.replacement ?? true;
-  const m = already + request.size;
-  if (request.size === 0 || prepared.total === 0) return [];
-  const threshold = keyThreshold({ keys, m });
+}): PositionDraw[] {
+  const { options, keyBatches, midstate, keys } = args;
+  if (options.size === 0 || keys.length === 0) return [];
+  const threshold = keyThreshold({ keys, m: options.alreadySampled + options.size });
   const candidates: { id: string; ticket: string; batch: number; position: number }[] = [];
   const hasher = idHasher();
-  const manifest = request.manifest;
-  for (let b = 0; b < manifest.length; b++) {
-    const start = prepared.starts[b]!;
-    const kb = prepared.keyBatches[b]!;
-    let prefixText: string | undefined;
+  let start = 0;
+  for (let b = 0; b < keyBatches.length; b++) {
+    const kb = keyBatches[b]!;
     for (let p = 1; p <= kb.ballots; p++) {
       if (keys[start + p - 1]! > threshold) continue;
       reserve(hasher, kb.prefix.length + 17);
       hasher.buf.set(kb.prefix, 0);
       const idLength = writePosition(hasher.buf, kb.prefix.length, p);
       hashAfterMidstate(hasher, midstate, idLength);
-      prefixText ??= ballotIdPrefix({ jurisdiction: manifest[b]!.jurisdiction, tabulator: manifest[b]!.tabulator ?? null, batch: manifest[b]!.batch });
-      candidates.push({ id: `${prefixText}${p})`, ticket: fractionOfHex(stateHex(hasher.state)), batch: b, position: p });
+      candidates.push({
+        id: `${options.batches[b]!.prefix}${p})`,
+        ticket: fractionOfHex(stateHex(hasher.state)),
+        batch: b,
+        position: p,
+      });
     }
+    start += kb.ballots;
   }
-  const draws = drawFromCandidates({ candidates, take: request.size, drop: already, replacement });
+  const draws = drawFromCandidates({
+    candidates,
+    take: options.size,
+    drop: options.alreadySampled,
+    replacement: options.replacement,
+  });
   return draws.map((d) => {
     const c = candidates[d.index]!;
-    const batch = manifest[c.batch]!;
+    return { batch: c.batch, position: c.position, ticket: d.ticket, generation: d.generation };
+  });
+}
+
+function positionOptions(request: SampleRequest): PositionSampleOptions {
+  return {
+    seed: request.seed,
+    batches: request.manifest.map((b) => ({
+      prefix: ballotIdPrefix({
+        jurisdiction: b.jurisdiction,
+        tabulator: b.tabulator ?? null,
+        batch: b.batch,
+      }),
+      ballots: b.ballots,
+    })),
+    size: request.size,
+    replacement: request.replacement ?? true,
+    alreadySampled: request.alreadySampled ?? 0,
+  };
+}
+
+function toDraws(request: SampleRequest, draws: readonly PositionDraw[]): Draw[] {
+  return draws.map((d) => {
+    const batch = request.manifest[d.batch]!;
     return {
       ticket: trimTicket(d.ticket, 18),
       jurisdiction: batch.jurisdiction,
       tabulator: batch.tabulator ?? null,
       batch: batch.batch,
-      position: c.position,
+      position: d.position,
       generation: d.generation,
     };
   });
+}
+
+/** Draws `size` ballots from a manifest (spec/calc.md `op: "sample"`), in ticket order. */
+export function drawSample(request: SampleRequest): Result<Draw[], SampleError> {
+  const problem = checkSampleRequest(request);
+  if (problem) return err(problem);
+  return ok(toDraws(request, samplePositions(positionOptions(request))));
+}
+
+/** drawSample with a pluggable key computation (worker threads in Node); same answer. */
+export async function drawSampleWith(
+  request: SampleRequest,
+  computeKeys: KeyComputer,
+): Promise<Result<Draw[], SampleError>> {
+  const problem = checkSampleRequest(request);
+  if (problem) return err(problem);
+  return ok(toDraws(request, await samplePositionsWith(positionOptions(request), computeKeys)));
 }

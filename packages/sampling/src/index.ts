@@ -1,7 +1,41 @@
-export { drawSample, drawSampleWith, checkSampleRequest, keysOnThisThread, type Draw, type SampleError, type SampleRequest, type KeyComputer } from './draw_sample.js';
-export { ballotId, batchId, ballotIdPrefix, pythonStrRepr, isPythonPrintable, type BallotLocation } from './ballot_id.js';
-export { firstTicket, nextTicket, trimTicket, uniformFraction, sha256Hex, seedHashOf, fractionOfHex } from './tickets.js';
-export { consistentSample, drawFromCandidates, type TicketDraw, type CandidateDraw } from './consistent_sampler.js';
+export {
+  drawSample,
+  drawSampleWith,
+  samplePositions,
+  samplePositionsWith,
+  checkSampleRequest,
+  keysOnThisThread,
+  type Draw,
+  type SampleError,
+  type SampleRequest,
+  type KeyComputer,
+  type PrefixBatch,
+  type PositionDraw,
+  type PositionSampleOptions,
+} from './draw_sample.js';
+export {
+  ballotId,
+  batchId,
+  ballotIdPrefix,
+  pythonStrRepr,
+  isPythonPrintable,
+  type BallotLocation,
+} from './ballot_id.js';
+export {
+  firstTicket,
+  nextTicket,
+  trimTicket,
+  uniformFraction,
+  sha256Hex,
+  seedHashOf,
+  fractionOfHex,
+} from './tickets.js';
+export {
+  consistentSample,
+  drawFromCandidates,
+  type TicketDraw,
+  type CandidateDraw,
+} from './consistent_sampler.js';
 export { validateManifest, batchKey, type ManifestBatch, type ManifestError } from './manifest.js';
 export { sha256 } from './sha256.js';
 export { utf8Encode } from './utf8.js';

@@ -6,8 +6,12 @@ import { sha256, bytesHex } from './sha256.js';
 import { utf8Encode } from './utf8.js';
 import { firstTicket, nextTicket, sha256Hex, trimTicket, uniformFraction } from './tickets.js';
 
-const sampler = JSON.parse(readFileSync(new URL('../../../../shared/conformance/sampler.json', import.meta.url), 'utf8'));
-const arlo = JSON.parse(readFileSync(new URL('../../../../shared/conformance/arlo.json', import.meta.url), 'utf8'));
+const sampler = JSON.parse(
+  readFileSync(new URL('../../../../shared/conformance/sampler.json', import.meta.url), 'utf8'),
+);
+const arlo = JSON.parse(
+  readFileSync(new URL('../../../../shared/conformance/arlo.json', import.meta.url), 'utf8'),
+);
 
 interface Primitive {
   fn: string;
@@ -57,9 +61,14 @@ describe('sampler.json consistent_sampler.primitives', () => {
 });
 
 describe('arlo.json consistent_sampler primitives', () => {
-  const vectors = (arlo.consistent_sampler.vectors as { name: string; input: unknown; expected?: unknown; expected_first_tickets?: Record<string, string> }[]).filter(
-    (v) => !v.name.startsWith('sampler_'),
-  );
+  const vectors = (
+    arlo.consistent_sampler.vectors as {
+      name: string;
+      input: unknown;
+      expected?: unknown;
+      expected_first_tickets?: Record<string, string>;
+    }[]
+  ).filter((v) => !v.name.startsWith('sampler_'));
   it('has primitive vectors', () => expect(vectors.length).toBeGreaterThan(5));
   for (const v of vectors) {
     it(v.name, () => {
@@ -86,7 +95,8 @@ describe('arlo.json consistent_sampler primitives', () => {
         }
         case 'make_ticket_heap_first_tickets': {
           const input = v.input as { seed: string };
-          for (const [id, ticket] of Object.entries(v.expected_first_tickets!)) expect(firstTicket({ seed: input.seed, id })).toBe(ticket);
+          for (const [id, ticket] of Object.entries(v.expected_first_tickets!))
+            expect(firstTicket({ seed: input.seed, id })).toBe(ticket);
           break;
         }
         default:
@@ -95,7 +105,9 @@ describe('arlo.json consistent_sampler primitives', () => {
     });
   }
   it('seed hash of "1234567890"', () => {
-    expect(sha256Hex('1234567890')).toBe(arlo.consistent_sampler.id_string_rules.seed_sha256_for_seed_1234567890);
+    expect(sha256Hex('1234567890')).toBe(
+      arlo.consistent_sampler.id_string_rules.seed_sha256_for_seed_1234567890,
+    );
   });
 });
 
