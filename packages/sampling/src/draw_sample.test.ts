@@ -238,6 +238,33 @@ describe('properties', () => {
     );
   });
 
+  it('the fast path equals the naive algorithm on larger manifests, where the key threshold prunes', () => {
+    const bigManifestArb = fc
+      .array(
+        fc.record({
+          jurisdiction: fc.constantFrom('A', 'B'),
+          batch: fc.string({ minLength: 1, maxLength: 8 }),
+          ballots: fc.integer({ min: 100, max: 900 }),
+        }),
+        { minLength: 1, maxLength: 4 },
+      )
+      .map((rows) => rows.map((r, i) => ({ ...r, batch: `${r.batch}#${i}` })) as ManifestBatch[]);
+    fc.assert(
+      fc.property(
+        bigManifestArb,
+        fc.string({ minLength: 1, maxLength: 10 }),
+        fc.boolean(),
+        fc.nat(10),
+        fc.integer({ min: 1, max: 25 }),
+        (manifest, seed, replacement, already, size) => {
+          const fast = unwrap(drawSample({ seed, manifest, size, replacement, alreadySampled: already }));
+          expect(fast).toEqual(naiveDraw({ seed, manifest, size, replacement, alreadySampled: already }));
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
+
   it("consistency: one jurisdiction's draws are the statewide draws that fall in it, in the same order", () => {
     fc.assert(
       fc.property(

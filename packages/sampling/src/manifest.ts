@@ -26,7 +26,7 @@ export interface ManifestError {
 }
 
 /** The key that makes a batch unique: jurisdiction, tabulator, batch. */
-export function batchKey(batch: ManifestBatch): string {
+export function batchKey(batch: Pick<ManifestBatch, 'jurisdiction' | 'tabulator' | 'batch'>): string {
   return JSON.stringify([batch.jurisdiction, batch.tabulator ?? null, batch.batch]);
 }
 
