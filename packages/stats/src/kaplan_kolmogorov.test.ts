@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { fc, test as fcTest } from '@fast-check/vitest';
+import { describe, expect, test } from 'vitest';
+import { kaplanKolmogorov, kaplanMarkovMart, kaplanWald } from './kaplan_kolmogorov.js';
+
+interface Vector {
+  readonly id: string;
+  readonly function: string;
+  readonly params?: Record<string, unknown>;
+  readonly input: Record<string, unknown>;
+  readonly expected: Record<string, unknown>;
+}
+const vectors = (
+  JSON.parse(
+    readFileSync(new URL('../../../../shared/conformance/shangrla.json', import.meta.url), 'utf8'),
+  ) as { vectors: Vector[] }
+).vectors;
+const of = (fn: string) => vectors.filter((v) => v.function === fn).map((v) => [v.id, v] as const);
+
+function num(v: unknown): number {
+  if (v === 'inf') return Infinity;
+  if (typeof v !== 'number') throw new Error(`not a number: ${String(v)}`);
+  return v;
+}
+function expectClose(actual: number, expected: number, what: string): void {
+  if (expected === 0) {
+    expect(actual, what).toBe(0);
+    return;
+  }
+  expect(Math.abs(actual - expected) / Math.abs(expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
+    1e-9,
+  );
+}
+function options(v: Vector) {
+  const p = v.params ?? {};
+  return {
+    x: v.input.x as number[],
+    t: num(p.t),
+    ...(p.g === undefined ? {} : { g: num(p.g) }),
+    ...(p.random_order === undefined ? {} : { randomOrder: p.random_order as boolean }),
+  };
+}
+
+describe('Kaplan–Kolmogorov (NonnegMean.kaplan_kolmogorov)', () => {
+  const cases = of('NonnegMean.kaplan_kolmogorov');
+  test('there are vectors', () => expect(cases.length).toBeGreaterThan(0));
+  test.each(cases)('%s', (_id, v) => {
+    const r = kaplanKolmogorov({ ...options(v), N: num(v.params!.N) });
+    expectClose(r.p, num(v.expected.p), 'p');
+    (v.expected.p_history as number[]).forEach((w, i) => expectClose(r.pHistory[i]!, w, `p_history[${i}]`));
+  });
+
+  fcTest.prop([
+    fc.array(
+      fc.integer({ min: 0, max: 4 }).map((k) => k / 4),
+      { minLength: 1, maxLength: 40 },
+    ),
+    fc.integer({ min: 0, max: 40 }),
+  ])('p in [0, 1]; p = 0 once the sample sum exceeds N t', (x, extra) => {
+    const N = x.length + extra;
+    const r = kaplanKolmogorov({ x, N, t: 0.5 });
+    expect(r.p >= 0 && r.p <= 1).toBe(true);
+    let sum = 0;
+    x.forEach((xi, i) => {
+      const p = r.pHistory[i]!;
+      expect(p >= 0 && p <= 1).toBe(true);
+      sum += xi;
+      if (sum > N / 2) expect(p).toBe(0);
+    });
+  });
+});
+
+describe('Kaplan–Wald (NonnegMean.kaplan_wald)', () => {
+  const cases = of('NonnegMean.kaplan_wald');
+  test('there are vectors', () => expect(cases.length).toBe(4));
+  test.each(cases)('%s', (_id, v) => {
+    const r = kaplanWald(options(v));
+    expectClose(r.p, num(v.expected.p), 'p');
+    (v.expected.p_history as number[] | undefined)?.forEach((w, i) =>
+      expectClose(r.pHistory[i]!, w, `p_history[${i}]`),
+    );
+  });
+});
+
+describe("SHANGRLA's NonnegMean Kaplan–Markov (raw product clipped at 1)", () => {
+  const cases = of('NonnegMean.kaplan_markov');
+  test('there are vectors', () => expect(cases.length).toBe(5));
+  test.each(cases)('%s', (_id, v) => {
+    if (v.expected.raises !== undefined) {
+      expect(() => kaplanMarkovMart(options(v))).toThrow(RangeError);
+      return;
+    }
+    const r = kaplanMarkovMart(options(v));
+    expectClose(r.p, num(v.expected.p), 'p');
+    (v.expected['p_history(raw product, not inverted)'] as number[] | undefined)?.forEach((w, i) =>
+      expectClose(r.pHistory[i]!, w, `p_history[${i}]`),
+    );
+  });
+});
