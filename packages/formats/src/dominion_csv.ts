@@ -1,0 +1,371 @@
+/**
+ * Dominion Democracy Suite "CVR_Export" CSV (versions 5.2–5.17; spec/formats.md, "Dominion").
+ *
+ * Four header rows: (1) election name and software version; (2) the contest over each choice column,
+ * `Name (Vote For=N)` or, ranked, `Name (Number of positions=P, Number of ranks=R)`; (3) the choice per
+ * column (`Name(rank)` when ranked); (4) the fixed columns `CvrNumber, TabulatorNum, BatchId, RecordId,
+ * ImprintedId, [CountingGroup], [PrecinctPortion], BallotType` and a party per choice column.
+ * Mark cells: "1" a mark, "0" none, "" the contest is not on this card. Boulder's redacted exports add
+ * "Redacted and Aggregated" rows — vote sums per ballot style, yielded as pooled tallies, never as cards.
+ */
+import { isBlankRow, readCsv, type CsvRow } from './csv.js';
+import { errorItem, formatError, quoted } from './errors.js';
+import type { ExportInfo, ReaderOptions } from './read_options.js';
+import { withProgress, type Source } from './read_source.js';
+import type { ContestInfo, ContestVote, FormatError, ReaderItem } from './types.js';
+
+/** One contest's columns in the export. */
+export interface DominionCsvContest {
+  readonly info: ContestInfo;
+  /** First and one-past-last column (0-based) of the contest's choice columns. */
+  readonly start: number;
+  readonly end: number;
+  /** Per column: the choice name, and its rank (1 for plurality). */
+  readonly choices: readonly string[];
+  readonly ranks: readonly number[];
+}
+
+export interface DominionCsvLayout {
+  readonly electionName: string;
+  readonly version: string;
+  readonly fixedHeaders: readonly string[];
+  readonly contests: readonly DominionCsvContest[];
+  readonly column: {
+    readonly cvrNumber: number;
+    readonly tabulator: number;
+    readonly batch: number;
+    readonly record: number;
+    readonly imprintedId: number | null;
+    readonly countingGroup: number | null;
+    readonly ballotType: number | null;
+  };
+}
+
+const PLURALITY_HEADER = /^(.*?)\s*\(\s*Vote For\s*=\s*(\d+)\s*\)\s*$/i;
+const RANKED_HEADER = /^(.*?)\s*\(\s*Number of positions\s*=\s*(\d+)\s*,\s*Number of ranks\s*=\s*(\d+)\s*\)\s*$/i;
+const RANKED_CHOICE = /^(.*)\((\d+)\)\s*$/;
+
+/** Whether a choice name is a write-in line ("Write-in", "Write-In 1", "WRITE IN"). */
+export function isWriteIn(name: string): boolean {
+  return /^\s*write[\s-]*in\b/i.test(name);
+}
+
+/**
+ * Reads the four header rows into a layout (contests with their columns, the fixed columns), or the
+ * located errors that make the header unusable (bad `Vote For`, ranked headers with skipped, repeated
+ * or reshuffled ranks, missing fixed columns).
+ */
+export function dominionCsvLayout(options: { readonly file: string; readonly rows: readonly CsvRow[] }): DominionCsvLayout | FormatError[] {
+  const { file, rows } = options;
+  const [r1, r2, r3, r4] = rows;
+  if (!r1 || !r2 || !r3 || !r4) {
+    return [formatError({ kind: 'dominion.missing-header', message: 'A Dominion CVR export starts with four header rows; this file has fewer.', file, line: rows.length + 1 })];
+  }
+  const errors: FormatError[] = [];
+  let fixed = r2.cells.findIndex((c) => c.trim() !== '');
+  if (fixed < 0) fixed = r4.cells.findIndex((c) => /^(BallotType|PrecinctPortion)$/i.test(c.trim())) + 1;
+  const fixedHeaders = r4.cells.slice(0, fixed).map((c) => c.trim());
+  const col = (name: string): number | null => {
+    const i = fixedHeaders.findIndex((h) => h.toLowerCase() === name.toLowerCase());
+    return i < 0 ? null : i;
+  };
+  const required = ['CvrNumber', 'TabulatorNum', 'BatchId', 'RecordId'] as const;
+  for (const name of required) {
+    if (col(name) === null) {
+      errors.push(
+        formatError({
+          kind: 'dominion.missing-column',
+          message: `The fourth header row must name a ${name} column; found ${fixedHeaders.map((h) => quoted(h)).join(', ') || 'nothing'}.`,
+          file,
+          line: r4.line,
+          field: name,
+        }),
+      );
+    }
+  }
+  let end = r2.cells.length;
+  while (end > fixed && (r2.cells[end - 1] ?? '').trim() === '') end--;
+  const contests: DominionCsvContest[] = [];
+  let i = fixed;
+  while (i < end) {
+    const header = (r2.cells[i] ?? '').trim();
+    let j = i + 1;
+    while (j < end && (r2.cells[j] ?? '').trim() === header) j++;
+    const column = i + 1;
+    const plural = PLURALITY_HEADER.exec(header);
+    const ranked = plural ? null : RANKED_HEADER.exec(header);
+    const labels = r3.cells.slice(i, j).map((c) => c.trim());
+    if (plural) {
+      const votesAllowed = Number(plural[2]);
+      if (!(votesAllowed >= 1)) {
+        errors.push(formatError({ kind: 'dominion.bad-contest-header', message: `Contest ${quoted(header)} allows ${plural[2]} votes; it must allow at least 1.`, file, line: r2.line, column }));
+      }
+      const stems = labels.map((l) => RANKED_CHOICE.exec(l)).filter((m) => m !== null);
+      if (stems.some((m) => m[2] === '1') && stems.some((m) => m[2] === '2' && stems.some((o) => o[2] === '1' && o[1] === m[1]))) {
+        errors.push(
+          formatError({
+            kind: 'dominion.inconsistent-contest',
+            message: `Contest ${quoted(header)} is a "Vote For" contest but its choices are ranked (e.g. ${quoted(labels[0]!)}): the header must say "(Number of positions=P, Number of ranks=R)".`,
+            file,
+            line: r3.line,
+            column,
+          }),
+        );
+      }
+      contests.push({
+        info: { name: plural[1]!, choices: labels.map((name) => ({ name, writeIn: isWriteIn(name) })), votesAllowed, numWinners: null, ranked: false },
+        start: i,
+        end: j,
+        choices: labels,
+        ranks: labels.map(() => 1),
+      });
+    } else if (ranked) {
+      const positions = Number(ranked[2]);
+      const rankCount = Number(ranked[3]);
+      const names: string[] = [];
+      const ranks: number[] = [];
+      let bad: string | null = null;
+      let badColumn = column;
+      for (let k = 0; k < labels.length; k++) {
+        const m = RANKED_CHOICE.exec(labels[k]!);
+        if (!m) {
+          bad = `choice ${quoted(labels[k]!)} has no rank in parentheses, e.g. "Alice(1)"`;
+          badColumn = i + k + 1;
+          break;
+        }
+        names.push(m[1]!.trim());
+        ranks.push(Number(m[2]));
+      }
+      const firstRank = names.filter((_, k) => ranks[k] === 1);
+      const n = firstRank.length;
+      if (bad === null) {
+        if (n === 0 || labels.length !== n * rankCount) bad = `it has ${labels.length} choice columns; ${rankCount} ranks of the rank-1 candidates need ${n * rankCount}`;
+        else if (new Set(firstRank).size !== n) bad = 'a candidate is listed twice at rank 1';
+        else {
+          for (let k = 0; k < labels.length && bad === null; k++) {
+            const wantRank = Math.floor(k / n) + 1;
+            if (ranks[k] !== wantRank || names[k] !== firstRank[k % n]) {
+              bad = `column ${i + k + 1} should be ${quoted(`${firstRank[k % n]}(${wantRank})`)} but is ${quoted(labels[k]!)}`;
+              badColumn = i + k + 1;
+            }
+          }
+        }
+      }
+      if (bad !== null) {
+        errors.push(
+          formatError({
+            kind: 'dominion.bad-ranked-header',
+            message: `Ranked contest ${quoted(ranked[1]!)}: ${bad}. Each rank must list the same candidates in the same order, ranks 1 to ${rankCount}.`,
+            file,
+            line: r3.line,
+            column: badColumn,
+          }),
+        );
+      }
+      contests.push({
+        info: {
+          name: ranked[1]!,
+          choices: firstRank.map((name) => ({ name, writeIn: isWriteIn(name) })),
+          votesAllowed: 1,
+          numWinners: positions,
+          ranked: true,
+          ranks: rankCount,
+        },
+        start: i,
+        end: j,
+        choices: names,
+        ranks,
+      });
+    } else {
+      errors.push(
+        formatError({
+          kind: 'dominion.bad-contest-header',
+          message: `The contest header ${quoted(header)} must end in "(Vote For=N)" or "(Number of positions=P, Number of ranks=R)".`,
+          file,
+          line: r2.line,
+          column,
+        }),
+      );
+    }
+    i = j;
+  }
+  if (errors.length > 0) return errors;
+  return {
+    electionName: (r1.cells[0] ?? '').trim(),
+    version: (r1.cells[1] ?? '').trim(),
+    fixedHeaders,
+    contests,
+    column: {
+      cvrNumber: col('CvrNumber')!,
+      tabulator: col('TabulatorNum')!,
+      batch: col('BatchId')!,
+      record: col('RecordId')!,
+      imprintedId: col('ImprintedId'),
+      countingGroup: col('CountingGroup'),
+      ballotType: col('BallotType'),
+    },
+  };
+}
+
+/** What one card's cells say about one contest; null when the contest is not on the card. */
+function contestVote(cells: readonly string[], contest: DominionCsvContest): ContestVote | null | 'bad' {
+  let present = false;
+  let marks: string[] | null = null;
+  for (let k = contest.start; k < contest.end; k++) {
+    const v = cells[k];
+    if (v === '' || v === undefined) continue;
+    present = true;
+    if (v === '1') (marks ??= []).push(contest.choices[k - contest.start]!);
+    else if (v !== '0') return 'bad';
+  }
+  if (!present) return null;
+  if (!contest.info.ranked) return { kind: 'marks', marks: marks ?? [] };
+  const ranks: string[][] = [];
+  const n = contest.info.ranks ?? 0;
+  for (let r = 0; r < n; r++) ranks.push([]);
+  for (let k = contest.start; k < contest.end; k++) {
+    if (cells[k] === '1') ranks[contest.ranks[k - contest.start]! - 1]!.push(contest.choices[k - contest.start]!);
+  }
+  while (ranks.length > 0 && ranks[ranks.length - 1]!.length === 0) ranks.pop();
+  return { kind: 'ranks', ranks };
+}
+
+/**
+ * Reads a Dominion CVR_Export CSV: yields the contests, then one CVR per card in file order, pooled
+ * tallies for "Redacted and Aggregated" rows, and located errors (duplicate CVR numbers or card
+ * positions, short rows, marks other than 0/1).
+ */
+export async function* readDominionCsv(source: Source, options: ReaderOptions = {}): AsyncGenerator<ReaderItem> {
+  const file = source.name;
+  const jurisdiction = options.jurisdiction ?? '';
+  let records = 0;
+  const chunks = withProgress(source.open(), { onProgress: options.onProgress, totalBytes: source.size, records: () => records });
+  const header: CsvRow[] = [];
+  let layout: DominionCsvLayout | null = null;
+  // Duplicate detection at statewide scale: numeric keys where possible (a few bytes per card).
+  const seenNumbers = new Map<number, number>();
+  const seenOtherIds = new Map<string, number>();
+  const seenPositions = new Map<string, Map<number, number>>();
+  for await (const item of readCsv(chunks, { file })) {
+    if (item.kind === 'error') {
+      yield { type: 'error', error: item.error };
+      continue;
+    }
+    if (layout === null) {
+      header.push(item);
+      if (header.length < 4) continue;
+      const made = dominionCsvLayout({ file, rows: header });
+      if (Array.isArray(made)) {
+        for (const error of made) yield { type: 'error', error };
+        return;
+      }
+      layout = made;
+      options.onExportInfo?.({ format: 'dominion-csv', version: layout.version, electionName: layout.electionName });
+      for (const c of layout.contests) yield { type: 'contest', contest: c.info };
+      continue;
+    }
+    const { cells, line } = item;
+    if (isBlankRow(cells)) continue;
+    const first = cells[0] ?? '';
+    const need = layout.contests.length > 0 ? layout.contests[layout.contests.length - 1]!.end : layout.fixedHeaders.length;
+    if (cells.length < need) {
+      yield errorItem({ kind: 'dominion.short-row', message: `Line ${line} has ${cells.length} cells; the header has ${need} columns.`, file, line, column: cells.length });
+      continue;
+    }
+    if (/redacted/i.test(first)) {
+      const style = layout.column.ballotType === null ? '' : (cells[layout.column.ballotType] ?? '').trim();
+      const pool = [first.trim(), style].filter((s) => s !== '').join(' ');
+      for (const c of layout.contests) {
+        const votes: Record<string, number> = {};
+        let any = false;
+        for (let k = c.start; k < c.end; k++) {
+          const v = (cells[k] ?? '').trim();
+          if (v === '') continue;
+          const n = Number(v);
+          if (!/^\d+$/.test(v)) {
+            yield errorItem({ kind: 'dominion.invalid-count', message: `Line ${line}: an aggregated vote count must be a whole number; found ${quoted(v)}.`, file, line, column: k + 1 });
+            continue;
+          }
+          any = true;
+          const name = c.info.ranked ? `${c.choices[k - c.start]}(${c.ranks[k - c.start]})` : c.choices[k - c.start]!;
+          votes[name] = (votes[name] ?? 0) + n;
+        }
+        if (any) yield { type: 'pool', pool: { jurisdiction, pool, cards: null, contest: c.info.name, votes } };
+      }
+      continue;
+    }
+    const col = layout.column;
+    const cvrId = (cells[col.cvrNumber] ?? '').trim();
+    const tabulator = (cells[col.tabulator] ?? '').trim();
+    const batch = (cells[col.batch] ?? '').trim();
+    const recordText = (cells[col.record] ?? '').trim();
+    const numeric = /^\d{1,15}$/.test(cvrId) ? Number(cvrId) : null;
+    const earlier = numeric === null ? seenOtherIds.get(cvrId) : seenNumbers.get(numeric);
+    if (earlier !== undefined) {
+      yield errorItem({
+        kind: 'dominion.duplicate-cvr',
+        message: `Line ${line} repeats CvrNumber ${quoted(cvrId)} of line ${earlier}. Each card must appear once: export the CVRs again.`,
+        file,
+        line,
+        column: col.cvrNumber + 1,
+        field: 'CvrNumber',
+      });
+      continue;
+    }
+    if (numeric === null) seenOtherIds.set(cvrId, line);
+    else seenNumbers.set(numeric, line);
+    const position = /^\d+$/.test(recordText) ? Number(recordText) : null;
+    if (position === null) {
+      yield errorItem({ kind: 'dominion.invalid-record-id', message: `Line ${line}: RecordId must be a whole number; found ${quoted(recordText)}.`, file, line, column: col.record + 1, field: 'RecordId' });
+      continue;
+    }
+    const batchKey = `${tabulator}\u0000${batch}`;
+    let inBatch = seenPositions.get(batchKey);
+    if (inBatch === undefined) seenPositions.set(batchKey, (inBatch = new Map()));
+    const other = inBatch.get(position);
+    if (other !== undefined) {
+      yield errorItem({
+        kind: 'dominion.duplicate-record',
+        message: `Line ${line}: tabulator ${quoted(tabulator)}, batch ${quoted(batch)}, record ${position} is already on line ${other}.`,
+        file,
+        line,
+        column: col.record + 1,
+        field: 'RecordId',
+      });
+      continue;
+    }
+    inBatch.set(position, line);
+    const contests: Record<string, ContestVote> = {};
+    let bad = -1;
+    for (const c of layout.contests) {
+      const vote = contestVote(cells, c);
+      if (vote === 'bad') {
+        bad = c.start;
+        break;
+      }
+      if (vote !== null) contests[c.info.name] = vote;
+    }
+    if (bad >= 0) {
+      yield errorItem({ kind: 'dominion.invalid-mark', message: `Line ${line}: a mark cell must be 1, 0 or empty.`, file, line, column: bad + 1 });
+      continue;
+    }
+    records++;
+    yield {
+      type: 'cvr',
+      cvr: {
+        jurisdiction,
+        cvrId,
+        tabulator: tabulator || null,
+        batch: batch || null,
+        position,
+        imprintedId: col.imprintedId === null ? null : (cells[col.imprintedId] ?? '').trim() || null,
+        ballotStyle: col.ballotType === null ? null : (cells[col.ballotType] ?? '').trim() || null,
+        countingGroup: col.countingGroup === null ? null : (cells[col.countingGroup] ?? '').trim() || null,
+        contests,
+      },
+    };
+  }
+  if (layout === null && header.length < 4) {
+    yield errorItem({ kind: 'dominion.missing-header', message: 'A Dominion CVR export starts with four header rows; this file has fewer.', file, line: header.length + 1 });
+  }
+}
