@@ -1,0 +1,55 @@
+/** The SqlDriver over embedded PGlite (PostgreSQL in WASM) with its data in a folder. */
+import { PGlite } from '@electric-sql/pglite';
+import type { Transaction } from '@electric-sql/pglite';
+import type { SqlDriver, SqlResult, SqlSession } from './sql_driver.js';
+
+export interface OpenPgliteOptions {
+  /** The data folder; created (initdb, a few seconds) when empty. */
+  readonly dataDir: string;
+  /** A tarball from `dumpDataDir` to start an empty folder from (skips initdb; used by tests). */
+  readonly loadDataDir?: Blob;
+}
+
+/** Opens PGlite on a data folder. */
+export async function openPgliteDriver(options: OpenPgliteOptions): Promise<SqlDriver & { readonly db: PGlite }> {
+  const db = new PGlite(options.dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+  await db.waitReady;
+  return pgliteDriver(db);
+}
+
+function resultOf<R>(r: { rows: unknown[]; affectedRows?: number }): SqlResult<R> {
+  return { rows: r.rows as R[], rowCount: r.rows.length > 0 ? r.rows.length : (r.affectedRows ?? 0) };
+}
+
+function sessionOf(tx: Transaction): SqlSession {
+  return {
+    async query<R>(text: string, params: readonly unknown[] = []) {
+      return resultOf<R>(await tx.query(text, [...params]));
+    },
+    async execScript(text: string) {
+      await tx.exec(text);
+    },
+    async copyIn({ target, chunks }) {
+      const statement = `COPY ${target} FROM '/dev/blob'`;
+      for await (const chunk of chunks) {
+        await tx.query(statement, [], { blob: new Blob([chunk]) });
+      }
+    },
+  };
+}
+
+function pgliteDriver(db: PGlite): SqlDriver & { readonly db: PGlite } {
+  return {
+    kind: 'pglite',
+    db,
+    async query<R>(text: string, params: readonly unknown[] = []) {
+      return resultOf<R>(await db.query(text, [...params]));
+    },
+    async transaction<T>(fn: (session: SqlSession) => Promise<T>) {
+      return db.transaction((tx) => fn(sessionOf(tx)));
+    },
+    async close() {
+      if (!db.closed) await db.close();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/** The SqlDriver over a PostgreSQL server (pg connection pool; COPY through pg-copy-streams). */
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import type { SqlDriver, SqlResult, SqlSession } from './sql_driver.js';
+
+export interface OpenPostgresOptions {
+  /** e.g. `postgres://postgres@127.0.0.1:5432/openrla` (the DATABASE_URL). */
+  readonly connectionString: string;
+  /** Pool size (default 10). */
+  readonly maxConnections?: number;
+}
+
+/** Opens a connection pool and checks that the server answers. */
+export async function openPostgresDriver(options: OpenPostgresOptions): Promise<SqlDriver> {
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return postgresDriver(pool);
+}
+
+function resultOf<R>(r: pg.QueryResult): SqlResult<R> {
+  return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+}
+
+function sessionOf(client: pg.PoolClient): SqlSession {
+  return {
+    async query<R>(text: string, params: readonly unknown[] = []) {
+      return resultOf<R>(await client.query(text, [...params]));
+    },
+    async execScript(text: string) {
+      await client.query(text);
+    },
+    async copyIn({ target, chunks }) {
+      const stream = client.query(copyStreams.from(`COPY ${target} FROM STDIN`));
+      try {
+        for await (const chunk of chunks) {
+          if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+        }
+      } catch (error) {
+        // Sends CopyFail: the server abandons the COPY; the transaction is then rolled back.
+        stream.destroy(error instanceof Error ? error : new Error(String(error)));
+        await finished(stream).catch(() => {});
+        throw error;
+      }
+      stream.end();
+      await finished(stream);
+    },
+  };
+}
+
+function postgresDriver(pool: pg.Pool): SqlDriver {
+  return {
+    kind: 'postgres',
+    async query<R>(text: string, params: readonly unknown[] = []) {
+      return resultOf<R>(await pool.query(text, [...params]));
+    },
+    async transaction<T>(fn: (session: SqlSession) => Promise<T>) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const value = await fn(sessionOf(client));
+        await client.query('COMMIT');
+        return value;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
+        throw error;
+      } finally {
+        // A client whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
+        client.release(broken);
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
