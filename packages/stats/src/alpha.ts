@@ -14,7 +14,7 @@
  */
 
 /** Machine epsilon of IEEE doubles, 2^−52 (ε in math.md §2.1). */
-export const EPSILON = 2 ** -52;
+const EPSILON = 2 ** -52;
 
 /** A test's reported statistic after the next draw: takes x_j, returns T_j (edge rules applied). */
 export type Stepper = (x: number) => number;

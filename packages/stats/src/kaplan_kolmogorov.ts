@@ -11,12 +11,14 @@
  * value after the last draw.
  */
 import {
-  EPSILON,
   assertPopulationSize,
   pValueOf,
   type SequentialTestResult,
   type Stepper,
 } from './alpha.js';
+
+/** Machine epsilon of IEEE doubles, 2^−52. */
+const EPSILON = 2 ** -52;
 
 export interface KaplanOptions {
   /** The null mean t. */
