@@ -79,6 +79,8 @@ export interface ContestInfo {
   readonly ranked: boolean;
   /** Ranked contests: how many ranks the ballot offers. */
   readonly ranks?: number;
+  /** The winners the export reports (RAIRE files name one), when it does. */
+  readonly reportedWinners?: readonly string[];
 }
 
 /** Votes per choice in one batch for one contest (batch comparison, candidate totals by batch). */
@@ -100,6 +102,16 @@ export interface PooledTally {
   readonly cards: number | null;
   readonly contest: string;
   readonly votes: Readonly<Record<string, number>>;
+}
+
+/**
+ * A ranking shared by `count` ballots, for preference files that give counts instead of cards
+ * (RAIRE JSON `votes: [{ n, prefs }]`). `ranks` is shaped as in `ContestVote` ranks.
+ */
+export interface WeightedRanking {
+  readonly contest: string;
+  readonly ranks: readonly (readonly string[])[];
+  readonly count: number;
 }
 
 /** The items a reader yields, in file order. */
