@@ -50,7 +50,7 @@ export function fixture(rel: string): string {
 
 /** Splits a byte string at a seeded position and flips bytes: the raw material of mutation fuzzing. */
 export function mutate(bytes: Uint8Array, edits: readonly { readonly at: number; readonly value: number }[]): Uint8Array {
-  const out = bytes.slice();
+  const out = new Uint8Array(bytes); // a copy (Buffer.slice would share the bytes)
   for (const e of edits) if (out.length > 0) out[e.at % out.length] = e.value;
   return out;
 }

@@ -1,0 +1,161 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readDominionJson, type DominionManifestSources } from './dominion_json.js';
+import { collect, fixture, mutate } from './fixtures.testlib.js';
+import { bytesSource, fileSource, type Source } from './read_source.js';
+import { addContestInfo, addCvr, createTally, summarizeTally, type IrvRules } from './tally.js';
+
+function manifestsIn(dir: string): DominionManifestSources {
+  const m = (n: string) => fileSource(path.join(dir, n));
+  return { contest: m('ContestManifest.json'), candidate: m('CandidateManifest.json'), ballotType: m('BallotTypeManifest.json'), countingGroup: m('CountingGroupManifest.json'), tabulator: m('TabulatorManifest.json') };
+}
+
+interface RctabConfig {
+  cvrFileSources: { contestId: string; undeclaredWriteInLabel: string }[];
+  candidates: { name: string; aliases: string[] }[];
+  rules: { overvoteRule: string; maxSkippedRanksAllowed: string };
+}
+interface RctabReport {
+  results: { round: number; tally: Record<string, string> }[];
+  summary: { totalNumBallots: string; undervotes: number };
+}
+
+/** Checks our tabulation of an RCTab test case against RCTab's expected detailed report. */
+async function checkRctab(options: { readonly exports: readonly Source[]; readonly manifestDir: string; readonly config: string; readonly report: string }): Promise<void> {
+  const config = JSON.parse(readFileSync(options.config, 'utf8')) as RctabConfig;
+  const report = JSON.parse(readFileSync(options.report, 'utf8')) as RctabReport;
+  const r = await collect(readDominionJson({ exports: options.exports, manifests: manifestsIn(options.manifestDir) }));
+  expect(r.errors).toEqual([]);
+  const candidates = (JSON.parse(readFileSync(path.join(options.manifestDir, 'CandidateManifest.json'), 'utf8')) as { List: { Id: number; Description: string; ContestId: number }[] }).List;
+  const contests = (JSON.parse(readFileSync(path.join(options.manifestDir, 'ContestManifest.json'), 'utf8')) as { List: { Id: number; Description: string }[] }).List;
+  const source = config.cvrFileSources[0]!;
+  const contestName = contests.find((c) => String(c.Id) === source.contestId)!.Description;
+  // RCTab names candidates through aliases (Dominion candidate ids); the undeclared write-in id has its own label.
+  const rename = new Map<string, string>();
+  for (const c of config.candidates) for (const a of c.aliases) rename.set(candidates.find((x) => String(x.Id) === a)!.Description, c.name);
+  const writeIn = candidates.find((x) => String(x.Id) === source.undeclaredWriteInLabel);
+  if (writeIn) rename.set(writeIn.Description, 'Undeclared Write-ins');
+  const tally = createTally();
+  for (const c of r.contests) addContestInfo(tally, c);
+  for (const c of r.cvrs) addCvr(tally, c);
+  const rules: IrvRules = {
+    overvote: config.rules.overvoteRule === 'exhaustImmediately' ? 'exhaust' : 'skip',
+    maxSkippedRanks: /^\d+$/.test(config.rules.maxSkippedRanksAllowed) ? Number(config.rules.maxSkippedRanksAllowed) : null,
+  };
+  const s = summarizeTally(tally, rules).find((x) => x.contest === contestName)!;
+  expect(s.cards).toBe(Number(report.summary.totalNumBallots));
+  expect(s.undervotes).toBe(report.summary.undervotes);
+  const rounds = s.irv!.rounds;
+  expect(rounds.length).toBe(report.results.length);
+  report.results.forEach((want, k) => {
+    const got: Record<string, string> = {};
+    for (const [name, v] of Object.entries(rounds[k]!.tally)) got[rename.get(name) ?? name] = String(v);
+    for (const [name, v] of Object.entries(want.tally)) expect([name, got[name] ?? '0']).toEqual([name, v]);
+  });
+}
+
+describe('Dominion JSON: RCTab expected reports', () => {
+  it('San Francisco 2020, four export files (contest 13)', async () => {
+    const dir = fixture('dominion-json-sf2020');
+    const multi = path.join(dir, 'rctab-multi-file');
+    await checkRctab({
+      exports: readdirSync(multi).filter((f) => /^CvrExport.*\.json$/.test(f)).sort().map((f) => fileSource(path.join(multi, f))),
+      manifestDir: dir,
+      config: path.join(multi, 'dominion_multi_file_config.json'),
+      report: path.join(multi, 'dominion_multi_file_expected_detailed_report.json'),
+    });
+  });
+  it('Alaska 2024, the seven files the expected report covers (contest 7)', async () => {
+    const dir = fixture('dominion-json-alaska2024');
+    const cvr = path.join(dir, 'partial_cvr');
+    // SOURCE.md (CAUTION): RCTab's expected output leaves out every session of CvrExport_1731, _1734 and _1736.
+    const left = new Set(['CvrExport_1731.json', 'CvrExport_1734.json', 'CvrExport_1736.json']);
+    await checkRctab({
+      exports: readdirSync(cvr).filter((f) => /^CvrExport.*\.json$/.test(f) && !left.has(f)).sort().map((f) => fileSource(path.join(cvr, f))),
+      manifestDir: cvr,
+      config: path.join(dir, '2024_alaska_dominion_config.json'),
+      report: path.join(dir, '2024_alaska_dominion_expected_detailed_report.json'),
+    });
+  });
+  it('Alaska 2024, all ten files read without errors (197 sessions, SOURCE.md)', async () => {
+    const cvr = fixture('dominion-json-alaska2024/partial_cvr');
+    const r = await collect(readDominionJson({ exports: readdirSync(cvr).filter((f) => f.startsWith('CvrExport')).map((f) => fileSource(path.join(cvr, f))), manifests: manifestsIn(cvr) }));
+    expect(r.errors).toEqual([]);
+    expect(r.cvrs.length).toBe(197);
+  });
+  it('San Francisco 2020 exports (118 and 5 sessions, SOURCE.md)', async () => {
+    const dir = fixture('dominion-json-sf2020');
+    for (const [f, n] of [['CvrExport_42.json', 118], ['CvrExport_24940.json', 5]] as const) {
+      const r = await collect(readDominionJson({ exports: [fileSource(path.join(dir, f))], manifests: manifestsIn(dir) }));
+      expect(r.errors).toEqual([]);
+      expect(r.cvrs.length).toBe(n);
+      expect(r.cvrs.every((c) => c.tabulator !== null && c.batch !== null && c.position !== null && c.countingGroup !== null)).toBe(true);
+    }
+  });
+});
+
+describe('Dominion JSON: SHANGRLA format samples (5.2 Contests and 5.10 Cards)', () => {
+  const dir = fixture('dominion-json-format-samples-shangrla');
+  it('reads both schema generations', async () => {
+    for (const f of ['test_5.2.18.2.Dominion.json', 'test_5.10.50.85.Dominion.json']) {
+      const r = await collect(readDominionJson({ exports: [fileSource(path.join(dir, f))], manifests: {} }));
+      expect(r.errors).toEqual([]);
+      expect(r.cvrs.length).toBeGreaterThan(0);
+    }
+  });
+  it('the export split over two files equals the single file (CVR_Export/README.txt)', async () => {
+    const one = await collect(readDominionJson({ exports: [fileSource(path.join(dir, 'test_5.10.50.85.Dominion.json'))], manifests: {} }));
+    const two = await collect(readDominionJson({ exports: ['CvrExport_0.json', 'CvrExport_1.json'].map((f) => fileSource(path.join(dir, 'CVR_Export', f))), manifests: {} }));
+    expect(two.errors).toEqual([]);
+    // README.txt says the two files hold the same data, but they hold only the first two of the three
+    // sessions (the QRVote session 1-17 is in neither): compare the sessions they do hold.
+    expect(two.cvrs.length).toBe(2);
+    expect(two.cvrs).toEqual(one.cvrs.slice(0, 2));
+  });
+  it('Modified wins over Original', async () => {
+    const text = readFileSync(path.join(dir, 'test_5.10.50.85.Dominion.json'), 'utf8');
+    const json = JSON.parse(text) as { Sessions: { TabulatorId: number; BatchId: number; RecordId: number; Modified?: unknown }[] };
+    const modified = json.Sessions.filter((s) => s.Modified);
+    expect(modified.length).toBeGreaterThan(0);
+    const r = await collect(readDominionJson({ exports: [bytesSource('x.json', text)], manifests: {} }));
+    const swapped = JSON.parse(text) as { Sessions: { Original?: unknown; Modified?: unknown }[] };
+    for (const s of swapped.Sessions) if (s.Modified) s.Original = s.Modified;
+    const r2 = await collect(readDominionJson({ exports: [bytesSource('x.json', JSON.stringify(swapped))], manifests: {} }));
+    expect(r.cvrs).toEqual(r2.cvrs);
+  });
+});
+
+describe('Dominion JSON: fuzzing never throws and every error has a file and a JSON path', () => {
+  const seed = readFileSync(fixture('dominion-json-format-samples-shangrla/test_5.10.50.85.Dominion.json'));
+  it('truncations and byte mutations, in any chunking', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { maxLength: 6 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 300 }),
+        async (edits, cut, chunk) => {
+          const bytes = mutate(seed, edits).subarray(0, cut % (seed.length + 1));
+          const r = await collect(readDominionJson({ exports: [bytesSource('e.json', bytes, chunk)], manifests: { contest: bytesSource('ContestManifest.json', bytes.subarray(0, 50)) } }));
+          for (const e of r.errors) expect(e.file !== '' && e.path !== undefined).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+  it('a truncated file is an error at the session where it ends', async () => {
+    const r = await collect(readDominionJson({ exports: [bytesSource('e.json', seed.subarray(0, Math.floor(seed.length / 2)), 97)], manifests: {} }));
+    expect(r.errors.at(-1)).toMatchObject({ kind: 'dominion.truncated-json', file: 'e.json' });
+    expect(r.errors.at(-1)!.path).toMatch(/^Sessions\[\d+\]$/);
+  });
+  it('arbitrary bytes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (bytes) => {
+        const r = await collect(readDominionJson({ exports: [bytesSource('e.json', bytes, 17)], manifests: {} }));
+        for (const e of r.errors) expect(e.path).toBeDefined();
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,391 @@
+/**
+ * Dominion Democracy Suite JSON CVR exports (spec/formats.md, "Dominion"): one or many `CvrExport*.json`
+ * plus manifests (`ContestManifest.json`, `CandidateManifest.json`, `BallotTypeManifest.json`,
+ * `CountingGroupManifest.json`, `TabulatorManifest.json`).
+ *
+ * A statewide export is gigabytes, so an export file is never parsed whole: a byte-level splitter walks
+ * the `Sessions` array and hands each session (a few kB) to `JSON.parse`. A session's `Modified`
+ * record (adjudicated) wins over `Original`; schema 5.2 puts `Contests` in the record, 5.10+ puts
+ * them in `Cards[]`. Errors carry a JSON path such as `Sessions[41].Original.Cards[0]`.
+ */
+import { errorItem } from './errors.js';
+import type { ReaderOptions } from './read_options.js';
+import { withProgress, type Source } from './read_source.js';
+import type { ContestInfo, ContestVote, Cvr, ReaderItem } from './types.js';
+
+/** What the manifests say, by Dominion id. */
+export interface DominionManifests {
+  readonly contests: ReadonlyMap<number, ContestInfo>;
+  readonly candidates: ReadonlyMap<number, { readonly name: string; readonly contestId: number | null; readonly writeIn: boolean }>;
+  readonly ballotTypes: ReadonlyMap<number, string>;
+  readonly countingGroups: ReadonlyMap<number, string>;
+  readonly tabulators: ReadonlyMap<number, string>;
+}
+
+export interface DominionManifestSources {
+  readonly contest?: Source;
+  readonly candidate?: Source;
+  readonly ballotType?: Source;
+  readonly countingGroup?: Source;
+  readonly tabulator?: Source;
+}
+
+interface ManifestEntry {
+  readonly Description?: unknown;
+  readonly Id?: unknown;
+  readonly ContestId?: unknown;
+  readonly Type?: unknown;
+  readonly VoteFor?: unknown;
+  readonly NumOfRanks?: unknown;
+}
+
+async function readAll(source: Source): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for await (const c of source.open()) {
+    parts.push(c);
+    n += c.length;
+  }
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Reads one small manifest file (`{ "List": [...] }`); errors are located by file and JSON path. */
+async function readManifestList(source: Source): Promise<{ list: ManifestEntry[] } | { error: ReaderItem }> {
+  try {
+    const text = new TextDecoder().decode(await readAll(source)).replace(/^\uFEFF/, '');
+    const json = JSON.parse(text) as { List?: unknown };
+    if (!json || !Array.isArray(json.List)) {
+      return { error: errorItem({ kind: 'dominion.bad-manifest', message: `${source.name} has no "List" array.`, file: source.name, path: 'List' }) };
+    }
+    return { list: json.List.filter((x): x is ManifestEntry => typeof x === 'object' && x !== null) };
+  } catch (e) {
+    return { error: errorItem({ kind: 'dominion.bad-manifest', message: `${source.name} is not valid JSON (${(e as Error).message}).`, file: source.name, path: '$' }) };
+  }
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
+const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+
+/** Reads the manifests that give names to the ids in the export; each may be absent (names fall back to ids). */
+export async function readDominionManifests(sources: DominionManifestSources): Promise<{ manifests: DominionManifests; errors: ReaderItem[] }> {
+  const errors: ReaderItem[] = [];
+  const load = async (s: Source | undefined): Promise<ManifestEntry[]> => {
+    if (!s) return [];
+    const r = await readManifestList(s);
+    if ('error' in r) {
+      errors.push(r.error);
+      return [];
+    }
+    return r.list;
+  };
+  const candidates = new Map<number, { name: string; contestId: number | null; writeIn: boolean }>();
+  for (const c of await load(sources.candidate)) {
+    const id = num(c.Id);
+    if (id !== null) candidates.set(id, { name: str(c.Description), contestId: num(c.ContestId), writeIn: /write/i.test(str(c.Type)) });
+  }
+  const contests = new Map<number, ContestInfo>();
+  for (const c of await load(sources.contest)) {
+    const id = num(c.Id);
+    if (id === null) continue;
+    const ranks = num(c.NumOfRanks) ?? 0;
+    const voteFor = num(c.VoteFor) ?? 1;
+    const choices = [...candidates.values()].filter((x) => x.contestId === id).map((x) => ({ name: x.name, writeIn: x.writeIn }));
+    const info: ContestInfo = ranks > 0 ? { name: str(c.Description), choices, votesAllowed: 1, numWinners: voteFor, ranked: true, ranks } : { name: str(c.Description), choices, votesAllowed: voteFor, numWinners: null, ranked: false };
+    contests.set(id, info);
+  }
+  const byId = (list: ManifestEntry[]) => new Map(list.flatMap((x) => (num(x.Id) === null ? [] : [[num(x.Id)!, str(x.Description)] as const])));
+  return {
+    manifests: {
+      contests,
+      candidates,
+      ballotTypes: byId(await load(sources.ballotType)),
+      countingGroups: byId(await load(sources.countingGroup)),
+      tabulators: byId(await load(sources.tabulator)),
+    },
+    errors,
+  };
+}
+
+/** One element of the `Sessions` array, as its bytes, with its index. */
+interface SessionSlice {
+  readonly index: number;
+  readonly text: string;
+}
+
+const Q = 34; // "
+const BS = 92; // \
+const LB = 123; // {
+const RB = 125; // }
+const LS = 91; // [
+const RS = 93; // ]
+
+/**
+ * Splits the `Sessions` array of a CvrExport file into elements without parsing the whole file:
+ * a byte scanner that tracks strings, escapes and brace depth. Also returns the header fields
+ * (`Version`, `ElectionId`) found before the array.
+ */
+export async function* splitSessions(
+  chunks: AsyncIterable<Uint8Array>,
+  header: { version: string | null; electionId: string | null },
+): AsyncGenerator<SessionSlice | { readonly error: 'no-sessions' | 'truncated'; readonly index: number }> {
+  const decoder = new TextDecoder();
+  let buf: Uint8Array = new Uint8Array(0);
+  let state: 'prefix' | 'between' | 'element' | 'done' = 'prefix';
+  let depth = 0;
+  let inString = false;
+  let escape = false;
+  let start = -1;
+  let scan = 0;
+  let index = 0;
+  let prefix = '';
+  for await (const chunk of chunks) {
+    if (state === 'done') continue;
+    // Keep only the unfinished element; append the new chunk.
+    const keepFrom = state === 'element' ? start : scan;
+    const rest = buf.subarray(keepFrom);
+    const next = new Uint8Array(rest.length + chunk.length);
+    next.set(rest, 0);
+    next.set(chunk, rest.length);
+    scan -= keepFrom;
+    if (start >= 0) start -= keepFrom;
+    buf = next;
+    const n = buf.length;
+    if (state === 'prefix') {
+      // Find `"Sessions"` followed by `[` at the top level; headers before it are small.
+      const text = decoder.decode(buf.subarray(0, Math.min(n, 1 << 16)));
+      const m = /"Sessions"\s*:\s*\[/.exec(text);
+      if (!m) {
+        if (n > 1 << 16) {
+          state = 'done';
+          yield { error: 'no-sessions', index: 0 };
+        }
+        continue;
+      }
+      prefix = text.slice(0, m.index);
+      header.version = /"Version"\s*:\s*"([^"]*)"/.exec(prefix)?.[1] ?? null;
+      header.electionId = /"ElectionId"\s*:\s*"([^"]*)"/.exec(prefix)?.[1] ?? null;
+      scan = Buffer.byteLength(text.slice(0, m.index + m[0].length));
+      state = 'between';
+    }
+    let i = scan;
+    while (i < n) {
+      const b = buf[i]!;
+      if (state === 'between') {
+        if (b === LB) {
+          state = 'element';
+          start = i;
+          depth = 1;
+          inString = false;
+          escape = false;
+        } else if (b === RS) {
+          state = 'done';
+          break;
+        }
+        i++;
+        continue;
+      }
+      // state === 'element'
+      if (inString) {
+        if (escape) escape = false;
+        else if (b === BS) escape = true;
+        else if (b === Q) inString = false;
+      } else if (b === Q) inString = true;
+      else if (b === LB || b === LS) depth++;
+      else if (b === RB || b === RS) {
+        depth--;
+        if (depth === 0) {
+          yield { index, text: decoder.decode(buf.subarray(start, i + 1)) };
+          index++;
+          state = 'between';
+          start = -1;
+        }
+      }
+      i++;
+    }
+    scan = i;
+  }
+  if (state === 'prefix') yield { error: 'no-sessions', index: 0 };
+  else if (state !== 'done') yield { error: 'truncated', index };
+}
+
+interface JsonMark {
+  readonly CandidateId?: unknown;
+  readonly Rank?: unknown;
+  readonly IsVote?: unknown;
+  readonly IsAmbiguous?: unknown;
+}
+interface JsonContest {
+  readonly Id?: unknown;
+  readonly Marks?: unknown;
+  readonly Overvotes?: unknown;
+}
+interface JsonRecord {
+  readonly IsCurrent?: unknown;
+  readonly BallotTypeId?: unknown;
+  readonly Cards?: unknown;
+  readonly Contests?: unknown;
+}
+interface JsonSession {
+  readonly TabulatorId?: unknown;
+  readonly BatchId?: unknown;
+  readonly RecordId?: unknown;
+  readonly CountingGroupId?: unknown;
+  readonly UniqueVotingIdentifier?: unknown;
+  readonly ImageMask?: unknown;
+  readonly Original?: JsonRecord;
+  readonly Modified?: JsonRecord;
+}
+
+/** The record that counts: `Modified` (adjudicated) when present and current, else `Original`. */
+export function currentRecord(session: JsonSession): { record: JsonRecord; path: string } | null {
+  const m = session.Modified;
+  const o = session.Original;
+  if (m && typeof m === 'object' && m.IsCurrent !== false) return { record: m, path: 'Modified' };
+  if (o && typeof o === 'object') return { record: o, path: 'Original' };
+  if (m && typeof m === 'object') return { record: m, path: 'Modified' };
+  return null;
+}
+
+/** Turns one session into a CVR, or a message and the JSON path (below the session) of what is wrong. */
+export function sessionCvr(options: {
+  readonly session: JsonSession;
+  readonly manifests: DominionManifests;
+  readonly jurisdiction: string;
+}): Cvr | { readonly message: string; readonly path: string } {
+  const { session, manifests, jurisdiction } = options;
+  const tab = num(session.TabulatorId);
+  const batch = num(session.BatchId);
+  const recordText = str(session.RecordId);
+  if (tab === null) return { message: 'a session has no TabulatorId', path: 'TabulatorId' };
+  if (batch === null) return { message: 'a session has no BatchId', path: 'BatchId' };
+  if (recordText === '') return { message: 'a session has no RecordId', path: 'RecordId' };
+  // A RecordId that is not a number (seen in SHANGRLA's samples): the image file name still numbers the card.
+  const record = num(session.RecordId) ?? num(/_(\d+)\*[^\\]*$/.exec(str(session.ImageMask))?.[1]);
+  const current = currentRecord(session);
+  if (!current) return { message: 'a session has neither Original nor Modified', path: 'Original' };
+  const rec = current.record;
+  const contestLists: { list: unknown; path: string }[] = [];
+  if (Array.isArray(rec.Cards)) {
+    rec.Cards.forEach((card: unknown, k: number) => {
+      if (card && typeof card === 'object') contestLists.push({ list: (card as { Contests?: unknown }).Contests, path: `${current.path}.Cards[${k}].Contests` });
+    });
+  } else contestLists.push({ list: rec.Contests, path: `${current.path}.Contests` });
+  const contests: Record<string, ContestVote> = {};
+  for (const { list, path } of contestLists) {
+    if (!Array.isArray(list)) return { message: 'a card has no Contests list', path };
+    for (let k = 0; k < list.length; k++) {
+      const c = list[k] as JsonContest;
+      const id = num(c?.Id);
+      if (id === null || !Array.isArray(c.Marks)) return { message: 'a contest has no Id or no Marks', path: `${path}[${k}]` };
+      const info = manifests.contests.get(id);
+      const name = info?.name ?? String(id);
+      const marks = c.Marks as JsonMark[];
+      const nameOf = (m: JsonMark): string => {
+        const cid = num(m?.CandidateId);
+        return cid === null ? '?' : (manifests.candidates.get(cid)?.name ?? String(cid));
+      };
+      if (info?.ranked || (!info && marks.some((m) => (num(m?.Rank) ?? 1) > 1))) {
+        const ranks: string[][] = [];
+        for (const m of marks) {
+          if (m?.IsVote !== true) continue;
+          const r = num(m.Rank) ?? 1;
+          if (r < 1 || r > 1000) return { message: `a mark has rank ${String(m.Rank)}`, path: `${path}[${k}].Marks` };
+          while (ranks.length < r) ranks.push([]);
+          ranks[r - 1]!.push(nameOf(m));
+        }
+        contests[name] = { kind: 'ranks', ranks };
+      } else {
+        const chosen = marks.filter((m) => m?.IsVote === true).map(nameOf);
+        const over = (num(c.Overvotes) ?? 0) > 0;
+        contests[name] = over ? { kind: 'marks', marks: marks.map(nameOf), overvote: true } : { kind: 'marks', marks: chosen };
+      }
+    }
+  }
+  const bt = num(rec.BallotTypeId);
+  const cg = num(session.CountingGroupId);
+  return {
+    jurisdiction,
+    cvrId: `${tab}-${batch}-${recordText}`,
+    tabulator: String(tab),
+    batch: String(batch),
+    position: record,
+    imprintedId: `${tab}-${batch}-${recordText}`,
+    ballotStyle: bt === null ? null : (manifests.ballotTypes.get(bt) ?? String(bt)),
+    countingGroup: cg === null ? null : (manifests.countingGroups.get(cg) ?? String(cg)),
+    contests,
+  };
+}
+
+/**
+ * Reads a Dominion JSON export: the contests of the manifest, then one CVR per session of every
+ * export file in order, with located errors (file + JSON path) for malformed sessions, truncated files
+ * and duplicate (tabulator, batch, record) triples across files.
+ */
+export async function* readDominionJson(
+  options: { readonly exports: readonly Source[]; readonly manifests: DominionManifestSources } & ReaderOptions,
+): AsyncGenerator<ReaderItem> {
+  const jurisdiction = options.jurisdiction ?? '';
+  const { manifests, errors } = await readDominionManifests(options.manifests);
+  for (const e of errors) yield e;
+  for (const c of manifests.contests.values()) yield { type: 'contest', contest: c };
+  const totalBytes = options.exports.every((s) => s.size !== null) ? options.exports.reduce((s, x) => s + (x.size ?? 0), 0) : null;
+  let startBytes = 0;
+  let records = 0;
+  let announced = false;
+  const seen = new Map<string, Set<number>>();
+  for (const source of options.exports) {
+    const file = source.name;
+    const header: { version: string | null; electionId: string | null } = { version: null, electionId: null };
+    const chunks = withProgress(source.open(), { onProgress: options.onProgress, totalBytes, records: () => records, startBytes });
+    startBytes += source.size ?? 0;
+    for await (const item of splitSessions(chunks, header)) {
+      if (!announced && header.version !== null) {
+        announced = true;
+        options.onExportInfo?.({ format: 'dominion-json', version: header.version, electionName: header.electionId });
+      }
+      if ('error' in item) {
+        yield item.error === 'no-sessions'
+          ? errorItem({ kind: 'dominion.no-sessions', message: `${file} has no "Sessions" array: it is not a Dominion CvrExport file.`, file, path: 'Sessions' })
+          : errorItem({ kind: 'dominion.truncated-json', message: `${file} ends in the middle of session ${item.index}: the file is incomplete. Copy it again from the export.`, file, path: `Sessions[${item.index}]` });
+        continue;
+      }
+      let session: JsonSession;
+      try {
+        session = JSON.parse(item.text) as JsonSession;
+      } catch (e) {
+        yield errorItem({ kind: 'dominion.invalid-json', message: `${file}: session ${item.index} is not valid JSON (${(e as Error).message}).`, file, path: `Sessions[${item.index}]` });
+        continue;
+      }
+      if (!session || typeof session !== 'object' || Array.isArray(session)) {
+        yield errorItem({ kind: 'dominion.invalid-session', message: `${file}: session ${item.index} is not an object.`, file, path: `Sessions[${item.index}]` });
+        continue;
+      }
+      const cvr = sessionCvr({ session, manifests, jurisdiction });
+      if ('message' in cvr) {
+        yield errorItem({ kind: 'dominion.invalid-session', message: `${file}: ${cvr.message}.`, file, path: `Sessions[${item.index}].${cvr.path}` });
+        continue;
+      }
+      const key = `${cvr.tabulator}-${cvr.batch}`;
+      let positions = seen.get(key);
+      if (!positions) seen.set(key, (positions = new Set()));
+      if (cvr.position !== null && positions.has(cvr.position)) {
+        yield errorItem({
+          kind: 'dominion.duplicate-record',
+          message: `${file}: tabulator ${cvr.tabulator}, batch ${cvr.batch}, record ${cvr.position} appears twice in the export.`,
+          file,
+          path: `Sessions[${item.index}]`,
+        });
+        continue;
+      }
+      if (cvr.position !== null) positions.add(cvr.position);
+      records++;
+      yield { type: 'cvr', cvr };
+    }
+  }
+}
