@@ -1,7 +1,10 @@
 /** The SqlDriver over embedded PGlite (PostgreSQL in WASM) with its data in a folder. */
 import { PGlite } from '@electric-sql/pglite';
 import type { Transaction } from '@electric-sql/pglite';
+import { binaryCopyOf, firstFieldsOf } from './pglite_binary_copy.js';
 import type { SqlDriver, SqlResult, SqlSession } from './sql_driver.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface OpenPgliteOptions {
   /** The data folder; created (initdb, a few seconds) when empty. */
@@ -35,6 +38,12 @@ function sessionOf(tx: Transaction): SqlSession {
         await tx.query(statement, [], { blob: new Blob([chunk]) });
       }
     },
+    async insertFileChunk({ blobId, idx, data }) {
+      const copy = binaryCopyOf([[new TextEncoder().encode(blobId), { int32: idx }, data]]);
+      await tx.query(`COPY file_chunks (blob_id, idx, data) FROM '/dev/blob' WITH (FORMAT binary)`, [], {
+        blob: new Blob([copy]),
+      });
+    },
   };
 }
 
@@ -47,6 +56,16 @@ function pgliteDriver(db: PGlite): SqlDriver & { readonly db: PGlite } {
     },
     async transaction<T>(fn: (session: SqlSession) => Promise<T>) {
       return db.transaction((tx) => fn(sessionOf(tx)));
+    },
+    async readFileChunk({ blobId, idx }) {
+      // COPY takes no parameters: both values are checked to be a UUID and an integer.
+      if (!UUID.test(blobId) || !Number.isInteger(idx)) throw new Error('store: bad file chunk key');
+      const r = await db.query(
+        `COPY (SELECT data FROM file_chunks WHERE blob_id = '${blobId}' AND idx = ${idx}) TO '/dev/blob' WITH (FORMAT binary)`,
+      );
+      if (!r.blob) return null;
+      const fields = firstFieldsOf(new Uint8Array(await r.blob.arrayBuffer()));
+      return fields[0] ?? null;
     },
     async close() {
       if (!db.closed) await db.close();

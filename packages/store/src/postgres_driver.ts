@@ -53,6 +53,13 @@ function sessionOf(client: pg.PoolClient): SqlSession {
       stream.end();
       await finished(stream);
     },
+    async insertFileChunk({ blobId, idx, data }) {
+      await client.query('INSERT INTO file_chunks (blob_id, idx, data) VALUES ($1, $2, $3)', [
+        blobId,
+        idx,
+        Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+      ]);
+    },
   };
 }
 
@@ -81,6 +88,13 @@ function postgresDriver(pool: pg.Pool): SqlDriver {
         // A client whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
         client.release(broken);
       }
+    },
+    async readFileChunk({ blobId, idx }) {
+      const r = await pool.query<{ data: Buffer }>('SELECT data FROM file_chunks WHERE blob_id = $1 AND idx = $2', [
+        blobId,
+        idx,
+      ]);
+      return r.rows[0]?.data ?? null;
     },
     async close() {
       await pool.end();

@@ -25,6 +25,15 @@ export interface SqlSession {
   execScript(text: string): Promise<void>;
   /** Bulk-loads COPY text rows into `target`, within this transaction. */
   copyIn(options: CopyInOptions): Promise<void>;
+  /** Writes one row of file_chunks (bytes go the fastest way each database offers). */
+  insertFileChunk(chunk: FileChunk): Promise<void>;
+}
+
+/** One row of file_chunks. `blobId` is a UUID the store made. */
+export interface FileChunk {
+  readonly blobId: string;
+  readonly idx: number;
+  readonly data: Uint8Array;
 }
 
 export interface SqlDriver {
@@ -32,6 +41,8 @@ export interface SqlDriver {
   query<R>(text: string, params?: readonly unknown[]): Promise<SqlResult<R>>;
   /** Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK (and rethrow) when it throws. */
   transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** Reads one row of file_chunks; null when it is missing. */
+  readFileChunk(key: { readonly blobId: string; readonly idx: number }): Promise<Uint8Array | null>;
   close(): Promise<void>;
 }
 

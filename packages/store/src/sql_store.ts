@@ -221,10 +221,6 @@ async function* rechunk(content: Uint8Array | AsyncIterable<Uint8Array>, size: n
   if (filled > 0) yield buffer.subarray(0, filled);
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
 function chunked<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -391,11 +387,7 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
           for await (const piece of rechunk(content, FILE_CHUNK_BYTES)) {
             hash.update(piece);
             size += piece.byteLength;
-            await session.query('INSERT INTO file_chunks (blob_id, idx, data) VALUES ($1, $2, $3)', [
-              blobId,
-              idx++,
-              asBuffer(piece),
-            ]);
+            await session.insertFileChunk({ blobId, idx: idx++, data: piece });
           }
           const digest = hash.digest('hex');
           if (sha256 !== undefined && digest !== sha256) {
@@ -436,11 +428,7 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
         chunks: {
           async *[Symbol.asyncIterator]() {
             for (let idx = 0; idx < count; idx++) {
-              const c = await driver.query<{ data: Uint8Array }>(
-                'SELECT data FROM file_chunks WHERE blob_id = $1 AND idx = $2',
-                [row.blob_id, idx],
-              );
-              const data = c.rows[0]?.data;
+              const data = await driver.readFileChunk({ blobId: row.blob_id, idx });
               if (!data) throw new Error(`store: chunk ${idx} of file ${sha256} is missing`);
               yield data;
             }
