@@ -16,6 +16,8 @@ export interface IrvRules {
   readonly overvote: 'exhaust' | 'skip';
   /** How many consecutive skipped ranks a ballot may have before it ends; null: any number. */
   readonly maxSkippedRanks: number | null;
+  /** RCTab's batch elimination: drop at once every trailing candidate whose combined votes trail the next one. */
+  readonly batchElimination?: boolean;
 }
 
 /** ColoradoRLA's and RCTab's common default: overvotes exhaust, skipped ranks are passed over. */
@@ -125,8 +127,8 @@ export interface IrvRound {
   readonly tally: Readonly<Record<string, number>>;
   /** Ballots that count for no continuing candidate (exhausted or blank). */
   readonly exhausted: number;
-  /** Who was eliminated after this round (null in the last round). */
-  readonly eliminated: string | null;
+  /** Who was eliminated after this round (none in the last round). */
+  readonly eliminated: readonly string[];
 }
 
 export interface IrvResult {
@@ -174,12 +176,27 @@ export function tabulateIrv(options: {
     const leader = ranked[0];
     if (!leader) return { winner: null, rounds, tiedWinners: [], eliminationTies };
     if (leader[1] * 2 > active || ranked.length === 1) {
-      rounds.push({ tally, exhausted, eliminated: null });
+      rounds.push({ tally, exhausted, eliminated: [] });
       return { winner: leader[0], rounds, tiedWinners: [], eliminationTies };
     }
     if (ranked.length === 2 && ranked[0]![1] === ranked[1]![1]) {
-      rounds.push({ tally, exhausted, eliminated: null });
+      rounds.push({ tally, exhausted, eliminated: [] });
       return { winner: null, rounds, tiedWinners: ranked.map(([c]) => c), eliminationTies };
+    }
+    if (rules.batchElimination) {
+      // Largest k such that the k trailing candidates together have fewer votes than the one above them.
+      let best = 0;
+      let sum = 0;
+      for (let k = 1; k < ranked.length - 1; k++) {
+        sum += ranked[ranked.length - k]![1];
+        if (sum < ranked[ranked.length - k - 1]![1]) best = k;
+      }
+      if (best > 1) {
+        const out = ranked.slice(ranked.length - best).map(([c]) => c);
+        rounds.push({ tally, exhausted, eliminated: out });
+        for (const c of out) continuing.delete(c);
+        continue;
+      }
     }
     const low = ranked[ranked.length - 1]![1];
     let tied = ranked.filter(([, v]) => v === low).map(([c]) => c);
@@ -193,7 +210,7 @@ export function tabulateIrv(options: {
       tied.sort((a, b) => order.indexOf(b) - order.indexOf(a));
     }
     const out = tied[0]!;
-    rounds.push({ tally, exhausted, eliminated: out });
+    rounds.push({ tally, exhausted, eliminated: [out] });
     continuing.delete(out);
   }
 }
