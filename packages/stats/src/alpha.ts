@@ -12,6 +12,15 @@
  * reported statistic T_j (after the edge rules). Steppers keep O(1) state, so p-value histories and
  * sample-size simulations with early stopping run in one pass without allocating per card.
  */
+import {
+  comparisonUpperBound,
+  comparisonValues,
+  pollingValues,
+  reportedAssorterMean,
+  type Assorter,
+  type CardPair,
+  type Observation,
+} from './assorters.js';
 
 /** Machine epsilon of IEEE doubles, 2^−52 (ε in math.md §2.1). */
 const EPSILON = 2 ** -52;
@@ -256,4 +265,100 @@ export function shrinkTruncEtas(
     m2 += delta * (x[i]! - mean);
   }
   return etas;
+}
+/**
+ * SHANGRLA's optimal comparison bet (Spertus 2023 "COBRA"; math.md §2.1): with an assumed rate p2 of
+ * two-vote overstatements and u = u_B, η = (1 − u(1 − p2))/(2 − 2u) + u(1 − p2) − 1/2. It is the
+ * Kelly-optimal fixed bet when only clean cards and two-vote overstatements occur; ALPHA uses it as it is
+ * at every draw. Needs u > 1 (a reported margin v > 0).
+ */
+export function optimalComparisonEta({ u, errorRate2 = 1e-5 }: { u: number; errorRate2?: number }): number {
+  if (!(u > 1)) throw new RangeError(`the optimal comparison bet needs u_B > 1 (a positive margin), got ${u}`);
+  const q = u * (1 - errorRate2);
+  return (1 - q) / (2 - 2 * u) + q - 1 / 2;
+}
+
+/**
+ * How ALPHA bets in a comparison audit (calc.md `alpha-comparison`): `optimal` (default) is the optimal
+ * comparison bet with an assumed two-vote overstatement rate (default 1e-5), used as it is at every
+ * draw; `shrink-trunc` with η0 defaulting to u_B(1 − 10^−6); `fixed` with η updated for sampling without
+ * replacement (math.md §2.1).
+ */
+export type ComparisonBet =
+  | { readonly kind: 'optimal'; readonly errorRate2?: number }
+  | (Omit<ShrinkTruncEstimator, 'eta0'> & { readonly eta0?: number })
+  | { readonly kind: 'fixed'; readonly eta: number };
+
+/** The ALPHA estimator for a comparison bet, given the comparison assorter's upper bound u_B. */
+export function comparisonEstimator({ bet, upperBound }: { bet: ComparisonBet; upperBound: number }): AlphaEstimator {
+  switch (bet.kind) {
+    case 'optimal':
+      return {
+        kind: 'constant',
+        eta: optimalComparisonEta({ u: upperBound, ...(bet.errorRate2 === undefined ? {} : { errorRate2: bet.errorRate2 }) }),
+      };
+    case 'shrink-trunc':
+      return { ...bet, eta0: bet.eta0 ?? upperBound * (1 - 1e-6) };
+    case 'fixed':
+      return bet;
+    default:
+      return unreachable(bet);
+  }
+}
+
+/**
+ * The measured risk of one assertion in an ALPHA ballot-polling audit (calc.md `alpha-polling`): the
+ * sample's assorter values (a card not found scores 0) run through ALPHA with t = 1/2, u = the
+ * assorter's bound, N = `ballots` (Infinity with replacement). Default estimator: shrink-trunc with η0 =
+ * the reported assorter mean.
+ */
+export function alphaPollingRisk(options: {
+  readonly assorter: Assorter;
+  readonly tallies: Readonly<Record<string, number>>;
+  readonly ballots: number;
+  readonly observations: readonly Observation[];
+  readonly estimator?: AlphaEstimator;
+  readonly replacement?: boolean;
+}): SequentialTestResult {
+  const { assorter, tallies, ballots, observations } = options;
+  const estimator = options.estimator ?? {
+    kind: 'shrink-trunc',
+    eta0: reportedAssorterMean({ assorter, tallies, ballots }),
+  };
+  return alphaMart({
+    x: pollingValues({ assorter, observations }),
+    N: options.replacement === true ? Infinity : ballots,
+    t: 0.5,
+    u: assorter.upperBound,
+    estimator,
+  });
+}
+
+/**
+ * The measured risk of one assertion in an ALPHA ballot-level comparison audit (calc.md
+ * `alpha-comparison`): the comparison-assorter values B of the sampled (CVR, MVR) pairs (MVR not found
+ * scores 0, phantom CVR 1/2) run through ALPHA with t = 1/2 and u = u_B = 2/(2 − v/u).
+ */
+export function alphaComparisonRisk(options: {
+  readonly assorter: Assorter;
+  /** The reported assorter margin v (e.g. (V_w − V_l)/N for plurality). */
+  readonly margin: number;
+  readonly ballots: number;
+  readonly pairs: readonly CardPair[];
+  readonly bet?: ComparisonBet;
+  readonly replacement?: boolean;
+}): SequentialTestResult {
+  const { assorter, margin, ballots, pairs } = options;
+  const upperBound = comparisonUpperBound({ upperBound: assorter.upperBound, margin });
+  return alphaMart({
+    x: comparisonValues({ assorter, margin, pairs }),
+    N: options.replacement === true ? Infinity : ballots,
+    t: 0.5,
+    u: upperBound,
+    estimator: comparisonEstimator({ bet: options.bet ?? { kind: 'optimal' }, upperBound }),
+  });
+}
+
+function unreachable(x: never): never {
+  throw new Error(`unhandled case ${JSON.stringify(x)}`);
 }

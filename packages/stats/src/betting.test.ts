@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
-import { alphaMart } from './alpha.js';
+import { alphaMart, optimalComparisonEta } from './alpha.js';
 import {
   bettingLams,
   bettingMart,
@@ -9,7 +9,6 @@ import {
   kellyOptimalLam,
   lamToEta,
   mixBettingMart,
-  optimalComparisonEta,
   type Bet,
 } from './betting.js';
 

@@ -26,18 +26,6 @@ export function lamToEta({ lam, mu, u }: { lam: number; mu: number; u: number })
 }
 
 /**
- * SHANGRLA's optimal comparison bet (Spertus 2023 "COBRA"; math.md §2.1): with an assumed rate p2 of
- * two-vote overstatements and u = u_B, η = (1 − u(1 − p2))/(2 − 2u) + u(1 − p2) − 1/2. It is the
- * Kelly-optimal fixed bet when only clean cards and two-vote overstatements occur; ALPHA uses it as it is
- * at every draw. Needs u > 1 (a reported margin v > 0).
- */
-export function optimalComparisonEta({ u, errorRate2 = 1e-5 }: { u: number; errorRate2?: number }): number {
-  if (!(u > 1)) throw new RangeError(`the optimal comparison bet needs u_B > 1 (a positive margin), got ${u}`);
-  const q = u * (1 - errorRate2);
-  return (1 - q) / (2 - 2 * u) + q - 1 / 2;
-}
-
-/**
  * Parameters of SHANGRLA's aGRAPA bet (approximate growth-rate-adaptive betting, Waudby-Smith & Ramdas
  * 2023 §B.3): λ_1 = lam0; for j ≥ 2, with μ̂ and σ̂² the mean and population variance of x_1..x_{j−1},
  * λ_j = max(0, min(c_j/m_j, (μ̂ − m_{j−1})/(σ̂² + (μ̂ − m_{j−1})²))), where

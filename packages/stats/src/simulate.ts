@@ -1,0 +1,383 @@
+/**
+ * Sample sizes by simulation (spec/math.md §3): build a population of assorter values that matches the
+ * reported results (and assumed error rates, for comparison audits), draw from it in random order with
+ * a seeded generator, run the sequential test with early stopping at the first n with p ≤ α (N if
+ * never), and report a quantile (default 0.9) of the stopping sizes over the replications. The same
+ * request gives the same answer. SHANGRLA's `NonnegMean.sample_size` and `Audit.find_sample_size` do the
+ * same in spirit (Stark 2020; Stark 2023 ALPHA §3).
+ */
+import {
+  comparisonEstimator,
+  createAlphaStepper,
+  pValueOf,
+  type AlphaEstimator,
+  type ComparisonBet,
+  type Stepper,
+} from './alpha.js';
+import { comparisonUpperBound, reportedAssorterMargin, reportedAssorterMean, type Assorter } from './assorters.js';
+import { createBettingStepper, type Bet } from './betting.js';
+import { decimalRational } from './distributions.js';
+import { createKaplanKolmogorovStepper, createKaplanWaldStepper } from './kaplan_kolmogorov.js';
+import { createRng } from './prng.js';
+
+/** A sequential test of "mean ≤ t", as data. */
+export type SequentialTestSpec =
+  | { readonly kind: 'alpha'; readonly estimator: AlphaEstimator }
+  | { readonly kind: 'betting'; readonly bet: Bet }
+  | { readonly kind: 'kaplan-kolmogorov'; readonly g?: number }
+  | { readonly kind: 'kaplan-wald'; readonly g?: number };
+
+/** A fresh stepper for the test over a population of N values in [0, u] (N = Infinity: with replacement). */
+export function createStepper({
+  test,
+  N,
+  t,
+  u,
+}: {
+  test: SequentialTestSpec;
+  N: number;
+  t: number;
+  u: number;
+}): Stepper {
+  switch (test.kind) {
+    case 'alpha':
+      return createAlphaStepper({ N, t, u, estimator: test.estimator });
+    case 'betting':
+      return createBettingStepper({ N, t, u, bet: test.bet });
+    case 'kaplan-kolmogorov':
+      return createKaplanKolmogorovStepper({ N, t, ...(test.g === undefined ? {} : { g: test.g }) });
+    case 'kaplan-wald':
+      return createKaplanWaldStepper({ t, ...(test.g === undefined ? {} : { g: test.g }) });
+    default:
+      return unreachable(test);
+  }
+}
+
+/**
+ * The first n at which the test's p-value min(1, 1/max_{j ≤ n} T_j) is ≤ α, running over `x` in order;
+ * null if it never is.
+ */
+export function firstRejection({
+  test,
+  x,
+  N,
+  t,
+  u,
+  alpha,
+}: {
+  test: SequentialTestSpec;
+  x: ArrayLike<number>;
+  N: number;
+  t: number;
+  u: number;
+  alpha: number;
+}): number | null {
+  const step = createStepper({ test, N, t, u });
+  let maxT = 0;
+  for (let i = 0; i < x.length; i++) {
+    const T = step(x[i]!);
+    if (T > maxT) {
+      maxT = T;
+      if (pValueOf(maxT) <= alpha) return i + 1;
+    }
+  }
+  return null;
+}
+
+/**
+ * The sample size if the sample looked like `x` (cycled to N values): the first n with p ≤ α, N if never
+ * (SHANGRLA `NonnegMean.sample_size` with reps = None). N must be finite.
+ */
+export function sampleSizeForSequence(options: {
+  test: SequentialTestSpec;
+  x: ArrayLike<number>;
+  N: number;
+  t: number;
+  u: number;
+  alpha: number;
+}): number {
+  const { x, N } = options;
+  if (!Number.isInteger(N) || N < 1 || x.length === 0) throw new RangeError('needs a finite N and a non-empty x');
+  const population = new Float64Array(N);
+  for (let i = 0; i < N; i++) population[i] = x[i % x.length]!;
+  return firstRejection({ ...options, x: population }) ?? N;
+}
+
+/** Options shared by every sample-size simulation (calc.md `sample-size` for alpha methods). */
+export interface SimulationOptions {
+  /** The risk limit α. */
+  readonly alpha: number;
+  /** Replications (default 1000). */
+  readonly reps?: number;
+  /** The quantile of the stopping sizes to report (default 0.9). */
+  readonly quantile?: number;
+  /** Seed of the simulation (default 1234567890). */
+  readonly seed?: number;
+  /** Sampling with replacement (default false). */
+  readonly replacement?: boolean;
+}
+
+export interface SampleSizeSimulation {
+  /** The requested quantile of the stopping sizes: the smallest s with at least quantile·reps sizes ≤ s. */
+  readonly sampleSize: number;
+  /** Every replication's stopping size, sorted ascending. */
+  readonly sizes: Int32Array;
+  /** The fraction of replications that stopped before exhausting N (p ≤ α at some n < N, or at N). */
+  readonly rejected: number;
+}
+
+/**
+ * Simulated sample size (math.md §3): `reps` times, draw from `population` in random order (a partial
+ * Fisher–Yates shuffle without replacement; uniform draws with replacement) with `createRng(seed)`, stop
+ * at the first n with p ≤ α (N if never), and report the `quantile` of the stopping sizes.
+ */
+export function simulateSampleSize(
+  options: SimulationOptions & {
+    readonly population: ArrayLike<number>;
+    readonly test: SequentialTestSpec;
+    readonly t: number;
+    readonly u: number;
+  },
+): SampleSizeSimulation {
+  const { test, t, u, alpha } = options;
+  const reps = options.reps ?? 1000;
+  const quantile = options.quantile ?? 0.9;
+  const replacement = options.replacement ?? false;
+  if (!(Number.isInteger(reps) && reps >= 1)) throw new RangeError(`reps must be a positive integer, got ${reps}`);
+  if (!(quantile > 0 && quantile <= 1)) throw new RangeError(`quantile must be in (0, 1], got ${quantile}`);
+  const pop = Float64Array.from(options.population);
+  const N = pop.length;
+  if (N === 0) throw new RangeError('empty population');
+  const rng = createRng(options.seed ?? 1234567890);
+  const sizes = new Int32Array(reps);
+  let rejected = 0;
+  for (let r = 0; r < reps; r++) {
+    const step = createStepper({ test, N: replacement ? Infinity : N, t, u });
+    let maxT = 0;
+    let size = N;
+    for (let i = 0; i < N; i++) {
+      let x: number;
+      if (replacement) {
+        x = pop[rng.below(N)]!;
+      } else {
+        // Partial Fisher–Yates: position i gets a uniform choice among the cards not yet drawn. Any
+        // arrangement left by the previous replication is fine: the draws are still uniform.
+        const k = i + rng.below(N - i);
+        x = pop[k]!;
+        pop[k] = pop[i]!;
+        pop[i] = x;
+      }
+      const T = step(x);
+      if (T > maxT) {
+        maxT = T;
+        if (pValueOf(maxT) <= alpha) {
+          size = i + 1;
+          rejected++;
+          break;
+        }
+      }
+    }
+    sizes[r] = size;
+  }
+  sizes.sort();
+  const index = Math.min(reps - 1, Math.max(0, Math.ceil(quantile * reps - 1e-9) - 1));
+  return { sampleSize: sizes[index]!, sizes, rejected: rejected / reps };
+}
+
+/**
+ * Assorter values of N cards that match the reported tallies (math.md §3). Plurality/approval: V_w − k
+ * ones, V_l − k zeros and 1/2 for the rest, where k = max(0, V_w + V_l − N) cards (approval) mark both.
+ * Supermajority: V_w cards score u, the other valid votes 0, the rest 1/2.
+ */
+export function pollingPopulation({
+  assorter,
+  tallies,
+  ballots,
+}: {
+  assorter: Assorter;
+  tallies: Readonly<Record<string, number>>;
+  ballots: number;
+}): Float64Array {
+  const votes = (name: string) => tallies[name] ?? 0;
+  let high: number;
+  let low: number;
+  switch (assorter.kind) {
+    case 'plurality': {
+      const both = Math.max(0, votes(assorter.winner) + votes(assorter.loser) - ballots);
+      high = votes(assorter.winner) - both;
+      low = votes(assorter.loser) - both;
+      break;
+    }
+    case 'supermajority': {
+      let valid = 0;
+      for (const name of Object.keys(tallies)) valid += votes(name);
+      high = votes(assorter.winner);
+      low = valid - high;
+      break;
+    }
+    default:
+      return unreachable(assorter);
+  }
+  if (!(high >= 0 && low >= 0 && high + low <= ballots)) {
+    throw new RangeError(`tallies do not fit in ${ballots} ballots`);
+  }
+  const population = new Float64Array(ballots).fill(0.5);
+  population.fill(assorter.upperBound, 0, high);
+  population.fill(0, high, high + low);
+  return population;
+}
+
+/** Assumed rates (fractions of cards) of one- and two-vote overstatements and understatements. */
+export interface ErrorRates {
+  readonly o1?: number;
+  readonly o2?: number;
+  readonly u1?: number;
+  readonly u2?: number;
+}
+
+/** ⌊count × rate⌋, exact, the rate read as the decimal it was written as. */
+function floorTimesDecimal(count: number, rate: number): number {
+  const { num, den } = decimalRational(rate);
+  return Number((BigInt(count) * num) / den);
+}
+
+/** ⌈count × rate⌉, exact, the rate read as the decimal it was written as. */
+function ceilTimesRate(count: number, rate: number): number {
+  const { num, den } = decimalRational(rate);
+  return Number((BigInt(count) * num + den - 1n) / den);
+}
+
+/**
+ * Comparison-assorter values of N cards (math.md §1.2): ⌈o1·N⌉ one-vote overstatements (ω = u/2),
+ * ⌈o2·N⌉ two-vote overstatements (ω = u), ⌊u1·N⌋ and ⌊u2·N⌋ understatements (ω = −u/2, −u), the rest
+ * clean: B = (1 − ω/u)/(2 − v/u). Rounding errs towards more overstatements and fewer understatements.
+ */
+export function comparisonPopulation({
+  margin,
+  upperBound = 1,
+  ballots,
+  rates = {},
+}: {
+  margin: number;
+  upperBound?: number;
+  ballots: number;
+  rates?: ErrorRates;
+}): Float64Array {
+  const o1 = ceilTimesRate(ballots, rates.o1 ?? 0);
+  const o2 = ceilTimesRate(ballots, rates.o2 ?? 0);
+  const u1 = floorTimesDecimal(ballots, rates.u1 ?? 0);
+  const u2 = floorTimesDecimal(ballots, rates.u2 ?? 0);
+  if (o1 + o2 + u1 + u2 > ballots) throw new RangeError('error rates add up to more than every card');
+  const denominator = 2 - margin / upperBound;
+  const population = new Float64Array(ballots).fill(1 / denominator);
+  let at = 0;
+  population.fill(0.5 / denominator, at, (at += o1));
+  population.fill(0, at, (at += o2));
+  population.fill(1.5 / denominator, at, (at += u1));
+  population.fill(2 / denominator, at, (at += u2));
+  return population;
+}
+
+/**
+ * ALPHA ballot-polling sample size for one assertion (calc.md `alpha-polling`): the population matches
+ * the reported tallies; the default estimator is shrink-trunc with η0 = the reported assorter mean.
+ */
+export function alphaPollingSampleSize(
+  options: SimulationOptions & {
+    readonly assorter: Assorter;
+    readonly tallies: Readonly<Record<string, number>>;
+    readonly ballots: number;
+    readonly estimator?: AlphaEstimator;
+  },
+): SampleSizeSimulation {
+  const { assorter, tallies, ballots } = options;
+  const estimator = options.estimator ?? {
+    kind: 'shrink-trunc',
+    eta0: reportedAssorterMean({ assorter, tallies, ballots }),
+  };
+  return simulateSampleSize({
+    ...options,
+    population: pollingPopulation({ assorter, tallies, ballots }),
+    test: { kind: 'alpha', estimator },
+    t: 0.5,
+    u: assorter.upperBound,
+  });
+}
+
+/**
+ * ALPHA ballot-level comparison sample size for one assertion (calc.md `alpha-comparison`): the CVRs
+ * match the reported tallies (margin v), the paper differs from them at the assumed `rates`; the test is
+ * ALPHA on the comparison assorter (u_B = 2/(2 − v/u)) with the given bet (default: optimal).
+ */
+export function alphaComparisonSampleSize(
+  options: SimulationOptions & {
+    readonly assorter: Assorter;
+    readonly tallies: Readonly<Record<string, number>>;
+    readonly ballots: number;
+    readonly bet?: ComparisonBet;
+    readonly rates?: ErrorRates;
+  },
+): SampleSizeSimulation {
+  const { assorter, tallies, ballots } = options;
+  const margin = reportedAssorterMargin({ assorter, tallies, ballots });
+  const upperBound = comparisonUpperBound({ upperBound: assorter.upperBound, margin });
+  return simulateSampleSize({
+    ...options,
+    population: comparisonPopulation({
+      margin,
+      upperBound: assorter.upperBound,
+      ballots,
+      ...(options.rates === undefined ? {} : { rates: options.rates }),
+    }),
+    test: { kind: 'alpha', estimator: comparisonEstimator({ bet: options.bet ?? { kind: 'optimal' }, upperBound }) },
+    t: 0.5,
+    u: upperBound,
+  });
+}
+
+/**
+ * A deterministic arrangement of n_small, n_med and n_big values with the rarer values spread evenly
+ * (SHANGRLA `Assertion.interleave_values`): each position takes the kind with the largest fraction
+ * still to place, ties going to small, then medium, then big.
+ */
+export function interleaveValues({
+  nSmall,
+  nMed,
+  nBig,
+  small = 0,
+  med = 0.5,
+  big = 1,
+}: {
+  nSmall: number;
+  nMed: number;
+  nBig: number;
+  small?: number;
+  med?: number;
+  big?: number;
+}): Float64Array {
+  const n = nSmall + nMed + nBig;
+  const out = new Float64Array(n);
+  let s = 0;
+  let m = 0;
+  let b = 0;
+  for (let i = 0; i < n; i++) {
+    const rs = nSmall === 0 ? -1 : (nSmall - s) / nSmall;
+    const rm = nMed === 0 ? -1 : (nMed - m) / nMed;
+    const rb = nBig === 0 ? -1 : (nBig - b) / nBig;
+    if (rs >= rm && rs >= rb && s < nSmall) {
+      out[i] = small;
+      s++;
+    } else if (rm >= rb && m < nMed) {
+      out[i] = med;
+      m++;
+    } else {
+      out[i] = big;
+      b++;
+    }
+  }
+  return out;
+}
+
+function unreachable(x: never): never {
+  throw new Error(`unhandled case ${JSON.stringify(x)}`);
+}
