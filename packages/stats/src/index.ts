@@ -5,3 +5,8 @@
  */
 export {};
 export { createRng, type Rng } from './prng.js';
+export * from './assorters.js';
+export * from './alpha.js';
+export * from './betting.js';
+export * from './kaplan_kolmogorov.js';
+export * from './simulate.js';
