@@ -1,4 +1,5 @@
 /** Every subcommand of `openrla`, in the order `openrla --help` lists them. Add one line per command. */
 import type { Command } from 'commander';
+import { register as registerInspect } from './inspect.js';
 
-export const registrations: ReadonlyArray<(program: Command) => void> = [];
+export const registrations: ReadonlyArray<(program: Command) => void> = [registerInspect];
