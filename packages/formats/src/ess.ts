@@ -184,6 +184,8 @@ export async function* readEss(options: EssReadOptions): AsyncGenerator<ReaderIt
       error: {
         kind: 'ess.cvr-file-count',
         file: cvrSources[1]?.name ?? sources[0]?.name ?? '',
+        line: 1,
+        field: 'Cast Vote Record',
         message: cvrSources.length === 0 ? 'No ES&S CVR file was given (the one with a column per contest).' : 'Give exactly one ES&S CVR file (the one with a column per contest).',
       },
     };

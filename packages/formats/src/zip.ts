@@ -47,9 +47,9 @@ export function baseName(path: string): string {
   return i < 0 ? path : path.slice(i + 1);
 }
 
+/** A ZIP error; `path` is the entry, or `/` for the archive as a whole. */
 function zipError(options: { file: string; path?: string; message: string }): FormatError {
-  const base = { kind: 'zip.unreadable', file: options.file, message: options.message };
-  return options.path === undefined ? base : { ...base, path: options.path };
+  return { kind: 'zip.unreadable', file: options.file, path: options.path || '/', message: options.message };
 }
 
 /** Reads entries one by one; the single `error` listener stays for the archive's whole life. */
@@ -117,7 +117,7 @@ async function readAll(stream: AsyncIterable<Uint8Array>, limit: number): Promis
 }
 
 function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return (err instanceof Error ? err.message : String(err)).replace(/\.+$/, '');
 }
 
 /**
@@ -155,7 +155,7 @@ async function* walkOpen(args: {
     try {
       entry = await reader.next();
     } catch (err) {
-      yield { type: 'error', error: zipError({ file, path: prefix || undefined, message: `The archive is damaged: ${message(err)}.` }) } as ZipItem;
+      yield { type: 'error', error: zipError({ file, path: prefix, message: `The archive is damaged: ${message(err)}.` }) } as ZipItem;
       return;
     }
     if (!entry) return;
