@@ -32,14 +32,19 @@ async function runsCleanly(reader: Reader, sources: readonly Source[]): Promise<
 }
 
 /** A random edit of a file: cut it short, overwrite bytes, delete or repeat a stretch. */
-const mutation = fc.oneof(
+type Mutation =
+  | { readonly op: 'truncate'; readonly at: number }
+  | { readonly op: 'flip'; readonly at: number; readonly byte: number }
+  | { readonly op: 'delete' | 'repeat'; readonly at: number; readonly length: number };
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
   fc.record({ op: fc.constant('flip' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), byte: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ op: fc.constant('delete' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), length: fc.integer({ min: 1, max: 64 }) }),
   fc.record({ op: fc.constant('repeat' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), length: fc.integer({ min: 1, max: 64 }) }),
 );
 
-function mutate(bytes: Uint8Array, edits: readonly fc.Infer<typeof mutation>[]): Uint8Array {
+function mutate(bytes: Uint8Array, edits: readonly Mutation[]): Uint8Array {
   let out = bytes;
   for (const e of edits) {
     const at = Math.floor(e.at * out.length);
