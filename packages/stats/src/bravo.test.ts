@@ -12,7 +12,9 @@ import {
 import { createRng } from './prng.js';
 
 function conformance<T>(file: string): T {
-  return JSON.parse(readFileSync(new URL(`../../../../shared/conformance/${file}`, import.meta.url), 'utf8')) as T;
+  return JSON.parse(
+    readFileSync(new URL(`../../../../shared/conformance/${file}`, import.meta.url), 'utf8'),
+  ) as T;
 }
 
 interface ArloContest {
@@ -79,7 +81,9 @@ interface ArloPlannerCase {
   readonly expected: { readonly ballotPolling: Readonly<Record<string, Counts>> };
 }
 
-const arlo = conformance<{ bravo: ArloBravo; public_audit_planner: { cases: readonly ArloPlannerCase[] } }>('arlo.json');
+const arlo = conformance<{ bravo: ArloBravo; public_audit_planner: { cases: readonly ArloPlannerCase[] } }>(
+  'arlo.json',
+);
 const bravo = arlo.bravo;
 
 function contestOf(name: string): { tallies: Record<string, number>; ballots: number; numWinners: number } {
@@ -114,7 +118,8 @@ function expectArloOptions(got: BravoSampleSizes, want: ArloOptions, ballots: nu
       case 'all-ballots':
         expect(option.size).toBe(ballots);
         expect(got.asn).toBe(ballots);
-        if (got.byProbability) for (const size of Object.values(got.byProbability)) expect(size).toBe(ballots);
+        if (got.byProbability)
+          for (const size of Object.values(got.byProbability)) expect(size).toBe(ballots);
         break;
       default:
         throw new Error(`unknown Arlo option ${key}`);
@@ -243,7 +248,10 @@ describe('BRAVO against Arlo test_bravo.py', () => {
     const risk = bravoPValue({
       tallies: snap.contest.choices,
       ...snap.contest,
-      sample: { counts: Object.values(snap.sample_results)[0]!, notFound: Object.values(snap.samples_not_found)[0]! },
+      sample: {
+        counts: Object.values(snap.sample_results)[0]!,
+        notFound: Object.values(snap.samples_not_found)[0]!,
+      },
     });
     for (const [key, p] of Object.entries(snap.expected)) {
       const [w, l] = key.split('|');
@@ -267,7 +275,12 @@ describe('BRAVO against Arlo public audit planner (ballotPolling)', () => {
       const N = c.input.totalBallotsCast;
       const sorted = c.input.candidates.map((x) => x.votes).sort((a, b) => b - a);
       for (const [percent, want] of Object.entries(c.expected.ballotPolling)) {
-        const got = bravoSampleSizes({ tallies, ballots: N, numWinners: c.input.numWinners, riskLimit: Number(percent) / 100 });
+        const got = bravoSampleSizes({
+          tallies,
+          ballots: N,
+          numWinners: c.input.numWinners,
+          riskLimit: Number(percent) / 100,
+        });
         for (const [key, size] of Object.entries(want)) {
           if (key === 'all-ballots') {
             if (got.asn < N) {
@@ -312,14 +325,21 @@ interface StarkToolVector {
 
 describe('BRAVO against SHANGRLA (r2b2 ASN table) and Stark tools (rlacalc)', () => {
   test('r2b2 ASN, two candidates, 10000 ballots', () => {
-    const v = conformance<{ vectors: readonly ShangrlaVector[] }>('shangrla.json').vectors.find((x) => x.id === 'bravo.asn')!;
+    const v = conformance<{ vectors: readonly ShangrlaVector[] }>('shangrla.json').vectors.find(
+      (x) => x.id === 'bravo.asn',
+    )!;
     const ballots = v.input['ballots'] as number;
     const table = (v.expected as { asn: Record<string, Record<string, number>> }).asn;
     let checked = 0;
     for (const [alpha, row] of Object.entries(table)) {
       for (const [winner, asn] of Object.entries(row)) {
         const w = Number(winner);
-        const got = bravoSampleSizes({ tallies: { w, l: ballots - w }, ballots, numWinners: 1, riskLimit: Number(alpha) });
+        const got = bravoSampleSizes({
+          tallies: { w, l: ballots - w },
+          ballots,
+          numWinners: 1,
+          riskLimit: Number(alpha),
+        });
         expect(got.asn).toBe(asn);
         checked++;
       }
@@ -388,39 +408,58 @@ describe('BRAVO properties', () => {
     }
   });
 
-  fcTest.prop([contestWithSample])('a vote for a winner never raises a p-value; a not-found ballot never lowers one', (c) => {
-    const before = bravoPValue(c);
-    if (before.uncontested) return;
-    const w = before.assertions[0]!.winner;
-    const more = bravoPValue({ ...c, sample: { ...c.sample, counts: { ...c.sample.counts, [w]: (c.sample.counts[w] ?? 0) + 1 } } });
-    const lost = bravoPValue({ ...c, sample: { ...c.sample, notFound: c.sample.notFound + 1 } });
-    before.assertions.forEach((a, i) => {
-      if (a.winner === w) expect(more.assertions[i]!.pValue).toBeLessThanOrEqual(a.pValue);
-      expect(lost.assertions[i]!.pValue).toBeGreaterThanOrEqual(a.pValue);
-    });
-  });
+  fcTest.prop([contestWithSample])(
+    'a vote for a winner never raises a p-value; a not-found ballot never lowers one',
+    (c) => {
+      const before = bravoPValue(c);
+      if (before.uncontested) return;
+      const w = before.assertions[0]!.winner;
+      const more = bravoPValue({
+        ...c,
+        sample: { ...c.sample, counts: { ...c.sample.counts, [w]: (c.sample.counts[w] ?? 0) + 1 } },
+      });
+      const lost = bravoPValue({ ...c, sample: { ...c.sample, notFound: c.sample.notFound + 1 } });
+      before.assertions.forEach((a, i) => {
+        if (a.winner === w) expect(more.assertions[i]!.pValue).toBeLessThanOrEqual(a.pValue);
+        expect(lost.assertions[i]!.pValue).toBeGreaterThanOrEqual(a.pValue);
+      });
+    },
+  );
 
-  fcTest.prop([contestWithSample])('sizes are cumulative, never below the draws so far and never above N', (c) => {
-    const n = c.sample.notFound + Object.values(c.sample.counts).reduce((a, b) => a + b, 0);
-    const sizes = bravoSampleSizes(c);
-    if (sizes.uncontested) return;
-    expect(sizes.asn).toBeLessThanOrEqual(c.ballots);
-    expect(sizes.asn).toBeGreaterThanOrEqual(Math.min(n, c.ballots));
-    if (sizes.byProbability) {
-      const { '0.7': a, '0.8': b, '0.9': d } = sizes.byProbability;
-      for (const s of [a, b, d]) {
-        expect(s).toBeLessThanOrEqual(c.ballots);
-        expect(s).toBeGreaterThanOrEqual(Math.min(n, c.ballots));
+  fcTest.prop([contestWithSample])(
+    'sizes are cumulative, never below the draws so far and never above N',
+    (c) => {
+      const n = c.sample.notFound + Object.values(c.sample.counts).reduce((a, b) => a + b, 0);
+      const sizes = bravoSampleSizes(c);
+      if (sizes.uncontested) return;
+      expect(sizes.asn).toBeLessThanOrEqual(c.ballots);
+      expect(sizes.asn).toBeGreaterThanOrEqual(Math.min(n, c.ballots));
+      if (sizes.byProbability) {
+        const { '0.7': a, '0.8': b, '0.9': d } = sizes.byProbability;
+        for (const s of [a, b, d]) {
+          expect(s).toBeLessThanOrEqual(c.ballots);
+          expect(s).toBeGreaterThanOrEqual(Math.min(n, c.ballots));
+        }
+        expect(a).toBeLessThanOrEqual(b);
+        expect(b).toBeLessThanOrEqual(d);
       }
-      expect(a).toBeLessThanOrEqual(b);
-      expect(b).toBeLessThanOrEqual(d);
-    }
-  });
+    },
+  );
 
   test('a loser with 0 reported votes: factor 1 until a vote for it is seen, then p = 1', () => {
-    expect(bravoLogStatistic({ twoWayShare: 1, winnerCount: 3, loserCount: 0 })).toBeCloseTo(3 * Math.LN2, 14);
-    expect(bravoLogStatistic({ twoWayShare: 1, winnerCount: 3, loserCount: 1 })).toBe(Number.NEGATIVE_INFINITY);
-    const risk = bravoPValue({ tallies: { a: 10, b: 0 }, ballots: 10, numWinners: 1, sample: { counts: { a: 5, b: 1 } } });
+    expect(bravoLogStatistic({ twoWayShare: 1, winnerCount: 3, loserCount: 0 })).toBeCloseTo(
+      3 * Math.LN2,
+      14,
+    );
+    expect(bravoLogStatistic({ twoWayShare: 1, winnerCount: 3, loserCount: 1 })).toBe(
+      Number.NEGATIVE_INFINITY,
+    );
+    const risk = bravoPValue({
+      tallies: { a: 10, b: 0 },
+      ballots: 10,
+      numWinners: 1,
+      sample: { counts: { a: 5, b: 1 } },
+    });
     expect(risk.pValue).toBe(1);
   });
 });
@@ -451,7 +490,10 @@ describe('BRAVO validity by simulation', () => {
       }
     }
     // The per-draw update above is bravoLogStatistic's; check they agree on one path.
-    expect(bravoLogStatistic({ twoWayShare: s, winnerCount: 7, loserCount: 4 })).toBeCloseTo(7 * up + 4 * down, 12);
+    expect(bravoLogStatistic({ twoWayShare: s, winnerCount: 7, loserCount: 4 })).toBeCloseTo(
+      7 * up + 4 * down,
+      12,
+    );
     const rate = confirmed / reps;
     const se = Math.sqrt((alpha * (1 - alpha)) / reps);
     expect(rate).toBeLessThanOrEqual(alpha + 3 * se);
@@ -470,7 +512,12 @@ describe('BRAVO validity by simulation', () => {
       for (let j = 0; j < 400; j++) {
         if (rng.next() < 0.5) kw++;
         else kl++;
-        const { pValue } = bravoPValue({ tallies, ballots: 10_000, numWinners: 1, sample: { counts: { w: kw, l: kl } } });
+        const { pValue } = bravoPValue({
+          tallies,
+          ballots: 10_000,
+          numWinners: 1,
+          sample: { counts: { w: kw, l: kl } },
+        });
         if (pValue <= alpha) {
           confirmed++;
           break;

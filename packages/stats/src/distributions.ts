@@ -36,8 +36,8 @@ const TAIL_NUM = [
   0.026532189526576123093, 0.0012426609473880784386, 2.71155556874348757815e-5, 2.01033439929228813265e-7,
 ];
 const TAIL_DEN = [
-  1, 0.59983220655588793769, 0.13692988092273580531, 0.0148753612908506148525,
-  7.868691311456132591e-4, 1.8463183175100546818e-5, 1.4215117583164458887e-7, 2.04426310338993978564e-15,
+  1, 0.59983220655588793769, 0.13692988092273580531, 0.0148753612908506148525, 7.868691311456132591e-4,
+  1.8463183175100546818e-5, 1.4215117583164458887e-7, 2.04426310338993978564e-15,
 ];
 
 /**
@@ -91,7 +91,8 @@ export function logGamma(x: number): number {
   const series =
     inv *
     (1 / 12 +
-      inv2 * (-1 / 360 + inv2 * (1 / 1260 + inv2 * (-1 / 1680 + inv2 * (1 / 1188 + inv2 * (-691 / 360360))))));
+      inv2 *
+        (-1 / 360 + inv2 * (1 / 1260 + inv2 * (-1 / 1680 + inv2 * (1 / 1188 + inv2 * (-691 / 360360))))));
   const value = (x - 0.5) * Math.log(x) - x + HALF_LOG_TWO_PI + series;
   return shift === 0 ? value : value - Math.log(product);
 }
@@ -143,7 +144,11 @@ function binomialDeviance(x: number, mu: number): number {
  * ulps even for n in the millions, where ln C(n, k) from log-gammas would lose digits to cancellation.
  * Conventions 0·ln 0 = 0 at p = 0 and p = 1.
  */
-export function binomialLogPmf(options: { readonly k: number; readonly n: number; readonly p: number }): number {
+export function binomialLogPmf(options: {
+  readonly k: number;
+  readonly n: number;
+  readonly p: number;
+}): number {
   const { k, n, p } = options;
   if (k < 0 || k > n) return Number.NEGATIVE_INFINITY;
   if (p === 0) return k === 0 ? 0 : Number.NEGATIVE_INFINITY;
@@ -203,7 +208,11 @@ export function binomialCdf(options: { readonly k: number; readonly n: number; r
  * The smallest integer k in 0..n with P(X ≤ k) ≥ level for X ~ Binomial(n, p) (the lower quantile,
  * like scipy's `binom.ppf`). Starts from the normal approximation and steps to the exact answer.
  */
-export function binomialQuantile(options: { readonly level: number; readonly n: number; readonly p: number }): number {
+export function binomialQuantile(options: {
+  readonly level: number;
+  readonly n: number;
+  readonly p: number;
+}): number {
   const { level, n, p } = options;
   if (level <= 0) return 0;
   if (level >= 1 || p >= 1) return n;
@@ -244,7 +253,8 @@ export interface Rational {
  * (spec/calc.md).
  */
 export function decimalRational(x: number): Rational {
-  if (!Number.isFinite(x) || x < 0) throw new RangeError(`decimalRational: ${x} is not a finite non-negative number`);
+  if (!Number.isFinite(x) || x < 0)
+    throw new RangeError(`decimalRational: ${x} is not a finite non-negative number`);
   const text = String(x);
   const match = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/.exec(text);
   if (!match) throw new RangeError(`decimalRational: cannot read ${text}`);

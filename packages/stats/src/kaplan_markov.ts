@@ -62,11 +62,14 @@ function weightedLogSum(counts: DiscrepancyCounts, weights: DiscrepancyCounts): 
  * P = min(1, (1 − μ/(2γ))^n (1 − 1/(2γ))^(−o1) (1 − 1/γ)^(−o2) (1 + 1/(2γ))^(−u1) (1 + 1/γ)^(−u2)),
  * computed in log space (no underflow for long samples). 1 when μ ≤ 0.
  */
-export function kaplanMarkovPValue(options: KaplanMarkovContest & DiscrepancyCounts & { readonly n: number }): number {
+export function kaplanMarkovPValue(
+  options: KaplanMarkovContest & DiscrepancyCounts & { readonly n: number },
+): number {
   const { dilutedMargin, n } = options;
   const gamma = options.gamma ?? KAPLAN_MARKOV_GAMMA;
   if (!(dilutedMargin > 0)) return 1;
-  const logP = n * Math.log1p(-dilutedMargin / (2 * gamma)) - weightedLogSum(options, discrepancyLogWeights(gamma));
+  const logP =
+    n * Math.log1p(-dilutedMargin / (2 * gamma)) - weightedLogSum(options, discrepancyLogWeights(gamma));
   return logP >= 0 ? 1 : Math.exp(logP);
 }
 
@@ -95,7 +98,8 @@ export function kaplanMarkovOptimistic(
  * Computed in integers. null when the optimistic size is.
  */
 export function kaplanMarkovEstimated(
-  options: KaplanMarkovContest & Partial<DiscrepancyCounts> & { readonly riskLimit: number; readonly n: number },
+  options: KaplanMarkovContest &
+    Partial<DiscrepancyCounts> & { readonly riskLimit: number; readonly n: number },
 ): number | null {
   const optimistic = kaplanMarkovOptimistic(options);
   if (optimistic === null) return null;
@@ -119,7 +123,8 @@ export function kaplanMarkovN0(
   const { dilutedMargin, riskLimit, rates } = options;
   const gamma = options.gamma ?? KAPLAN_MARKOV_GAMMA;
   if (!(dilutedMargin > 0) || !(riskLimit > 0)) return null;
-  const denominator = Math.log1p(-dilutedMargin / (2 * gamma)) - weightedLogSum(rates, discrepancyLogWeights(gamma));
+  const denominator =
+    Math.log1p(-dilutedMargin / (2 * gamma)) - weightedLogSum(rates, discrepancyLogWeights(gamma));
   if (denominator >= 0) return null;
   const n0 = ceilSnapped(Math.log(riskLimit) / denominator);
   return Number.isFinite(n0) ? Math.max(0, n0) : null;
@@ -231,7 +236,10 @@ export function pluralityDiscrepancy(card: PluralityCardComparison): number {
  * a card drawn twice appears twice). With `countUnderstatements: false` (Arlo's choice) u1 = u2 = 0.
  */
 export function pluralityDiscrepancyCounts(options: {
-  readonly pairs: readonly { readonly cvr: readonly string[] | null; readonly mvr: readonly string[] | null }[];
+  readonly pairs: readonly {
+    readonly cvr: readonly string[] | null;
+    readonly mvr: readonly string[] | null;
+  }[];
   readonly winners: readonly string[];
   readonly losers: readonly string[];
   readonly votesAllowed: number;
@@ -243,7 +251,12 @@ export function pluralityDiscrepancyCounts(options: {
   let u1 = 0;
   let u2 = 0;
   for (const pair of options.pairs) {
-    const d = pluralityDiscrepancy({ ...pair, winners: options.winners, losers: options.losers, votesAllowed: options.votesAllowed });
+    const d = pluralityDiscrepancy({
+      ...pair,
+      winners: options.winners,
+      losers: options.losers,
+      votesAllowed: options.votesAllowed,
+    });
     if (d === 2) o2++;
     else if (d === 1) o1++;
     else if (d === -1 && countUnder) u1++;

@@ -36,7 +36,11 @@ interface ArloFile {
 }
 
 /** Splits Arlo's flat contest record into tallies and the contest's numbers. */
-function fromArlo(contest: ArloContest): { tallies: Record<string, number>; ballots: number; numWinners: number } {
+function fromArlo(contest: ArloContest): {
+  tallies: Record<string, number>;
+  ballots: number;
+  numWinners: number;
+} {
   const { ballots, numWinners, votesAllowed: _votesAllowed, ...tallies } = contest;
   return { tallies, ballots, numWinners };
 }
@@ -103,20 +107,23 @@ describe('reportedOutcome properties', () => {
       numWinners: seats,
     }));
 
-  fcTest.prop([contests])('winners × losers pairs; every winner has at least the votes of every loser', (c) => {
-    const o = reportedOutcome(c);
-    const seats = Math.min(c.numWinners, Object.keys(c.tallies).length);
-    expect(o.winners.length).toBe(seats);
-    expect(o.pairs.length).toBe(o.winners.length * o.losers.length);
-    for (const p of o.pairs) expect(p.marginVotes).toBeGreaterThanOrEqual(0);
-    expect(o.uncontested).toBe(o.losers.length === 0);
-    if (!o.uncontested) {
-      const lastWinner = c.tallies[o.winners[o.winners.length - 1]!]!;
-      const bestLoser = c.tallies[o.losers[0]!]!;
-      expect(o.tie).toBe(lastWinner === bestLoser);
-      expect(o.dilutedMargin).toBe((lastWinner - bestLoser) / c.ballots);
-    }
-  });
+  fcTest.prop([contests])(
+    'winners × losers pairs; every winner has at least the votes of every loser',
+    (c) => {
+      const o = reportedOutcome(c);
+      const seats = Math.min(c.numWinners, Object.keys(c.tallies).length);
+      expect(o.winners.length).toBe(seats);
+      expect(o.pairs.length).toBe(o.winners.length * o.losers.length);
+      for (const p of o.pairs) expect(p.marginVotes).toBeGreaterThanOrEqual(0);
+      expect(o.uncontested).toBe(o.losers.length === 0);
+      if (!o.uncontested) {
+        const lastWinner = c.tallies[o.winners[o.winners.length - 1]!]!;
+        const bestLoser = c.tallies[o.losers[0]!]!;
+        expect(o.tie).toBe(lastWinner === bestLoser);
+        expect(o.dilutedMargin).toBe((lastWinner - bestLoser) / c.ballots);
+      }
+    },
+  );
 
   test('equal tallies keep their order; invalid input throws', () => {
     const o = reportedOutcome({ tallies: { B: 5, A: 5, C: 1 }, ballots: 11, numWinners: 1 });

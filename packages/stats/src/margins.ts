@@ -123,6 +123,7 @@ export function reportedOutcome(contest: ContestTallies): ReportedOutcome {
 /** The pair with the smallest margin (the first such pair in `pairs` order), or undefined when uncontested. */
 export function closestPair(outcome: ReportedOutcome): WinnerLoserPair | undefined {
   let best: WinnerLoserPair | undefined;
-  for (const pair of outcome.pairs) if (best === undefined || pair.marginVotes < best.marginVotes) best = pair;
+  for (const pair of outcome.pairs)
+    if (best === undefined || pair.marginVotes < best.marginVotes) best = pair;
   return best;
 }
