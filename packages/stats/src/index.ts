@@ -10,3 +10,7 @@ export * from './alpha.js';
 export * from './betting.js';
 export * from './kaplan_kolmogorov.js';
 export * from './simulate.js';
+export * from './distributions.js';
+export * from './margins.js';
+export * from './bravo.js';
+export * from './kaplan_markov.js';
