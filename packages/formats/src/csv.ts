@@ -142,7 +142,7 @@ export async function* decodeText(
 
 function countNewlines(text: string, from: number, to: number): number {
   let n = 0;
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === NEWLINE) n++;
   return n;
 }
 
