@@ -41,3 +41,5 @@ export { sha256 } from './sha256.js';
 export { utf8Encode } from './utf8.js';
 export { ticketKeys, KEY_DIGITS, type KeyBatch } from './ticket_keys.js';
 export { ok, err, type Result } from './result.js';
+export { seedMidstate } from './tickets.js';
+export { prefixBytes } from './ticket_keys.js';

@@ -10,7 +10,29 @@ import { utf8Write, utf8Length } from './utf8.js';
 /** How many leading ticket digits a key holds. 10^6 · 2^32 < 2^53, so n mod 10^6 is exact in doubles. */
 export const KEY_DIGITS = 6;
 const KEY_MOD = 1_000_000;
-const TWO_32 = 4294967296;
+
+/**
+ * n mod 10^6 without a division per word: n = Σ hi_i·2^(32(7−i)+16) + lo_i·2^(32(7−i)) over the eight
+ * 32-bit words split into 16-bit halves, so n ≡ Σ hi_i·A_i + lo_i·B_i with A_i, B_i the powers of two
+ * mod 10^6. Each term is < 2^16·10^6 and the 16 terms sum below 2^53: exact in doubles.
+ */
+const POW_HI = new Float64Array(8);
+const POW_LO = new Float64Array(8);
+for (let i = 0; i < 8; i++) {
+  const lo = (1n << BigInt(32 * (7 - i))) % BigInt(KEY_MOD);
+  POW_LO[i] = Number(lo);
+  POW_HI[i] = Number(((1n << 16n) * lo) % BigInt(KEY_MOD));
+}
+
+/** The first KEY_DIGITS digits of u() of a final hash state, read as an integer (its key). */
+export function keyOfState(state: Int32Array): number {
+  let sum = 0;
+  for (let i = 0; i < 8; i++) {
+    const v = state[i]!;
+    sum += (v >>> 16) * POW_HI[i]! + (v & 0xffff) * POW_LO[i]!;
+  }
+  return reversed()[sum % KEY_MOD]!;
+}
 
 let reversedTable: Uint32Array | undefined;
 
@@ -95,9 +117,19 @@ export function writePosition(buf: Uint8Array, offset: number, position: number)
   return offset + digits + 1;
 }
 
+/** Re-reads words `from..to` (inclusive) of a padded message from its bytes (big-endian). */
+function reloadWords(words: Int32Array, buf: Uint8Array, from: number, to: number): void {
+  for (let i = from; i <= to; i++) {
+    const j = 4 * i;
+    words[i] = (buf[j]! << 24) | (buf[j + 1]! << 16) | (buf[j + 2]! << 8) | buf[j + 3]!;
+  }
+}
+
 /**
  * The k-digit key of every ballot of `batches`, in manifest order, written to `out` from `offset`:
- * key = the first KEY_DIGITS digits of the ballot's first ticket read as an integer.
+ * key = the first KEY_DIGITS digits of the ballot's first ticket read as an integer. Within a batch
+ * the position is counted up in place in the padded message, so only the words holding changed
+ * digits are re-read; the padding is rebuilt only when the number of digits grows.
  */
 export function ticketKeys(options: {
   readonly midstate: Int32Array;
@@ -107,19 +139,56 @@ export function ticketKeys(options: {
 }): void {
   const { midstate, batches, out } = options;
   const rev = reversed();
-  const hasher = idHasher();
+  const state = new Int32Array(8);
+  let buf = new Uint8Array(128);
+  let words = new Int32Array(32);
+  let blocks: Int32Array[] = [];
   let k = options.offset ?? 0;
   for (const batch of batches) {
     const plen = batch.prefix.length;
-    reserve(hasher, plen + 17);
-    hasher.buf.set(batch.prefix, 0);
-    const state = hasher.state;
+    const need = Math.ceil((plen + 17 + 9) / 64) * 64;
+    if (buf.length < need) {
+      buf = new Uint8Array(need);
+      words = new Int32Array(need / 4);
+    }
+    buf.fill(0);
+    buf.set(batch.prefix, 0);
+    let digits = 0;
+    let nextPower = 1;
+    let last = 0;
     for (let p = 1; p <= batch.ballots; p++) {
-      const idLength = writePosition(hasher.buf, plen, p);
-      hashAfterMidstate(hasher, midstate, idLength);
-      let r = 0;
-      for (let i = 0; i < 8; i++) r = (r * TWO_32 + (state[i]! >>> 0)) % KEY_MOD;
-      out[k++] = rev[r]!;
+      if (p === nextPower) {
+        // one more digit: write the position, ")" and the padding afresh
+        digits++;
+        nextPower *= 10;
+        const idLength = writePosition(buf, plen, p);
+        const end = Math.ceil((idLength + 9) / 64) * 64;
+        buf.fill(0, idLength, buf.length);
+        buf[idLength] = 0x80;
+        const bits = (64 + idLength) * 8;
+        buf[end - 4] = bits >>> 24;
+        buf[end - 3] = (bits >>> 16) & 0xff;
+        buf[end - 2] = (bits >>> 8) & 0xff;
+        buf[end - 1] = bits & 0xff;
+        reloadWords(words, buf, 0, end / 4 - 1);
+        blocks = [];
+        for (let off = 0; off < end / 4; off += 16) blocks.push(words.subarray(off, off + 16));
+        last = plen + digits - 1;
+      } else {
+        // count up by one in decimal, in place
+        let i = last;
+        while (buf[i] === 57) buf[i--] = 48;
+        buf[i]!++;
+        reloadWords(words, buf, i >> 2, last >> 2);
+      }
+      state.set(midstate);
+      for (let b = 0; b < blocks.length; b++) compress(state, blocks[b]!);
+      let sum = 0;
+      for (let i = 0; i < 8; i++) {
+        const v = state[i]!;
+        sum += (v >>> 16) * POW_HI[i]! + (v & 0xffff) * POW_LO[i]!;
+      }
+      out[k++] = rev[sum % KEY_MOD]!;
     }
   }
 }
