@@ -1,5 +1,11 @@
 /** Every subcommand of `openrla`, in the order `openrla --help` lists them. Add one line per command. */
 import type { Command } from 'commander';
+import { register as registerCalc } from './calc.js';
+import { register as registerServe } from './serve.js';
 import { register as registerInspect } from './inspect.js';
 
-export const registrations: ReadonlyArray<(program: Command) => void> = [registerInspect];
+export const registrations: ReadonlyArray<(program: Command) => void> = [
+  registerCalc,
+  registerServe,
+  registerInspect,
+];
