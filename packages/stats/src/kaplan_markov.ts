@@ -197,10 +197,17 @@ export interface PluralityCardComparison {
   readonly cvrHasContest?: boolean;
 }
 
-/** The valid votes of a reading: none when more distinct marks than votes allowed (an overvote). */
-function validVotes(marks: readonly string[], votesAllowed: number): ReadonlySet<string> {
-  const distinct = new Set(marks);
-  return distinct.size > votesAllowed ? new Set() : distinct;
+/** The valid votes of a reading: none when it holds more distinct marks than votes allowed (an overvote). */
+function validVotes(marks: readonly string[], votesAllowed: number): readonly string[] {
+  if (marks.length <= 1) return marks;
+  const distinct: string[] = [];
+  for (const m of marks) if (!distinct.includes(m)) distinct.push(m);
+  return distinct.length > votesAllowed ? [] : distinct;
+}
+
+/** 1 if the reading has a valid vote for x, else 0. */
+function voteFor(votes: readonly string[], x: string): number {
+  return votes.includes(x) ? 1 : 0;
 }
 
 /**
@@ -212,19 +219,33 @@ function validVotes(marks: readonly string[], votesAllowed: number): ReadonlySet
  * 2 also when the CVR does not hold the contest (`cvrHasContest: false`).
  */
 export function pluralityDiscrepancy(card: PluralityCardComparison): number {
-  const { cvr, mvr, winners, losers, votesAllowed } = card;
+  return discrepancyOf(card.cvr, card.mvr, card, card.cvrHasContest !== false);
+}
+
+/** The rule of `pluralityDiscrepancy`, without per-card allocation of options. */
+function discrepancyOf(
+  cvr: readonly string[] | null,
+  mvr: readonly string[] | null,
+  contest: {
+    readonly winners: readonly string[];
+    readonly losers: readonly string[];
+    readonly votesAllowed: number;
+  },
+  cvrHasContest: boolean,
+): number {
+  const { winners, losers, votesAllowed } = contest;
   if (cvr === null) return 2;
   const reported = validVotes(cvr, votesAllowed);
   if (mvr === null) {
-    if (card.cvrHasContest === false) return 2;
-    return winners.some((w) => reported.has(w)) ? 2 : 1;
+    if (!cvrHasContest) return 2;
+    return winners.some((w) => reported.includes(w)) ? 2 : 1;
   }
   const audited = validVotes(mvr, votesAllowed);
-  const vote = (set: ReadonlySet<string>, x: string): number => (set.has(x) ? 1 : 0);
   let worst = Number.NEGATIVE_INFINITY;
   for (const w of winners) {
+    const dw = voteFor(reported, w) - voteFor(audited, w);
     for (const l of losers) {
-      const d = vote(reported, w) - vote(reported, l) - (vote(audited, w) - vote(audited, l));
+      const d = dw - (voteFor(reported, l) - voteFor(audited, l));
       if (d > worst) worst = d;
     }
   }
@@ -251,12 +272,7 @@ export function pluralityDiscrepancyCounts(options: {
   let u1 = 0;
   let u2 = 0;
   for (const pair of options.pairs) {
-    const d = pluralityDiscrepancy({
-      ...pair,
-      winners: options.winners,
-      losers: options.losers,
-      votesAllowed: options.votesAllowed,
-    });
+    const d = discrepancyOf(pair.cvr, pair.mvr, options, true);
     if (d === 2) o2++;
     else if (d === 1) o1++;
     else if (d === -1 && countUnder) u1++;
