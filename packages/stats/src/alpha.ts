@@ -192,46 +192,119 @@ export function shrinkTruncParameters({ estimator, t, u }: { estimator: ShrinkTr
   return { eta0: estimator.eta0, d: estimator.d ?? 100, c, f: estimator.f ?? 0, minsd: estimator.minsd ?? 1e-6 };
 }
 
+/** The running state of ALPHA after j draws (mutable; owned by one scan or stepper). */
+export interface AlphaState {
+  /** Draws so far. */
+  j: number;
+  /** Their sum. */
+  sum: number;
+  /** The running product Π terms (no edge rules). */
+  product: number;
+  /** Running mean and sum of squared deviations (Welford), for shrink-trunc's σ_j when f > 0. */
+  mean: number;
+  m2: number;
+  /** The largest reported T so far (0 before any draw) and the last one (1 before any draw). */
+  maxT: number;
+  lastT: number;
+}
+
+/** The state of ALPHA before the first draw. */
+export function createAlphaState(): AlphaState {
+  return { j: 0, sum: 0, product: 1, mean: 0, m2: 0, maxT: 0, lastT: 1 };
+}
+
 /**
- * A stepper for ALPHA (math.md §2.1): each call takes x_j and returns the reported T_j. Without
- * replacement it throws after N draws. The fixed alternative updated for sampling without replacement
- * is clipped to [0, u] so that every term stays nonnegative (it leaves [0, u] only once the data have
- * made the alternative impossible; the reported statistic is then decided by the edge rules anyway).
+ * Runs ALPHA (math.md §2.1) over x[from], …, x[to − 1], continuing from `state` (updated in place): the
+ * one hot loop behind `alphaMart`, the ALPHA stepper and the sample-size simulations. Writes p_j =
+ * min(1, 1/T_j) into `pOut[i]` when given. Stops after the first draw at which the running p-value
+ * min(1, 1/max_j T_j) is ≤ `stopAt` and returns its index in x; returns −1 if there is none.
+ * Without replacement it throws after N draws. The fixed alternative updated for sampling without
+ * replacement is clipped to [0, u] so that every term stays nonnegative (it leaves [0, u] only once
+ * the data have made the alternative impossible; the edge rules then decide the reported value).
  */
-export function createAlphaStepper(options: AlphaOptions): Stepper {
+export function alphaScan(args: {
+  readonly options: AlphaOptions;
+  readonly state: AlphaState;
+  readonly x: ArrayLike<number>;
+  readonly from?: number;
+  readonly to?: number;
+  readonly pOut?: Float64Array;
+  readonly stopAt?: number;
+}): number {
+  const { options, state, x } = args;
   const { N, t, u, estimator } = options;
   assertPopulationSize(N);
+  const from = args.from ?? 0;
+  const to = args.to ?? x.length;
+  const pOut = args.pOut ?? null;
+  const stopAt = args.stopAt ?? -1;
   const finite = N !== Infinity;
   const Nt = N * t;
-  let j = 0;
-  let sum = 0;
-  let product = 1;
-  // Running mean and sum of squared deviations of x_1..x_{j−1} (Welford), for shrink-trunc's σ_j.
-  let mean = 0;
-  let m2 = 0;
   const kind = estimator.kind;
-  const fixedEta = kind === 'shrink-trunc' ? 0 : estimator.eta;
   const st = kind === 'shrink-trunc' ? shrinkTruncParameters({ estimator, t, u }) : null;
-  return (x: number): number => {
-    assertInBounds(x, u);
+  const isShrinkTrunc = st !== null;
+  const eta0 = st?.eta0 ?? 0;
+  const d = st?.d ?? 0;
+  const c = st?.c ?? 0;
+  const f = st?.f ?? 0;
+  const minsd = st?.minsd ?? 0;
+  const needSd = isShrinkTrunc && f !== 0;
+  const updateFixed = kind === 'fixed' && finite;
+  const fixedEta = kind === 'shrink-trunc' ? 0 : estimator.eta;
+  let { j, sum, product, mean, m2, maxT, lastT } = state;
+  let stoppedAt = -1;
+  for (let i = from; i < to; i++) {
+    const xi = x[i]!;
+    if (!(xi >= 0 && xi <= u)) throw new RangeError(`value ${xi} is outside [0, ${u}]`);
     j += 1;
     if (j > N) throw new RangeError(`more than N = ${N} draws without replacement`);
     const m = finite ? (Nt - sum) / (N - j + 1) : t;
     let eta: number;
-    if (st !== null) {
-      const sd = j < 3 ? 1 : Math.max(st.minsd, Math.sqrt(m2 / (j - 1)));
-      eta = shrinkTruncEta(st.eta0, st.d, st.c, st.f, u, j, sum, m, sd);
-    } else if (kind === 'fixed' && finite) {
+    if (isShrinkTrunc) {
+      const sd = j < 3 || !needSd ? 1 : Math.max(minsd, Math.sqrt(m2 / (j - 1)));
+      eta = shrinkTruncEta(eta0, d, c, f, u, j, sum, m, sd);
+    } else if (updateFixed) {
       eta = Math.min(u, Math.max(0, (N * fixedEta - sum) / (N - j + 1)));
     } else {
       eta = fixedEta;
     }
-    product *= ((x * eta) / m + ((u - x) * (u - eta)) / (u - m)) / u;
-    sum += x;
-    const delta = x - mean;
-    mean += delta / j;
-    m2 += delta * (x - mean);
-    return reportedStatistic(product, m, u, finite && sum > Nt);
+    product *= ((xi * eta) / m + ((u - xi) * (u - eta)) / (u - m)) / u;
+    sum += xi;
+    if (needSd) {
+      const delta = xi - mean;
+      mean += delta / j;
+      m2 += delta * (xi - mean);
+    }
+    const T = reportedStatistic(product, m, u, finite && sum > Nt);
+    lastT = T;
+    if (pOut !== null) pOut[i] = pValueOf(T);
+    if (T > maxT) {
+      maxT = T;
+      if (pValueOf(maxT) <= stopAt) {
+        stoppedAt = i;
+        break;
+      }
+    }
+  }
+  state.j = j;
+  state.sum = sum;
+  state.product = product;
+  state.mean = mean;
+  state.m2 = m2;
+  state.maxT = maxT;
+  state.lastT = lastT;
+  return stoppedAt;
+}
+
+/** A stepper for ALPHA: each call takes x_j and returns the reported T_j (see `alphaScan`). */
+export function createAlphaStepper(options: AlphaOptions): Stepper {
+  assertPopulationSize(options.N);
+  const state = createAlphaState();
+  const one = new Float64Array(1);
+  return (x: number): number => {
+    one[0] = x;
+    alphaScan({ options, state, x: one });
+    return state.lastT;
   };
 }
 
@@ -240,7 +313,10 @@ export function createAlphaStepper(options: AlphaOptions): Stepper {
  * as math.md §2.1 specifies it).
  */
 export function alphaMart(options: AlphaOptions & { readonly x: ArrayLike<number> }): SequentialTestResult {
-  return runSequentialTest({ step: createAlphaStepper(options), x: options.x });
+  const state = createAlphaState();
+  const pHistory = new Float64Array(options.x.length);
+  alphaScan({ options, state, x: options.x, pOut: pHistory });
+  return { p: pValueOf(state.maxT === 0 ? 1 : state.maxT), pHistory };
 }
 
 /**

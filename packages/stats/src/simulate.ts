@@ -7,10 +7,13 @@
  * same in spirit (Stark 2020; Stark 2023 ALPHA §3).
  */
 import {
+  alphaScan,
   comparisonEstimator,
+  createAlphaState,
   createAlphaStepper,
   pValueOf,
   type AlphaEstimator,
+  type AlphaOptions,
   type ComparisonBet,
   type Stepper,
 } from './alpha.js';
@@ -18,7 +21,7 @@ import { comparisonUpperBound, reportedAssorterMargin, reportedAssorterMean, typ
 import { createBettingStepper, type Bet } from './betting.js';
 import { decimalRational } from './distributions.js';
 import { createKaplanKolmogorovStepper, createKaplanWaldStepper } from './kaplan_kolmogorov.js';
-import { createRng } from './prng.js';
+import { createRng, type Rng } from './prng.js';
 
 /** A sequential test of "mean ≤ t", as data. */
 export type SequentialTestSpec =
@@ -150,38 +153,102 @@ export function simulateSampleSize(
   if (N === 0) throw new RangeError('empty population');
   const rng = createRng(options.seed ?? 1234567890);
   const sizes = new Int32Array(reps);
+  const testN = replacement ? Infinity : N;
+  const stopsAt =
+    test.kind === 'alpha'
+      ? alphaStoppingSize({ pop, rng, alpha, replacement, options: { N: testN, t, u, estimator: test.estimator } })
+      : stepperStoppingSize({ pop, rng, alpha, replacement, makeStep: () => createStepper({ test, N: testN, t, u }) });
   let rejected = 0;
   for (let r = 0; r < reps; r++) {
-    const step = createStepper({ test, N: replacement ? Infinity : N, t, u });
-    let maxT = 0;
-    let size = N;
-    for (let i = 0; i < N; i++) {
-      let x: number;
-      if (replacement) {
-        x = pop[rng.below(N)]!;
-      } else {
-        // Partial Fisher–Yates: position i gets a uniform choice among the cards not yet drawn. Any
-        // arrangement left by the previous replication is fine: the draws are still uniform.
-        const k = i + rng.below(N - i);
-        x = pop[k]!;
-        pop[k] = pop[i]!;
-        pop[i] = x;
-      }
-      const T = step(x);
-      if (T > maxT) {
-        maxT = T;
-        if (pValueOf(maxT) <= alpha) {
-          size = i + 1;
-          rejected++;
-          break;
-        }
-      }
-    }
-    sizes[r] = size;
+    const size = stopsAt();
+    if (size > 0) rejected++;
+    sizes[r] = size > 0 ? size : N;
   }
   sizes.sort();
   const index = Math.min(reps - 1, Math.max(0, Math.ceil(quantile * reps - 1e-9) - 1));
   return { sampleSize: sizes[index]!, sizes, rejected: rejected / reps };
+}
+
+/**
+ * One replication's draws: positions [from, to) of `pop` become the next draws. Without replacement a
+ * partial Fisher–Yates shuffle puts a uniform choice among the cards not yet drawn at each position
+ * (any arrangement left by the previous replication is fine: the draws are still uniform); with
+ * replacement `buffer` receives uniform draws. Indices come from 53-bit doubles: floor(U·n) is off
+ * uniform by at most n/2^53.
+ */
+function drawBlock(pop: Float64Array, rng: Rng, from: number, to: number, buffer: Float64Array | null): void {
+  const N = pop.length;
+  if (buffer !== null) {
+    for (let i = from; i < to; i++) buffer[i - from] = pop[Math.floor(rng.next() * N)]!;
+    return;
+  }
+  for (let i = from; i < to; i++) {
+    const k = i + Math.floor(rng.next() * (N - i));
+    const x = pop[k]!;
+    pop[k] = pop[i]!;
+    pop[i] = x;
+  }
+}
+
+/** Draws in blocks that double from 32 up to 1024 cards, so early stops waste little shuffling. */
+const FIRST_BLOCK = 32;
+const LAST_BLOCK = 1024;
+
+/** A function that runs one ALPHA replication and returns its stopping size (0 if p never ≤ α in N draws). */
+function alphaStoppingSize(args: {
+  pop: Float64Array;
+  rng: Rng;
+  alpha: number;
+  replacement: boolean;
+  options: AlphaOptions;
+}): () => number {
+  const { pop, rng, alpha, replacement, options } = args;
+  const N = pop.length;
+  const buffer = replacement ? new Float64Array(LAST_BLOCK) : null;
+  return () => {
+    const state = createAlphaState();
+    let block = FIRST_BLOCK;
+    for (let from = 0; from < N; from += block, block = Math.min(LAST_BLOCK, 2 * block)) {
+      const to = Math.min(N, from + block);
+      drawBlock(pop, rng, from, to, buffer);
+      const stopped =
+        buffer === null
+          ? alphaScan({ options, state, x: pop, from, to, stopAt: alpha })
+          : alphaScan({ options, state, x: buffer, from: 0, to: to - from, stopAt: alpha });
+      if (stopped >= 0) return buffer === null ? stopped + 1 : from + stopped + 1;
+    }
+    return 0;
+  };
+}
+
+/** The same for any test given as a stepper factory. */
+function stepperStoppingSize(args: {
+  pop: Float64Array;
+  rng: Rng;
+  alpha: number;
+  replacement: boolean;
+  makeStep: () => Stepper;
+}): () => number {
+  const { pop, rng, alpha, replacement, makeStep } = args;
+  const N = pop.length;
+  const buffer = replacement ? new Float64Array(LAST_BLOCK) : null;
+  return () => {
+    const step = makeStep();
+    let maxT = 0;
+    let block = FIRST_BLOCK;
+    for (let from = 0; from < N; from += block, block = Math.min(LAST_BLOCK, 2 * block)) {
+      const to = Math.min(N, from + block);
+      drawBlock(pop, rng, from, to, buffer);
+      for (let i = from; i < to; i++) {
+        const T = step(buffer === null ? pop[i]! : buffer[i - from]!);
+        if (T > maxT) {
+          maxT = T;
+          if (pValueOf(maxT) <= alpha) return i + 1;
+        }
+      }
+    }
+    return 0;
+  };
 }
 
 /**
