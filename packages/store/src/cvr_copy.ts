@@ -6,8 +6,7 @@
 import type { CvrRow, StoreError } from './types.js';
 
 /** The columns of `cvrs` in the order copyLine writes them. */
-export const CVR_COPY_TARGET =
-  'cvrs (import_id, tabulator, batch, position, cvr_id, imprinted_id, ballot_style, votes)';
+export const CVR_COPY_COLUMNS = '(import_id, tabulator, batch, position, cvr_id, imprinted_id, ballot_style, votes)';
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
@@ -26,13 +25,47 @@ function copyNullable(value: string | null): string {
   return value === null ? '\\N' : copyText(value);
 }
 
-/** One line of COPY text for a card of the import `importId`. */
-export function copyLine(importId: number, row: CvrRow): string {
-  return `${importId}\t${copyText(row.tabulator)}\t${copyText(row.batch)}\t${row.position}\t${copyText(row.cvrId)}\t${copyNullable(row.imprintedId)}\t${copyNullable(row.ballotStyle)}\t${copyText(row.votes)}\n`;
+/** Characters that need a COPY escape, or that are refused (NUL). */
+const SPECIAL = /[\\\t\n\r\0]/;
+
+/**
+ * One line of COPY text for a card of the import `importId` (the row must pass cvrRowProblem), or
+ * null when a field holds a NUL character.
+ */
+export function copyLine(importId: number, row: CvrRow): string | null {
+  const { tabulator, batch, cvrId, imprintedId, ballotStyle, votes } = row;
+  // Fast path: one scan over all text fields; almost every real card has nothing to escape.
+  if (!SPECIAL.test(tabulator + batch + cvrId + (imprintedId ?? '') + (ballotStyle ?? '') + votes)) {
+    return `${importId}\t${tabulator}\t${batch}\t${row.position}\t${cvrId}\t${imprintedId ?? '\\N'}\t${ballotStyle ?? '\\N'}\t${votes}\n`;
+  }
+  if ((tabulator + batch + cvrId + (imprintedId ?? '') + (ballotStyle ?? '') + votes).includes('\0')) return null;
+  return `${importId}\t${copyText(tabulator)}\t${copyText(batch)}\t${row.position}\t${copyText(cvrId)}\t${copyNullable(imprintedId)}\t${copyNullable(ballotStyle)}\t${copyText(votes)}\n`;
 }
 
-/** The first problem with a row's shape, or null. `index` is the 0-based place of the row in the import. */
+/**
+ * The first problem with a row's shape (types, position), or null. `index` is the 0-based place of
+ * the row in the import. NUL characters, which PostgreSQL text cannot hold, are caught by copyLine.
+ */
 export function cvrRowProblem(row: CvrRow, index: number): StoreError | null {
+  const { tabulator, batch, cvrId, imprintedId, ballotStyle, votes, position } = row;
+  if (
+    typeof tabulator === 'string' &&
+    typeof batch === 'string' &&
+    typeof cvrId === 'string' &&
+    typeof votes === 'string' &&
+    (imprintedId === null || typeof imprintedId === 'string') &&
+    (ballotStyle === null || typeof ballotStyle === 'string') &&
+    Number.isInteger(position) &&
+    position >= 1 &&
+    position <= 2_147_483_647
+  ) {
+    return null;
+  }
+  return cvrRowProblemDetail(row, index);
+}
+
+/** Which field is wrong, in words (the slow path of cvrRowProblem). */
+function cvrRowProblemDetail(row: CvrRow, index: number): StoreError {
   const where = `CVR number ${index + 1}`;
   for (const field of ['tabulator', 'batch', 'cvrId', 'votes'] as const) {
     if (typeof row[field] !== 'string') {
@@ -58,7 +91,7 @@ export function cvrRowProblem(row: CvrRow, index: number): StoreError | null {
       return { kind: 'cvr.invalid', field, message: `${where}: ${field} contains a NUL character.` };
     }
   }
-  return null;
+  return { kind: 'cvr.invalid', message: `${where} is not a CVR.` };
 }
 
 /** Thrown inside the COPY stream to stop an import with a user's error; caught by the store. */
@@ -83,22 +116,47 @@ export interface CopyChunksOptions {
  */
 export function copyChunks(options: CopyChunksOptions): { chunks: AsyncIterable<string>; count: () => number } {
   let n = 0;
+  const { importId, rows, linesPerChunk, onChunk } = options;
   async function* generate(): AsyncGenerator<string> {
-    let lines: string[] = [];
-    for await (const row of options.rows) {
-      const problem = cvrRowProblem(row, n);
-      if (problem) throw new CvrRowRejected(problem);
-      lines.push(copyLine(options.importId, row));
-      n++;
-      if (lines.length >= options.linesPerChunk) {
-        yield lines.join('');
-        lines = [];
-        await options.onChunk?.(n);
+    let lines = '';
+    let inChunk = 0;
+    // A plain iterable is walked without a promise per row.
+    const iterable: Iterable<CvrRow> | AsyncIterable<CvrRow> =
+      Symbol.iterator in rows ? (rows as Iterable<CvrRow>) : rows;
+    if (Symbol.iterator in iterable) {
+      for (const row of iterable) {
+        const problem = cvrRowProblem(row, n);
+        if (problem) throw new CvrRowRejected(problem);
+        const line = copyLine(importId, row);
+        if (line === null) throw new CvrRowRejected(cvrRowProblemDetail(row, n));
+        lines += line;
+        n++;
+        if (++inChunk >= linesPerChunk) {
+          yield lines;
+          lines = '';
+          inChunk = 0;
+          await onChunk?.(n);
+        }
+      }
+    } else {
+      for await (const row of iterable) {
+        const problem = cvrRowProblem(row, n);
+        if (problem) throw new CvrRowRejected(problem);
+        const line = copyLine(importId, row);
+        if (line === null) throw new CvrRowRejected(cvrRowProblemDetail(row, n));
+        lines += line;
+        n++;
+        if (++inChunk >= linesPerChunk) {
+          yield lines;
+          lines = '';
+          inChunk = 0;
+          await onChunk?.(n);
+        }
       }
     }
-    if (lines.length > 0) {
-      yield lines.join('');
-      await options.onChunk?.(n);
+    if (inChunk > 0) {
+      yield lines;
+      await onChunk?.(n);
     }
   }
   return { chunks: generate(), count: () => n };

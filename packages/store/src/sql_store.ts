@@ -3,7 +3,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson, eventHash } from './canonical.js';
-import { CVR_COPY_TARGET, CvrRowRejected, copyChunks } from './cvr_copy.js';
+import { CVR_COPY_COLUMNS, CvrRowRejected, copyChunks } from './cvr_copy.js';
 import { databaseErrorOf } from './sql_driver.js';
 import type { SqlDriver, SqlSession } from './sql_driver.js';
 import type {
@@ -134,7 +134,6 @@ function importOf(r: ImportRow): CvrImport {
 }
 
 interface CvrDbRow {
-  jurisdiction: string;
   tabulator: string;
   batch: string;
   position: number;
@@ -225,6 +224,12 @@ function chunked<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** The partition of `cvrs` that holds one import's cards. */
+function cvrPartition(importId: number): string {
+  if (!Number.isInteger(importId) || importId < 1) throw new Error(`store: bad import id ${importId}`);
+  return `cvrs_${importId}`;
 }
 
 /** Builds the AuditStore over a migrated database. */
@@ -464,6 +469,10 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
               [auditId, jurisdiction, fileSha256],
             );
             const importId = Number(created.rows[0]!.import_id);
+            const partition = cvrPartition(importId);
+            await session.query(
+              `CREATE TABLE ${partition} (LIKE cvrs INCLUDING DEFAULTS, CHECK (import_id = ${importId}))`,
+            );
             const copy = copyChunks({
               importId,
               rows: cvrs,
@@ -471,20 +480,25 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
               ...(onProgress ? { onChunk: onProgress } : {}),
             });
             try {
-              await session.copyIn({ target: CVR_COPY_TARGET, chunks: copy.chunks });
+              await session.copyIn({ target: `${partition} ${CVR_COPY_COLUMNS}`, chunks: copy.chunks });
+              // One sorted build of the index, with room to sort a statewide import in memory.
+              await session.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+              await session.query(`ALTER TABLE ${partition} ADD PRIMARY KEY (tabulator, batch, position)`);
             } catch (error) {
               if (error instanceof CvrRowRejected) throw new Abort(err(error.problem));
               const db = databaseErrorOf(error);
               if (db?.code === '23505') {
+                const key = /=\((.*)\) is duplicated/.exec(db.detail ?? '')?.[1];
                 throw new Abort(
                   err({
                     kind: 'cvr.duplicate-card',
-                    message: `Two CVRs of ${jurisdiction} claim the same place in the same batch (${(db.detail ?? '').replace(/^Key \(import_id, /, '(')}). Check the export.`,
+                    message: `Two CVRs of ${jurisdiction} claim the same place in the same batch${key ? ` (tabulator, batch, position: ${key})` : ''}. Check the export.`,
                   }),
                 );
               }
               throw error;
             }
+            await session.query(`ALTER TABLE cvrs ATTACH PARTITION ${partition} FOR VALUES IN (${importId})`);
             const done = await session.query<ImportRow>(
               `UPDATE cvr_imports SET cards = $2 WHERE import_id = $1 RETURNING ${IMPORT_COLUMNS}`,
               [importId, copy.count()],
@@ -516,33 +530,44 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
     },
 
     async getCvrs({ auditId, keys }: { auditId: string; keys: readonly CvrKey[] }) {
+      if (keys.length === 0) return [];
+      const imports = await driver.query<{ jurisdiction: string; import_id: number }>(
+        'SELECT jurisdiction, import_id FROM cvr_imports WHERE audit_id = $1',
+        [auditId],
+      );
+      const importOfJurisdiction = new Map(imports.rows.map((r) => [r.jurisdiction, Number(r.import_id)]));
+      const byImport = new Map<number, CvrKey[]>();
+      for (const key of keys) {
+        const id = importOfJurisdiction.get(key.jurisdiction);
+        if (id === undefined) continue;
+        const group = byImport.get(id);
+        if (group) group.push(key);
+        else byImport.set(id, [key]);
+      }
       const out: StoredCvr[] = [];
-      for (const part of chunked(keys, CVR_KEYS_PER_QUERY)) {
-        const r = await driver.query<CvrDbRow>(
-          `SELECT i.jurisdiction, c.tabulator, c.batch, c.position, c.cvr_id, c.imprinted_id, c.ballot_style, c.votes
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) AS k (jurisdiction, tabulator, batch, position)
-           JOIN cvr_imports i ON i.audit_id = $1 AND i.jurisdiction = k.jurisdiction
-           JOIN cvrs c ON c.import_id = i.import_id AND c.tabulator = k.tabulator AND c.batch = k.batch
-                      AND c.position = k.position`,
-          [
-            auditId,
-            part.map((k) => k.jurisdiction),
-            part.map((k) => k.tabulator),
-            part.map((k) => k.batch),
-            part.map((k) => k.position),
-          ],
-        );
-        for (const row of r.rows) {
-          out.push({
-            jurisdiction: row.jurisdiction,
-            tabulator: row.tabulator,
-            batch: row.batch,
-            position: Number(row.position),
-            cvrId: row.cvr_id,
-            imprintedId: row.imprinted_id,
-            ballotStyle: row.ballot_style,
-            votes: row.votes,
-          });
+      for (const [importId, group] of byImport) {
+        const jurisdiction = group[0]!.jurisdiction;
+        for (const part of chunked(group, CVR_KEYS_PER_QUERY)) {
+          // Only this import's partition is read (partition pruning on import_id).
+          const r = await driver.query<CvrDbRow>(
+            `SELECT c.tabulator, c.batch, c.position, c.cvr_id, c.imprinted_id, c.ballot_style, c.votes
+             FROM unnest($2::text[], $3::text[], $4::int[]) AS k (tabulator, batch, position)
+             JOIN cvrs c ON c.import_id = $1 AND c.tabulator = k.tabulator AND c.batch = k.batch
+                        AND c.position = k.position`,
+            [importId, part.map((k) => k.tabulator), part.map((k) => k.batch), part.map((k) => k.position)],
+          );
+          for (const row of r.rows) {
+            out.push({
+              jurisdiction,
+              tabulator: row.tabulator,
+              batch: row.batch,
+              position: Number(row.position),
+              cvrId: row.cvr_id,
+              imprintedId: row.imprinted_id,
+              ballotStyle: row.ballot_style,
+              votes: row.votes,
+            });
+          }
         }
       }
       return out;
@@ -580,9 +605,9 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
       return driver.transaction(async (session) => {
         const row = await lockedImport(session, { auditId, jurisdiction });
         if (!row) return 0;
-        const deleted = await session.query('DELETE FROM cvrs WHERE import_id = $1', [row.import_id]);
+        await session.query(`DROP TABLE IF EXISTS ${cvrPartition(Number(row.import_id))}`);
         await session.query('DELETE FROM cvr_imports WHERE import_id = $1', [row.import_id]);
-        return deleted.rowCount;
+        return Number(row.cards);
       });
     },
 

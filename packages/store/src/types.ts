@@ -251,7 +251,7 @@ export interface AuditStore {
   /** Imports one jurisdiction's CVRs in ONE transaction (COPY): all cards or none. */
   importCvrs(options: ImportCvrsOptions): Promise<Result<ImportCvrsResult, StoreError>>;
   getCvrImport(options: { readonly auditId: string; readonly jurisdiction: string }): Promise<CvrImport | null>;
-  /** The CVRs with these keys (batched); keys with no CVR are absent from the answer. */
+  /** The CVRs with these keys (batched), one per key found (a repeated key repeats its CVR); keys with no CVR are absent. */
   getCvrs(options: { readonly auditId: string; readonly keys: readonly CvrKey[] }): Promise<readonly StoredCvr[]>;
   countCvrs(options: { readonly auditId: string; readonly jurisdiction?: string }): Promise<number>;
   /** Cards per (jurisdiction, tabulator, batch), sorted, for reconciling CVRs with the manifest. */
