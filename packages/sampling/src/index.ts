@@ -43,3 +43,15 @@ export { ticketKeys, KEY_DIGITS, type KeyBatch } from './ticket_keys.js';
 export { ok, err, type Result } from './result.js';
 export { seedMidstate } from './tickets.js';
 export { prefixBytes } from './ticket_keys.js';
+export {
+  rivest2011Sample,
+  rivest2011Value,
+  coloradoSelection,
+  boardShares,
+  auditLabShuffle,
+  type ColoradoDraw,
+  type Rivest2011Error,
+} from './rivest_2011.js';
+export { checkDiceSeed, MIN_SEED_DIGITS, type SeedWarning } from './seed.js';
+export { naturalCompare } from './natural_compare.js';
+export { retrievalLists, compareRetrievalRows, type RetrievalList, type RetrievalRow } from './retrieval.js';
