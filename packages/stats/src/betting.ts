@@ -34,9 +34,13 @@ export function lamToEta({ lam, mu, u }: { lam: number; mu: number; u: number })
  */
 export interface AgrapaBet {
   readonly kind: 'agrapa';
+  /** The first bet λ_1. */
   readonly lam0: number;
+  /** c_1: the cap λ_j ≤ c_j/m_j starts here. */
   readonly c0: number;
+  /** The cap grows towards cMax (default 0.99). */
   readonly cMax?: number;
+  /** How fast the cap grows (default 0: it stays at c0). */
   readonly cGrow?: number;
 }
 
