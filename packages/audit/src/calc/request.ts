@@ -160,7 +160,17 @@ const methodSchemas = {
 export type Method = keyof typeof methodSchemas;
 export const METHODS = Object.keys(methodSchemas) as Method[];
 
-function firstIssue(error: z.ZodError): CalcError {
+/** The value at a path in the raw request (to tell a missing field from a wrong one). */
+function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
+  let at: unknown = json;
+  for (const key of path) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
+}
+
+function firstIssue(error: z.ZodError, json: unknown): CalcError {
   const issue = error.issues[0]!;
   let path = issue.path.map(String);
   let message = issue.message;
@@ -169,7 +179,7 @@ function firstIssue(error: z.ZodError): CalcError {
     message = 'is not a known field';
   } else if (issue.code === 'invalid_union') {
     message = 'does not match any accepted shape (see spec/calc.md)';
-  } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+  } else if (issue.code === 'invalid_type' && valueAt(json, issue.path) === undefined) {
     message = 'is required';
   }
   return { field: path.join('.') || '(request)', message };
@@ -183,7 +193,7 @@ export function parseCalcRequest(json: unknown): Result<CalcRequest, CalcError> 
   const { op, method } = json as { op?: unknown; method?: unknown };
   if (op === 'sample') {
     const parsed = sampleRequestSchema.safeParse(json);
-    return parsed.success ? ok(parsed.data) : err(firstIssue(parsed.error));
+    return parsed.success ? ok(parsed.data) : err(firstIssue(parsed.error, json));
   }
   if (op !== 'risk' && op !== 'sample-size') {
     return err({ field: 'op', message: op === undefined ? 'is required' : 'must be "risk", "sample-size" or "sample"' });
@@ -195,7 +205,7 @@ export function parseCalcRequest(json: unknown): Result<CalcRequest, CalcError> 
     });
   }
   const parsed = methodSchemas[method as Method].safeParse(json);
-  if (!parsed.success) return err(firstIssue(parsed.error));
+  if (!parsed.success) return err(firstIssue(parsed.error, json));
   const request = parsed.data as StatsRequest;
   const problem = checkContest(request.contest) ?? checkParams(request) ?? checkSample(request);
   return problem ? err(problem) : ok(request);
