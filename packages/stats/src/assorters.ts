@@ -152,7 +152,7 @@ export function reportedAssorterMargin({
   tallies: Readonly<Record<string, number>>;
   ballots: number;
 }): number {
-  const votes = (name: string) => tallies[name] ?? 0;
+  const votes = (name: string) => (Object.hasOwn(tallies, name) ? tallies[name]! : 0);
   switch (assorter.kind) {
     case 'plurality':
       return (votes(assorter.winner) - votes(assorter.loser)) / ballots;

@@ -82,8 +82,8 @@ function pValueFromLog(logT: number): number {
 function pairCounts(pair: WinnerLoserPair, sample: BravoSample | undefined): { kw: number; kl: number } {
   if (sample === undefined) return { kw: 0, kl: 0 };
   return {
-    kw: sample.counts[pair.winner] ?? 0,
-    kl: (sample.counts[pair.loser] ?? 0) + (sample.notFound ?? 0),
+    kw: Object.hasOwn(sample.counts, pair.winner) ? sample.counts[pair.winner]! : 0,
+    kl: (Object.hasOwn(sample.counts, pair.loser) ? sample.counts[pair.loser]! : 0) + (sample.notFound ?? 0),
   };
 }
 
@@ -278,4 +278,27 @@ function sampleDraws(sample: BravoSample): number {
   let n = sample.notFound ?? 0;
   for (const count of Object.values(sample.counts)) n += count;
   return n;
+}
+
+/**
+ * Turns ballot observations in selection order (spec/calc.md: `["Alice"]`, `[]`, `["Alice","Bob"]`,
+ * `null` = not found) into a BRAVO sample: valid votes per choice (more distinct marks than
+ * `votesAllowed` is an overvote: no valid vote), not-found ballots, and n = the number of draws.
+ */
+export function bravoSampleFromBallots(options: {
+  readonly ballots: readonly (readonly string[] | null)[];
+  readonly votesAllowed: number;
+}): BravoSample {
+  const counts: Record<string, number> = {};
+  let notFound = 0;
+  for (const ballot of options.ballots) {
+    if (ballot === null) {
+      notFound++;
+      continue;
+    }
+    const marks = [...new Set(ballot)];
+    if (marks.length > options.votesAllowed) continue;
+    for (const choice of marks) counts[choice] = (counts[choice] ?? 0) + 1;
+  }
+  return { counts, notFound, n: options.ballots.length };
 }

@@ -265,7 +265,7 @@ export function pollingPopulation({
   tallies: Readonly<Record<string, number>>;
   ballots: number;
 }): Float64Array {
-  const votes = (name: string) => tallies[name] ?? 0;
+  const votes = (name: string) => (Object.hasOwn(tallies, name) ? tallies[name]! : 0);
   let high: number;
   let low: number;
   switch (assorter.kind) {

@@ -9,7 +9,7 @@ import type { RiskAnswer, SampleSizeAnswer } from './response.js';
 function bravoSampleOf(sample: BravoRequest['sample'], contest: Contest): BravoSample | undefined {
   if (sample === undefined) return undefined;
   if ('counts' in sample) return { counts: sample.counts, n: sample.n };
-  const counts: Record<string, number> = {};
+  const counts: Record<string, number> = Object.create(null) as Record<string, number>;
   let notFound = 0;
   for (const ballot of sample.ballots) {
     const votes = validVotesOf(ballot, contest.votesAllowed);
