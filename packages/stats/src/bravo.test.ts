@@ -5,6 +5,7 @@ import {
   bravoAsnIncrement,
   bravoLogStatistic,
   bravoPValue,
+  bravoSampleFromBallots,
   bravoSampleSizes,
   lindemanRoundSize,
   type BravoSampleSizes,
@@ -462,6 +463,38 @@ describe('BRAVO properties', () => {
     });
     expect(risk.pValue).toBe(1);
   });
+});
+
+describe('bravoSampleFromBallots', () => {
+  test('valid votes per choice; overvotes count for nobody; not-found ballots; n = draws', () => {
+    const sample = bravoSampleFromBallots({
+      ballots: [['A'], [], ['A', 'B'], null, ['B'], ['A', 'A'], null],
+      votesAllowed: 1,
+    });
+    expect(sample).toEqual({ counts: { A: 2, B: 1 }, notFound: 2, n: 7 });
+    const two = bravoSampleFromBallots({
+      ballots: [
+        ['A', 'B'],
+        ['A', 'B', 'C'],
+      ],
+      votesAllowed: 2,
+    });
+    expect(two).toEqual({ counts: { A: 1, B: 1 }, notFound: 0, n: 2 });
+  });
+
+  fcTest.prop([fc.array(fc.option(fc.subarray(['A', 'B', 'C']), { nil: null }), { maxLength: 60 })])(
+    'the risk of the ballots equals the risk of their counts',
+    (ballots) => {
+      const contest = { tallies: { A: 60, B: 30, C: 10 }, ballots: 120, numWinners: 1 };
+      const sample = bravoSampleFromBallots({ ballots, votesAllowed: 1 });
+      const kA = ballots.filter((b) => b !== null && b.length === 1 && b[0] === 'A').length;
+      const kB = ballots.filter((b) => b !== null && b.length === 1 && b[0] === 'B').length;
+      const kC = ballots.filter((b) => b !== null && b.length === 1 && b[0] === 'C').length;
+      const lost = ballots.filter((b) => b === null).length;
+      const direct = bravoPValue({ ...contest, sample: { counts: { A: kA, B: kB, C: kC }, notFound: lost } });
+      expect(bravoPValue({ ...contest, sample }).pValue).toBe(direct.pValue);
+    },
+  );
 });
 
 describe('BRAVO validity by simulation', () => {
