@@ -179,3 +179,14 @@ describe('readHart on SHANGRLA\'s Hart samples', () => {
     expect(loose.cvrs[0]!.contests['GOVERNOR']).toEqual({ kind: 'marks', marks: [] });
   });
 });
+
+describe('readHart on a ZIP whose entry count wrapped around (over 65,535 cards without ZIP64)', () => {
+  it('reports the lost cards instead of reading a part silently', async () => {
+    const card = readFileSync(join(HART, 'shangrla', 'test_Hart_CVR_1.xml'));
+    const entries: Record<string, [Uint8Array, { level: 0 }]> = {};
+    for (let i = 0; i < 65_540; i++) entries[`${i}.xml`] = [card, { level: 0 }];
+    const { cvrs, errors } = await collect(readHart({ files: [bytesSource('big.zip', zipSync(entries))] }));
+    expect(cvrs.length).toBeLessThan(65_540);
+    expect(errors.map((e) => [e.kind, e.file, e.path])).toEqual([['hart.zip', 'big.zip', '/']]);
+  }, 120_000);
+});

@@ -4,7 +4,9 @@
  * next entry, so at most one entry is in memory: an inner ZIP is the one thing held whole, because a
  * ZIP can only be read from its end. A damaged archive becomes error values naming the archive and entry.
  */
-import { stat } from 'node:fs/promises';
+import { open as openHandle, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
@@ -104,6 +106,66 @@ function openStream(zip: ZipFile, entry: Entry): Promise<Readable> {
   });
 }
 
+/** Entries up to this size (compressed) are read whole and inflated at once; bigger ones stream. */
+const SMALL_ENTRY = 8 << 20;
+const WINDOW = 4 << 20;
+
+/**
+ * Reads byte ranges of an archive through one large window, so that thousands of small entries laid
+ * out one after another cost a few big reads instead of a stream each.
+ */
+interface RangeReader {
+  read(start: number, end: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+function bufferRanges(buffer: Uint8Array): RangeReader {
+  return { read: async (start, end) => buffer.subarray(start, Math.min(end, buffer.length)), close: async () => undefined };
+}
+
+async function fileRanges(file: string): Promise<RangeReader> {
+  const handle: FileHandle = await openHandle(file, 'r');
+  let windowStart = 0;
+  let window = new Uint8Array(0);
+  return {
+    async read(start: number, end: number): Promise<Uint8Array> {
+      if (start >= windowStart && end <= windowStart + window.length) return window.subarray(start - windowStart, end - windowStart);
+      const size = Math.max(WINDOW, end - start);
+      const buffer = Buffer.allocUnsafe(size);
+      const { bytesRead } = await handle.read(buffer, 0, size, start);
+      windowStart = start;
+      window = buffer.subarray(0, bytesRead);
+      return window.subarray(0, Math.min(end - start, bytesRead));
+    },
+    close: () => handle.close(),
+  };
+}
+
+/** Reads and inflates one small entry; returns its bytes or why it cannot be read. */
+async function readSmallEntry(ranges: RangeReader, entry: Entry): Promise<Uint8Array | string> {
+  if ((entry.generalPurposeBitFlag & 1) !== 0) return 'the entry is encrypted';
+  const offset = entry.relativeOffsetOfLocalHeader;
+  const header = await ranges.read(offset, offset + 30);
+  if (header.length < 30 || header[0] !== 0x50 || header[1] !== 0x4b || header[2] !== 0x03 || header[3] !== 0x04) return 'its local header is missing';
+  const nameLength = header[26]! | (header[27]! << 8);
+  const extraLength = header[28]! | (header[29]! << 8);
+  const dataStart = offset + 30 + nameLength + extraLength;
+  const raw = await ranges.read(dataStart, dataStart + entry.compressedSize);
+  if (raw.length < entry.compressedSize) return 'the archive ends inside it';
+  let data: Uint8Array;
+  if (entry.compressionMethod === 0) data = raw;
+  else if (entry.compressionMethod === 8) {
+    try {
+      data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(entry.uncompressedSize, 1) });
+    } catch (err) {
+      return `its compressed data is damaged (${message(err)})`;
+    }
+  } else return `it uses compression method ${entry.compressionMethod}, which is not supported`;
+  if (data.length !== entry.uncompressedSize) return `it holds ${data.length} bytes where the directory says ${entry.uncompressedSize}`;
+  if (typeof zlib.crc32 === 'function' && zlib.crc32(data) >>> 0 !== entry.crc32 >>> 0) return 'its checksum (CRC-32) does not match';
+  return data;
+}
+
 /** Reads a whole stream, failing past `limit` bytes. */
 async function readAll(stream: AsyncIterable<Uint8Array>, limit: number): Promise<Buffer | null> {
   const parts: Buffer[] = [];
@@ -126,21 +188,30 @@ function message(err: unknown): string {
  */
 export async function* walkZip(options: WalkZipOptions): AsyncGenerator<ZipItem> {
   let zip: ZipFile;
+  let ranges: RangeReader;
   try {
-    zip = options.buffer ? await openBuffer(Buffer.from(options.buffer.buffer, options.buffer.byteOffset, options.buffer.byteLength)) : await openFile(options.file);
+    if (options.buffer) {
+      zip = await openBuffer(Buffer.from(options.buffer.buffer, options.buffer.byteOffset, options.buffer.byteLength));
+      ranges = bufferRanges(options.buffer);
+    } else {
+      zip = await openFile(options.file);
+      ranges = await fileRanges(options.file);
+    }
   } catch (err) {
     yield { type: 'error', error: zipError({ file: options.file, message: `This is not a readable ZIP archive: ${message(err)}.` }) };
     return;
   }
   try {
-    yield* walkOpen({ zip, file: options.file, prefix: '', archive: baseName(options.file), options, top: true });
+    yield* walkOpen({ zip, ranges, file: options.file, prefix: '', archive: baseName(options.file), options, top: true });
   } finally {
     zip.close();
+    await ranges.close();
   }
 }
 
 async function* walkOpen(args: {
   zip: ZipFile;
+  ranges: RangeReader;
   file: string;
   prefix: string;
   archive: string;
@@ -158,9 +229,43 @@ async function* walkOpen(args: {
       yield { type: 'error', error: zipError({ file, path: prefix, message: `The archive is damaged: ${message(err)}.` }) } as ZipItem;
       return;
     }
-    if (!entry) return;
+    if (!entry) {
+      // A ZIP of more than 65,535 files written without ZIP64 states a wrapped-around count: more
+      // directory records follow the last one counted. Reading on would lose cards silently.
+      const cursor = (zip as unknown as { readEntryCursor?: number }).readEntryCursor;
+      if (typeof cursor === 'number') {
+        const next = await args.ranges.read(cursor, cursor + 4).catch(() => new Uint8Array(0));
+        if (next[0] === 0x50 && next[1] === 0x4b && next[2] === 0x01 && next[3] === 0x02) {
+          yield {
+            type: 'error',
+            error: zipError({
+              file,
+              path: prefix,
+              message: `The archive's directory holds more than the ${zip.entryCount} entries its count states (a ZIP of over 65,535 files made without ZIP64); only those were read. Re-create the archive with ZIP64, or split it.`,
+            }),
+          };
+        }
+      }
+      return;
+    }
     const path = prefix + entry.fileName;
     if (isJunk(entry.fileName)) continue;
+    if (entry.compressedSize <= SMALL_ENTRY && !entry.fileName.toLowerCase().endsWith('.zip')) {
+      let data: Uint8Array | string;
+      try {
+        data = await readSmallEntry(args.ranges, entry);
+      } catch (err) {
+        data = message(err);
+      }
+      if (typeof data === 'string') {
+        yield { type: 'error', error: zipError({ file, path, message: `This entry cannot be read: ${data}.` }) };
+        continue;
+      }
+      const bytes = data;
+      yield { type: 'entry', file, path, name: baseName(entry.fileName), archive: args.archive, data: (async function* () { yield bytes; })() };
+      if (args.top) options.onBytes?.(entry.compressedSize);
+      continue;
+    }
     let stream: Readable;
     try {
       stream = await openStream(zip, entry);
@@ -191,7 +296,7 @@ async function* walkOpen(args: {
         continue;
       }
       try {
-        yield* walkOpen({ zip: inner, file, prefix: `${path}/`, archive: baseName(entry.fileName), options, top: false });
+        yield* walkOpen({ zip: inner, ranges: bufferRanges(buffer), file, prefix: `${path}/`, archive: baseName(entry.fileName), options, top: false });
       } finally {
         inner.close();
       }
