@@ -5,7 +5,7 @@
  */
 
 /** Machine epsilon of IEEE-754 doubles, 2^−52. */
-export const EPSILON = 2 ** -52;
+const EPSILON = 2 ** -52;
 
 /** Evaluates the polynomial c[0] + c[1]·x + … + c[k]·x^k (Horner's rule). */
 function polynomial(c: readonly number[], x: number): number {
