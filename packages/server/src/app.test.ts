@@ -30,7 +30,7 @@ describe('POST /api/calc', () => {
   test('a body that is not JSON is a 400', async () => {
     const res = await post('{"op":');
     expect(res.status).toBe(400);
-    expect((await res.json()).error.field).toBe('(request)');
+    expect(((await res.json()) as { error: { field: string } }).error.field).toBe('(request)');
   });
 
   test('the planner page is served at /', async () => {
