@@ -289,7 +289,7 @@ export function bravoSampleFromBallots(options: {
   readonly ballots: readonly (readonly string[] | null)[];
   readonly votesAllowed: number;
 }): BravoSample {
-  const counts: Record<string, number> = {};
+  const counts: Record<string, number> = Object.create(null) as Record<string, number>;
   let notFound = 0;
   for (const ballot of options.ballots) {
     if (ballot === null) {

@@ -3,7 +3,7 @@
  * needs (winners, losers, ties, margins), computed once from `contest.tallies`.
  */
 import { reportedOutcome, type ReportedOutcome } from '@openrla/stats';
-import type { Ballot, ContestInput } from './request.js';
+import type { ContestInput } from './request.js';
 
 export interface Contest {
   readonly ballots: number;
@@ -27,15 +27,6 @@ export function contestOf(input: ContestInput): Contest {
     shareToWin: input.shareToWin ?? null,
     outcome: reportedOutcome({ tallies: input.tallies, ballots: input.ballots, numWinners: input.numWinners }),
   };
-}
-
-/**
- * The valid votes on a card: its marks, unless there are more than votesAllowed (an overvote counts
- * as no valid vote). A card that was not found is `null`.
- */
-export function validVotesOf(ballot: Ballot, votesAllowed: number): readonly string[] | null {
-  if (ballot === null) return null;
-  return ballot.length > votesAllowed ? [] : ballot;
 }
 
 /**
