@@ -45,6 +45,8 @@ describe('PGlite persistence', () => {
 
       const again = await openStore({ kind: 'pglite', dataDir: dir.dataDir });
       try {
+        // A second opener of the same folder is refused while the first has it open.
+        await expect(openStore({ kind: 'pglite', dataDir: dir.dataDir })).rejects.toThrow(/in use by process/);
         expect(await again.getAudit('p')).toMatchObject({ headSeq: 1 });
         const events = await collect(again.readEvents({ auditId: 'p' }));
         expect(events.map((e) => e.payload)).toEqual([{ riskLimit: 0.05 }]);

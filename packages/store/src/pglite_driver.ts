@@ -1,6 +1,7 @@
 /** The SqlDriver over embedded PGlite (PostgreSQL in WASM) with its data in a folder. */
 import { PGlite } from '@electric-sql/pglite';
 import type { Transaction } from '@electric-sql/pglite';
+import { lockDataFolder } from './folder_lock.js';
 import { binaryCopyOf, firstFieldsOf } from './pglite_binary_copy.js';
 import type { SqlDriver, SqlResult, SqlSession } from './sql_driver.js';
 
@@ -13,11 +14,17 @@ export interface OpenPgliteOptions {
   readonly loadDataDir?: Blob;
 }
 
-/** Opens PGlite on a data folder. */
+/** Opens PGlite on a data folder, which it locks against other processes until closed. */
 export async function openPgliteDriver(options: OpenPgliteOptions): Promise<SqlDriver & { readonly db: PGlite }> {
-  const db = new PGlite(options.dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
-  await db.waitReady;
-  return pgliteDriver(db);
+  const unlock = await lockDataFolder(options.dataDir);
+  try {
+    const db = new PGlite(options.dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+    await db.waitReady;
+    return pgliteDriver(db, unlock);
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
 }
 
 function resultOf<R>(r: { rows: unknown[]; affectedRows?: number }): SqlResult<R> {
@@ -47,7 +54,7 @@ function sessionOf(tx: Transaction): SqlSession {
   };
 }
 
-function pgliteDriver(db: PGlite): SqlDriver & { readonly db: PGlite } {
+function pgliteDriver(db: PGlite, unlock: () => Promise<void>): SqlDriver & { readonly db: PGlite } {
   return {
     kind: 'pglite',
     db,
@@ -68,7 +75,10 @@ function pgliteDriver(db: PGlite): SqlDriver & { readonly db: PGlite } {
       return fields[0] ?? null;
     },
     async close() {
-      if (!db.closed) await db.close();
+      if (!db.closed) {
+        await db.close();
+        await unlock();
+      }
     },
   };
 }

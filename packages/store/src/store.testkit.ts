@@ -55,7 +55,11 @@ export async function pgliteTemplate(): Promise<Blob> {
 export async function freshPgliteDir(): Promise<{ dataDir: string; template: Blob; remove: () => Promise<void> }> {
   const template = await pgliteTemplate();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'openrla-store-test-'));
-  return { dataDir, template, remove: () => rm(dataDir, { recursive: true, force: true }) };
+  const remove = async () => {
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(`${dataDir}.lock`, { force: true });
+  };
+  return { dataDir, template, remove };
 }
 
 /** Opens a PGlite store in a fresh folder; `dispose` closes it and removes the folder. */
