@@ -21,6 +21,8 @@ export interface ManifestError {
   readonly message: string;
   readonly index: number;
   readonly field: 'batch' | 'ballots';
+  /** For a duplicate: the row where the batch first appears. */
+  readonly duplicateOf?: number;
   readonly file?: string;
   readonly line?: number;
 }
@@ -69,6 +71,7 @@ export function validateManifest(manifest: readonly ManifestBatch[]): ManifestEr
         message: `${describe(batch)} appears twice (rows ${first + 1} and ${index + 1})`,
         index,
         field: 'batch',
+        duplicateOf: first,
       });
     }
   });

@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import { register as registerCalc } from './calc.js';
 import { register as registerServe } from './serve.js';
 import { register as registerInspect } from './inspect.js';
+import { register as registerSample } from './sample.js';
 
 export const registrations: ReadonlyArray<(program: Command) => void> = [
   registerCalc,
   registerServe,
   registerInspect,
+  registerSample,
 ];
