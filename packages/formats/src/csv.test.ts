@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { readCsv, type CsvItem, type DecodeInfo } from './csv.js';
+import { readCsv, readCsvSpans, spanCells, type CsvItem, type CsvOptions, type DecodeInfo } from './csv.js';
 import { bytesSource } from './read_source.js';
+import { fixture, walk } from './fixtures.testlib.js';
+import { readFileSync } from 'node:fs';
 
 async function rows(data: Uint8Array | string, chunkSize = 7, info?: DecodeInfo): Promise<CsvItem[]> {
   const out: CsvItem[] = [];
@@ -80,5 +82,94 @@ describe('readCsv', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+/** The span reader's items turned back into rows, to compare with the straightforward reader. */
+async function spanRows(data: Uint8Array | string, chunkSize: number, options: CsvOptions = { file: 'x.csv' }): Promise<{ items: CsvItem[]; spanRows: number }> {
+  const items: CsvItem[] = [];
+  let plain = 0;
+  for await (const item of readCsvSpans(bytesSource('x.csv', data, chunkSize).open(), options)) {
+    if (item.kind !== 'spans') {
+      items.push(item);
+      continue;
+    }
+    plain += item.rows;
+    for (let r = 0; r < item.rows; r++) items.push({ kind: 'row', line: item.firstLine + r, cells: spanCells(item, r) });
+  }
+  return { items, spanRows: plain };
+}
+
+async function plainRows(data: Uint8Array | string, chunkSize: number, options: CsvOptions = { file: 'x.csv' }): Promise<CsvItem[]> {
+  const out: CsvItem[] = [];
+  for await (const item of readCsv(bytesSource('x.csv', data, chunkSize).open(), options)) out.push(item);
+  return out;
+}
+
+describe('readCsvSpans gives exactly the rows and errors of readCsv', () => {
+  it('on the Dominion, manifest and ClearBallot fixtures, in several chunkings', async () => {
+    const files = ['dominion-csv-arapahoe2016', 'dominion-csv-boulder-redacted', 'dominion-csv-chaffee2016-primary', 'dominion-csv-irv-uralla-nsw2021', 'colorado-rla-tiny-irv-plurality/cvrs', 'vendor-format-samples-arlo']
+      .flatMap((d) => walk(fixture(d)))
+      .filter((f) => f.endsWith('.csv'));
+    expect(files.length).toBeGreaterThan(20);
+    let fast = 0;
+    for (const f of files) {
+      const bytes = readFileSync(f);
+      for (const chunk of [1 << 20, 4093, 61]) {
+        const got = await spanRows(bytes, chunk);
+        expect(got.items).toEqual(await plainRows(bytes, chunk));
+        fast += got.spanRows;
+      }
+    }
+    expect(fast).toBeGreaterThan(1000); // the fast path is really taken
+  });
+
+  it('on fuzzed CSV text built from the characters that matter, in any chunking, with and without Excel cells', async () => {
+    const piece = fc.constantFrom('a', '0', '1', ',', '"', '""', '="', '"=""', '"""', '\n', '\r\n', '\r', ' ', 'é', '=', ';');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(piece, { maxLength: 60 }).map((p) => p.join('')),
+        fc.integer({ min: 1, max: 24 }),
+        fc.boolean(),
+        fc.constantFrom(',', ';'),
+        async (text, chunk, excelCells, delimiter) => {
+          const options: CsvOptions = { file: 'x.csv', excelCells, delimiter, maxRowChars: 40 };
+          expect((await spanRows(text, chunk, options)).items).toEqual(await plainRows(text, chunk, options));
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('on rows of Dominion-shaped cells (every cell shape the fast path takes, and near misses)', async () => {
+    const cell = fc.oneof(
+      fc.constantFrom('', '0', '1', '"0"', '"1"', '""', '="1"', '"=""12"""', '="A B"', '"x,y"', '"=""7""""', '"a"b', '="1"x', 'a"b', '"a\nb"'),
+      fc.string({ unit: fc.constantFrom('a', '1', ' ', '-') }),
+    );
+    const row = fc.array(cell, { minLength: 1, maxLength: 8 }).map((r) => r.join(','));
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { maxLength: 8 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), fc.integer({ min: 1, max: 64 }), async (rows, eol, last, chunk) => {
+        const text = rows.join(eol) + (last ? eol : '');
+        expect((await spanRows(text, chunk)).items).toEqual(await plainRows(text, chunk));
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('on arbitrary bytes (any encoding the decoder falls back to)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 1, max: 16 }), async (bytes, chunk) => {
+        expect((await spanRows(bytes, chunk)).items).toEqual(await plainRows(bytes, chunk));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('falls back to the general reader for a delimiter the fast path cannot take', async () => {
+    const text = 'a::b\n"x"::y\n';
+    const options: CsvOptions = { file: 'x.csv', delimiter: '::' };
+    const got = await spanRows(text, 3, options);
+    expect(got.spanRows).toBe(0);
+    expect(got.items).toEqual(await plainRows(text, 3, options));
   });
 });

@@ -239,6 +239,29 @@ function unwrapExcel(cells: string[]): void {
   }
 }
 
+/** The error for a quoted cell that runs past `maxRowChars` (reading stops there). */
+function rowTooLongError(options: { readonly file: string; readonly line: number; readonly maxRowChars: number }): FormatError {
+  const { file, line, maxRowChars } = options;
+  return {
+    kind: 'csv.row-too-long',
+    message: `A quoted cell starting on line ${line} runs for more than ${maxRowChars} characters: a quote is probably missing its closing quote.`,
+    file,
+    line,
+  };
+}
+
+/** The error for a quoted cell still open at the end of the file. */
+function unterminatedError(options: { readonly file: string; readonly line: number; readonly column: number }): FormatError {
+  const { file, line, column } = options;
+  return {
+    kind: 'csv.unterminated-quote',
+    message: `A quoted cell starting on line ${line}, column ${column}, has no closing quote before the end of the file.`,
+    file,
+    line,
+    column,
+  };
+}
+
 /**
  * Reads CSV records from decoded text chunks. Yields each record with its starting line; an
  * unterminated quote at the end of the file, or a record longer than `maxRowChars`, is a located error.
@@ -282,35 +305,218 @@ export async function* parseCsvText(texts: AsyncIterable<string>, options: CsvOp
       if (row === null) break;
       if (excelCells) unwrapExcel(row.cells);
       if (row.tooLong) {
-        yield {
-          kind: 'error',
-          error: {
-            kind: 'csv.row-too-long',
-            message: `A quoted cell starting on line ${line} runs for more than ${maxRowChars} characters: a quote is probably missing its closing quote.`,
-            file: options.file,
-            line,
-          },
-        };
+        yield { kind: 'error', error: rowTooLongError({ file: options.file, line, maxRowChars }) };
         return;
       }
-      if (row.unterminated) {
-        yield {
-          kind: 'error',
-          error: {
-            kind: 'csv.unterminated-quote',
-            message: `A quoted cell starting on line ${line}, column ${row.cells.length}, has no closing quote before the end of the file.`,
-            file: options.file,
-            line,
-            column: row.cells.length,
-          },
-        };
-      }
+      if (row.unterminated) yield { kind: 'error', error: unterminatedError({ file: options.file, line, column: row.cells.length }) };
       yield { kind: 'row', line, cells: row.cells };
       line += 1 + row.innerLines;
       pos = row.next;
     }
     if (pos < n) carry = text.slice(pos);
   }
+}
+
+/**
+ * Consecutive CSV records of one text chunk, with every cell given as offsets into `text` instead of
+ * a string: cell `k` is `text.slice(starts[k], ends[k])`, and record `r` (on line `firstLine + r`)
+ * has the cells `rowStarts[r]` to `rowStarts[r + 1] - 1`. The arrays are reused: a batch is valid
+ * only until the reader is asked for its next item.
+ */
+export interface CsvSpans {
+  readonly kind: 'spans';
+  readonly text: string;
+  readonly firstLine: number;
+  /** Number of records. */
+  readonly rows: number;
+  readonly rowStarts: Int32Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+}
+
+export type CsvSpanItem = CsvSpans | CsvItem;
+
+/** The growable, reused buffers of `parseCsvSpans`. */
+interface SpanBuffers {
+  text: string;
+  readonly delimiter: number;
+  readonly excelCells: boolean;
+  rowStarts: Int32Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Cells and records held so far in the current batch. */
+  cells: number;
+  rows: number;
+}
+
+function grown(a: Int32Array, need: number): Int32Array {
+  const out = new Int32Array(Math.max(need, a.length * 2));
+  out.set(a);
+  return out;
+}
+
+/**
+ * Reads one "plain" record at `pos` into the span buffers: every cell is unquoted without quotes,
+ * `"text"`, `="text"` or `"=""text"""` (Excel guards) with no quote or newline inside, and the record
+ * ends in a newline within the text. These are the shapes of a Dominion CVR_Export, and for them
+ * the cells are the characters between the offsets — exactly what `parseCsvText` gives. Returns the
+ * index after the record's newline, or -1 when the record is not plain (the caller then parses it
+ * the general way); on -1 the buffers are left as they were.
+ */
+function scanPlainRow(b: SpanBuffers, pos: number): number {
+  const text = b.text;
+  const n = text.length;
+  const delimiter = b.delimiter;
+  let k = b.cells;
+  let i = pos;
+  for (;;) {
+    if (k >= b.starts.length) {
+      b.starts = grown(b.starts, k + 1);
+      b.ends = grown(b.ends, k + 1);
+    }
+    let c = i < n ? text.charCodeAt(i) : -1;
+    let start = i;
+    let end = i;
+    if (c === QUOTE || (c === EQUALS && b.excelCells && text.charCodeAt(i + 1) === QUOTE)) {
+      // "text", ="text" or "=""text""": find the closing quote; no quote or newline inside.
+      let closing = 1;
+      if (c === EQUALS) start = i + 2;
+      else if (b.excelCells && text.charCodeAt(i + 1) === EQUALS && text.charCodeAt(i + 2) === QUOTE && text.charCodeAt(i + 3) === QUOTE) {
+        start = i + 4;
+        closing = 3;
+      } else start = i + 1;
+      let j = start;
+      c = -1;
+      while (j < n) {
+        c = text.charCodeAt(j);
+        if (c === QUOTE || c === NEWLINE) break;
+        j++;
+      }
+      if (c !== QUOTE || j >= n) return -1;
+      if (closing === 3 && (text.charCodeAt(j + 1) !== QUOTE || text.charCodeAt(j + 2) !== QUOTE)) return -1;
+      end = j;
+      i = j + closing;
+      // A closing quote must be followed by a separator or the end of the line.
+      c = i < n ? text.charCodeAt(i) : -1;
+      if (c !== delimiter && c !== NEWLINE && !(c === RETURN && text.charCodeAt(i + 1) === NEWLINE)) return -1;
+    } else {
+      while (i < n) {
+        c = text.charCodeAt(i);
+        if (c === delimiter || c === NEWLINE || c === QUOTE) break;
+        i++;
+      }
+      if (i >= n || c === QUOTE) return -1;
+      end = c === NEWLINE && i > start && text.charCodeAt(i - 1) === RETURN ? i - 1 : i;
+    }
+    b.starts[k] = start;
+    b.ends[k] = end;
+    k++;
+    if (c === delimiter) {
+      i++;
+      continue;
+    }
+    // The end of the line: a newline, or (after a quoted cell) a return and a newline.
+    const next = c === NEWLINE ? i + 1 : i + 2;
+    if (b.rows + 1 >= b.rowStarts.length) b.rowStarts = grown(b.rowStarts, b.rows + 2);
+    b.rowStarts[b.rows] = b.cells;
+    b.rows++;
+    b.cells = k;
+    b.rowStarts[b.rows] = k;
+    return next;
+  }
+}
+
+/**
+ * Reads CSV records as `parseCsvText` does, but hands plain records (see `scanPlainRow`) over in
+ * batches of cell offsets, without a string per cell: the fast path for statewide CVR exports, where
+ * most cells are marks that the reader only needs to compare. Records that are not plain (quoted
+ * newlines, doubled quotes, stray quotes, the last record of a file without a final newline) come
+ * as ordinary `CsvRow`s, and errors as in `parseCsvText`, all in file order.
+ */
+export async function* parseCsvSpans(texts: AsyncIterable<string>, options: CsvOptions): AsyncGenerator<CsvSpanItem> {
+  const delimiterText = options.delimiter ?? ',';
+  const delimiter = delimiterText.charCodeAt(0);
+  if (delimiterText.length !== 1 || delimiter === QUOTE || delimiter === NEWLINE || delimiter === RETURN || delimiter === EQUALS) {
+    yield* parseCsvText(texts, options);
+    return;
+  }
+  const excelCells = options.excelCells ?? true;
+  const maxRowChars = options.maxRowChars ?? 32 * 1024 * 1024;
+  const b: SpanBuffers = { text: '', delimiter, excelCells, rowStarts: new Int32Array(1024), starts: new Int32Array(1 << 16), ends: new Int32Array(1 << 16), cells: 0, rows: 0 };
+  let line = 1;
+  let carry = '';
+  let done = false;
+  const batch = (firstLine: number): CsvSpans => ({ kind: 'spans', text: b.text, firstLine, rows: b.rows, rowStarts: b.rowStarts, starts: b.starts, ends: b.ends });
+  const iterator = texts[Symbol.asyncIterator]();
+  while (!done) {
+    const next = await iterator.next();
+    let text: string;
+    if (next.done) {
+      done = true;
+      text = carry;
+    } else {
+      text = carry.length > 0 ? carry + next.value : next.value;
+    }
+    carry = '';
+    const n = text.length;
+    b.text = text;
+    b.cells = 0;
+    b.rows = 0;
+    let batchLine = line;
+    let pos = 0;
+    let quote = -2; // as in parseCsvText
+    while (pos < n) {
+      const plainEnd = scanPlainRow(b, pos);
+      if (plainEnd >= 0) {
+        line++;
+        pos = plainEnd;
+        continue;
+      }
+      if (b.rows > 0) {
+        yield batch(batchLine);
+        b.cells = 0;
+        b.rows = 0;
+      }
+      // The general way, exactly as parseCsvText.
+      const lineEnd = text.indexOf('\n', pos);
+      if (lineEnd < 0 && !done) break;
+      const end = lineEnd < 0 ? n : lineEnd;
+      if (quote !== -1 && quote < pos) quote = text.indexOf('"', pos);
+      if (quote < 0 || quote >= end) {
+        const segEnd = end > pos && text.charCodeAt(end - 1) === RETURN ? end - 1 : end;
+        yield { kind: 'row', line, cells: text.slice(pos, segEnd).split(delimiterText) };
+        line++;
+        pos = end + 1;
+      } else {
+        const row = parseQuotedRow({ text, pos, delimiter, excelCells, final: done, maxRowChars });
+        if (row === null) break;
+        if (excelCells) unwrapExcel(row.cells);
+        if (row.tooLong) {
+          yield { kind: 'error', error: rowTooLongError({ file: options.file, line, maxRowChars }) };
+          return;
+        }
+        if (row.unterminated) yield { kind: 'error', error: unterminatedError({ file: options.file, line, column: row.cells.length }) };
+        yield { kind: 'row', line, cells: row.cells };
+        line += 1 + row.innerLines;
+        pos = row.next;
+      }
+      batchLine = line;
+    }
+    if (b.rows > 0) yield batch(batchLine);
+    if (pos < n) carry = text.slice(pos);
+  }
+}
+
+/** The cells of record `row` of a span batch, as strings. */
+export function spanCells(spans: CsvSpans, row: number): string[] {
+  const cells: string[] = [];
+  for (let k = spans.rowStarts[row]!; k < spans.rowStarts[row + 1]!; k++) cells.push(spans.text.slice(spans.starts[k]!, spans.ends[k]!));
+  return cells;
+}
+
+/** Reads CSV records from a byte stream as `parseCsvSpans` does (decoding as `decodeText` does). */
+export function readCsvSpans(chunks: AsyncIterable<Uint8Array>, options: CsvOptions): AsyncGenerator<CsvSpanItem> {
+  return parseCsvSpans(decodeText(chunks, options.decodeInfo), options);
 }
 
 /** Reads CSV records from a byte stream (decoding as `decodeText` does). */
