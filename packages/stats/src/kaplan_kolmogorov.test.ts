@@ -70,6 +70,22 @@ describe('Kaplan–Kolmogorov (NonnegMean.kaplan_kolmogorov)', () => {
   });
 });
 
+describe('Kaplan–Kolmogorov with replacement', () => {
+  // shangrla.json meta.known_bugs_at_commit: SHANGRLA's kaplan_kolmogorov raises OverflowError for
+  // N = inf. Not reproduced: with replacement the null mean stays t, T_j = Π (x_i + g)/(t + g).
+  fcTest.prop([fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 30 })])(
+    'is the product with m_j = t',
+    (x) => {
+      const r = kaplanKolmogorov({ x, N: Infinity, t: 0.5 });
+      let T = 1;
+      x.forEach((xi, i) => {
+        T *= (xi + 0.1) / 0.6;
+        expect(r.pHistory[i]).toBeCloseTo(Math.min(1, 1 / T), 12);
+      });
+    },
+  );
+});
+
 describe('Kaplan–Wald (NonnegMean.kaplan_wald)', () => {
   const cases = of('NonnegMean.kaplan_wald');
   test('there are vectors', () => expect(cases.length).toBe(4));
