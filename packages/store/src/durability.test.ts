@@ -10,7 +10,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from './canonical.js';
 import { openStore } from './open_store.js';
-import { collect, createTestDatabase, freshPgliteDir } from './store.testkit.js';
+import { collect, createTestDatabase, freshPgliteDir } from './testing.js';
 import type { StoreOptions } from './open_store.js';
 import type { AuditStore, CvrRow } from './types.js';
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMigrations, migrate, MIGRATIONS_DIR } from './migrate.js';
 import { openPgliteDriver } from './pglite_driver.js';
 import { openPostgresDriver } from './postgres_driver.js';
-import { createTestDatabase, freshPgliteDir } from './store.testkit.js';
+import { createTestDatabase, freshPgliteDir } from './testing.js';
 
 describe('migrations', () => {
   it('are plain SQL files in order, each with its SHA-256', async () => {

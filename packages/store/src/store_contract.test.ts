@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventHash, verifyChain } from './canonical.js';
 import { openStore } from './open_store.js';
 import { FILE_CHUNK_BYTES } from './sql_store.js';
-import { collect, openTestPglite, openTestPostgres } from './store.testkit.js';
+import { collect, openTestPglite, openTestPostgres } from './testing.js';
 import { GENESIS_HASH } from './types.js';
 import type { AuditStore, CvrKey, CvrRow, NewEvent, StoredEvent } from './types.js';
 

@@ -1,7 +1,8 @@
 /**
- * Test support (not part of the package's build): one PGlite template per migrations version (initdb
- * costs seconds; loading the template costs well under one), and a private PostgreSQL database per
- * test run on the server at 127.0.0.1:5432.
+ * Test support, for this package and for packages that test against a real store
+ * (`import { openTestPglite } from '@openrla/store/testing'`): one PGlite template per migrations
+ * version, cached in the temp folder (initdb costs seconds; loading the template well under one), and
+ * a private PostgreSQL database per test run on the server at 127.0.0.1:5432, dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
