@@ -1,0 +1,100 @@
+/**
+ * The whole statewide test election at scale 0.1 (gen_statewide.py: 58 counties, ~1.29 million
+ * cards, ~1.1 GB in five formats), generated into /tmp once and reused; then every county read with
+ * its reader (Dominion JSON and CSV, Hart, ES&S, NIST CDF), counting cards. One timed run.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fileSource, readDominionCsv, readDominionJson, readEss, readHart, readNistCdf, type ReaderItem } from '@openrla/formats';
+import { report, time } from './lib.js';
+
+const scale = process.env.BENCH_STATEWIDE_SCALE ?? '0.1';
+const dir = process.env.BENCH_STATEWIDE_DIR ?? `/tmp/openrla-statewide-${scale}`;
+const generator = fileURLToPath(new URL('../../shared/tools/gen_statewide.py', import.meta.url));
+
+if (!existsSync(path.join(dir, 'truth', 'counties.csv'))) {
+  execFileSync('python3', [generator, '--out', dir, '--scale', scale, '--force', '--quiet'], { stdio: 'inherit' });
+}
+
+interface County {
+  readonly county: string;
+  readonly format: string;
+  readonly folder: string;
+  readonly cards: number;
+}
+
+const lines = readFileSync(path.join(dir, 'truth', 'counties.csv'), 'utf8').trim().split(/\r?\n/);
+const header = lines[0]!.split(',');
+const counties: County[] = lines.slice(1).map((l) => {
+  const r = Object.fromEntries(l.split(',').map((v, i) => [header[i]!, v]));
+  return { county: r['county']!, format: r['format']!, folder: r['folder']!, cards: Number(r['cards']) };
+});
+
+function readCounty(county: County): AsyncIterable<ReaderItem> {
+  const cvrDir = path.join(dir, county.folder, 'cvr');
+  const files = readdirSync(cvrDir).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const paths = files.map((f) => path.join(cvrDir, f));
+  const jurisdiction = county.county;
+  switch (county.format) {
+    case 'hart-xml-zip':
+      return readHart({ files: paths, jurisdiction });
+    case 'ess-csv':
+      return readEss({ files: paths, jurisdiction });
+    case 'nist-cdf-json':
+      return readNistCdf({ files: paths, jurisdiction });
+    case 'dominion-csv':
+      return readDominionCsv(fileSource(paths[0]!), { jurisdiction });
+    case 'dominion-json': {
+      const m = (name: string) => fileSource(path.join(cvrDir, name));
+      return readDominionJson({
+        exports: files.filter((f) => f.startsWith('CvrExport')).map((f) => fileSource(path.join(cvrDir, f))),
+        manifests: { contest: m('ContestManifest.json'), candidate: m('CandidateManifest.json'), ballotType: m('BallotTypeManifest.json'), countingGroup: m('CountingGroupManifest.json'), tabulator: m('TabulatorManifest.json') },
+        jurisdiction,
+      });
+    }
+    default:
+      throw new Error(`unknown format ${county.format}`);
+  }
+}
+
+let bytes = 0;
+for (const c of counties) for (const f of readdirSync(path.join(dir, c.folder, 'cvr'))) bytes += fileSource(path.join(dir, c.folder, 'cvr', f)).size ?? 0;
+const byFormat = new Map<string, { cards: number; ms: number }>();
+let cards = 0;
+const run = await time(
+  async () => {
+    cards = 0;
+    byFormat.clear();
+    for (const county of counties) {
+      const t0 = performance.now();
+      let n = 0;
+      for await (const item of readCounty(county)) {
+        if (item.type === 'cvr') n++;
+        else if (item.type === 'error') throw new Error(`${county.county}: ${item.error.message}`);
+      }
+      if (n !== county.cards) throw new Error(`${county.county}: ${n} cards, expected ${county.cards}`);
+      cards += n;
+      const f = byFormat.get(county.format) ?? { cards: 0, ms: 0 };
+      f.cards += n;
+      f.ms += performance.now() - t0;
+      byFormat.set(county.format, f);
+    }
+  },
+  { runs: 1, warmup: 0 },
+);
+report([
+  {
+    name: 'formats.statewide.read',
+    detail: `58 counties at scale ${scale}: ${cards} cards, ${(bytes / 1e6).toFixed(0)} MB in five formats`,
+    ms: run.ms,
+    runs: run.runs,
+    peakMB: run.peakMB,
+    extra: {
+      'MB/s': Math.round((bytes / 1e6 / (run.ms / 1000)) * 10) / 10,
+      'cards/s': Math.round(cards / (run.ms / 1000)),
+      ...Object.fromEntries([...byFormat].map(([f, v]) => [`${f} cards/s`, Math.round(v.cards / (v.ms / 1000))])),
+    },
+  },
+]);
