@@ -40,6 +40,10 @@ const CVR_KEYS_PER_QUERY = 5000;
 /** COPY lines per round trip: the server takes a stream; PGlite takes one blob per statement. */
 const COPY_LINES: Record<SqlDriver['kind'], number> = { postgres: 2000, pglite: 50_000 };
 
+/** Memory for building an import's index: a server sorts a statewide import in memory; PGlite's
+ * WebAssembly memory never shrinks once grown, so it stays at the PostgreSQL default. */
+const INDEX_BUILD_MEMORY: Record<SqlDriver['kind'], string> = { postgres: '256MB', pglite: '64MB' };
+
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 function ok<T>(value: T): Result<T, never> {
@@ -263,7 +267,7 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
 
     async createAudit({ auditId }) {
       if (typeof auditId !== 'string' || auditId === '') {
-        return err({ kind: 'audit.not-found', field: 'auditId', message: 'An audit needs a non-empty id.' });
+        return err({ kind: 'audit.invalid', field: 'auditId', message: 'An audit needs a non-empty id.' });
       }
       const r = await driver.query<AuditRow>(
         'INSERT INTO audits (audit_id) VALUES ($1) ON CONFLICT (audit_id) DO NOTHING RETURNING *',
@@ -482,7 +486,7 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
             try {
               await session.copyIn({ target: `${partition} ${CVR_COPY_COLUMNS}`, chunks: copy.chunks });
               // One sorted build of the index, with room to sort a statewide import in memory.
-              await session.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+              await session.query(`SET LOCAL maintenance_work_mem = '${INDEX_BUILD_MEMORY[driver.kind]}'`);
               await session.query(`ALTER TABLE ${partition} ADD PRIMARY KEY (tabulator, batch, position)`);
             } catch (error) {
               if (error instanceof CvrRowRejected) throw new Abort(err(error.problem));

@@ -34,6 +34,7 @@ export interface StoreError {
 
 export type StoreErrorKind =
   | 'audit.exists'
+  | 'audit.invalid'
   | 'audit.not-found'
   | 'event.conflict'
   | 'event.invalid'
