@@ -5,6 +5,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts'],
+    setupFiles: ['./tools/vitest-setup.ts'],
     reporters: ['default', './tools/vitest-summary-reporter.ts'],
     testTimeout: 60_000,
     pool: 'forks',
