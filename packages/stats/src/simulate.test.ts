@@ -152,6 +152,50 @@ describe('simulated sample sizes', () => {
     expect(withErrors.sampleSize).toBeGreaterThan(fixed);
   });
 
+  test('continue from an observed sample: sizes are cumulative', () => {
+    const tallies = { Alice: 600, Bob: 400 };
+    const base = { assorter: a, tallies, ballots: 1000, alpha: 0.05, reps: 100, seed: 9 };
+    const plain = alphaPollingSampleSize(base);
+    expect(Array.from(alphaPollingSampleSize({ ...base, observations: [] }).sizes)).toEqual(Array.from(plain.sizes));
+    // A prefix that does not confirm: every size counts it and more.
+    const observations = [['Bob'], ['Alice'], null, [], ['Bob'], ['Alice', 'Bob']];
+    const continued = alphaPollingSampleSize({ ...base, observations });
+    expect(continued.sizes.every((n) => n > observations.length && n <= 1000)).toBe(true);
+    // A prefix that already confirms: its first confirming draw, in every replication.
+    const strong = Array.from({ length: 400 }, () => ['Alice']);
+    const firstConfirm = alphaPollingSampleSize({ ...base, observations: strong }).sizes;
+    const history = alphaMart({
+      x: strong.map(() => 1),
+      N: 1000,
+      t: 0.5,
+      u: 1,
+      estimator: { kind: 'shrink-trunc', eta0: 0.6 },
+    }).pHistory;
+    const expected = history.findIndex((p) => p <= 0.05) + 1;
+    expect(expected).toBeGreaterThan(0);
+    expect(firstConfirm.every((n) => n === expected)).toBe(true);
+    // The same through the generic stepper path (a betting test).
+    const generic = simulateSampleSize({
+      population: pollingPopulation({ assorter: a, tallies, ballots: 1000 }),
+      test: { kind: 'betting', bet: { kind: 'fixed', lam: 0.5 } },
+      t: 0.5,
+      u: 1,
+      alpha: 0.05,
+      reps: 50,
+      prefix: [0, 0, 0.5, 1],
+    });
+    expect(generic.sizes.every((n) => n > 4 && n <= 1000)).toBe(true);
+  });
+
+  test('comparison: continue from observed pairs', () => {
+    const tallies = { Alice: 5500, Bob: 4500 };
+    const base = { assorter: a, tallies, ballots: 10000, alpha: 0.05, reps: 20 };
+    const clean = alphaComparisonSampleSize(base).sampleSize;
+    const pairs = [{ cvr: ['Alice'], mvr: ['Bob'] }]; // a two-vote overstatement first
+    const after = alphaComparisonSampleSize({ ...base, pairs });
+    expect(after.sampleSize).toBeGreaterThan(clean);
+  });
+
   fcTest.prop(
     [
       fc.integer({ min: 1, max: 60 }),

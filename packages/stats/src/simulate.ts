@@ -17,7 +17,16 @@ import {
   type ComparisonBet,
   type Stepper,
 } from './alpha.js';
-import { comparisonUpperBound, reportedAssorterMargin, reportedAssorterMean, type Assorter } from './assorters.js';
+import {
+  comparisonUpperBound,
+  comparisonValues,
+  pollingValues,
+  reportedAssorterMargin,
+  reportedAssorterMean,
+  type Assorter,
+  type CardPair,
+  type Observation,
+} from './assorters.js';
 import { createBettingStepper, type Bet } from './betting.js';
 import { decimalRational } from './distributions.js';
 import { createKaplanKolmogorovStepper, createKaplanWaldStepper } from './kaplan_kolmogorov.js';
@@ -140,9 +149,17 @@ export function simulateSampleSize(
     readonly test: SequentialTestSpec;
     readonly t: number;
     readonly u: number;
+    /**
+     * Values already observed, in selection order: every replication runs the test over them first and
+     * then continues with fresh draws, so sizes are cumulative (at least the prefix length unless the
+     * prefix already confirms). Without replacement the continuation draws N − n more cards from
+     * `population` (an approximation: the population is not reduced by the observed cards).
+     */
+    readonly prefix?: ArrayLike<number>;
   },
 ): SampleSizeSimulation {
   const { test, t, u, alpha } = options;
+  const prefix = options.prefix ?? new Float64Array(0);
   const reps = options.reps ?? 1000;
   const quantile = options.quantile ?? 0.9;
   const replacement = options.replacement ?? false;
@@ -154,10 +171,18 @@ export function simulateSampleSize(
   const rng = createRng(options.seed ?? 1234567890);
   const sizes = new Int32Array(reps);
   const testN = replacement ? Infinity : N;
+  if (!replacement && prefix.length > N) throw new RangeError(`prefix of ${prefix.length} is larger than N = ${N}`);
   const stopsAt =
     test.kind === 'alpha'
-      ? alphaStoppingSize({ pop, rng, alpha, replacement, options: { N: testN, t, u, estimator: test.estimator } })
-      : stepperStoppingSize({ pop, rng, alpha, replacement, makeStep: () => createStepper({ test, N: testN, t, u }) });
+      ? alphaStoppingSize({ pop, rng, alpha, replacement, prefix, options: { N: testN, t, u, estimator: test.estimator } })
+      : stepperStoppingSize({
+          pop,
+          rng,
+          alpha,
+          replacement,
+          prefix,
+          makeStep: () => createStepper({ test, N: testN, t, u }),
+        });
   let rejected = 0;
   for (let r = 0; r < reps; r++) {
     const size = stopsAt();
@@ -200,22 +225,26 @@ function alphaStoppingSize(args: {
   rng: Rng;
   alpha: number;
   replacement: boolean;
+  prefix: ArrayLike<number>;
   options: AlphaOptions;
 }): () => number {
-  const { pop, rng, alpha, replacement, options } = args;
-  const N = pop.length;
+  const { pop, rng, alpha, replacement, prefix, options } = args;
+  const n0 = prefix.length;
+  const draws = pop.length - n0; // without replacement: the cards left after the prefix
   const buffer = replacement ? new Float64Array(LAST_BLOCK) : null;
   return () => {
     const state = createAlphaState();
+    const early = alphaScan({ options, state, x: prefix, stopAt: alpha });
+    if (early >= 0) return early + 1;
     let block = FIRST_BLOCK;
-    for (let from = 0; from < N; from += block, block = Math.min(LAST_BLOCK, 2 * block)) {
-      const to = Math.min(N, from + block);
+    for (let from = 0; from < draws; from += block, block = Math.min(LAST_BLOCK, 2 * block)) {
+      const to = Math.min(draws, from + block);
       drawBlock(pop, rng, from, to, buffer);
       const stopped =
         buffer === null
           ? alphaScan({ options, state, x: pop, from, to, stopAt: alpha })
           : alphaScan({ options, state, x: buffer, from: 0, to: to - from, stopAt: alpha });
-      if (stopped >= 0) return buffer === null ? stopped + 1 : from + stopped + 1;
+      if (stopped >= 0) return n0 + (buffer === null ? stopped + 1 : from + stopped + 1);
     }
     return 0;
   };
@@ -227,23 +256,32 @@ function stepperStoppingSize(args: {
   rng: Rng;
   alpha: number;
   replacement: boolean;
+  prefix: ArrayLike<number>;
   makeStep: () => Stepper;
 }): () => number {
-  const { pop, rng, alpha, replacement, makeStep } = args;
-  const N = pop.length;
+  const { pop, rng, alpha, replacement, prefix, makeStep } = args;
+  const n0 = prefix.length;
+  const draws = pop.length - n0;
   const buffer = replacement ? new Float64Array(LAST_BLOCK) : null;
   return () => {
     const step = makeStep();
     let maxT = 0;
+    for (let i = 0; i < n0; i++) {
+      const T = step(prefix[i]!);
+      if (T > maxT) {
+        maxT = T;
+        if (pValueOf(maxT) <= alpha) return i + 1;
+      }
+    }
     let block = FIRST_BLOCK;
-    for (let from = 0; from < N; from += block, block = Math.min(LAST_BLOCK, 2 * block)) {
-      const to = Math.min(N, from + block);
+    for (let from = 0; from < draws; from += block, block = Math.min(LAST_BLOCK, 2 * block)) {
+      const to = Math.min(draws, from + block);
       drawBlock(pop, rng, from, to, buffer);
       for (let i = from; i < to; i++) {
         const T = step(buffer === null ? pop[i]! : buffer[i - from]!);
         if (T > maxT) {
           maxT = T;
-          if (pValueOf(maxT) <= alpha) return i + 1;
+          if (pValueOf(maxT) <= alpha) return n0 + i + 1;
         }
       }
     }
@@ -355,15 +393,18 @@ export function alphaPollingSampleSize(
     readonly tallies: Readonly<Record<string, number>>;
     readonly ballots: number;
     readonly estimator?: AlphaEstimator;
+    /** Cards already sampled, in selection order: sizes are then cumulative over them. */
+    readonly observations?: readonly Observation[];
   },
 ): SampleSizeSimulation {
-  const { assorter, tallies, ballots } = options;
+  const { assorter, tallies, ballots, observations } = options;
   const estimator = options.estimator ?? {
     kind: 'shrink-trunc',
     eta0: reportedAssorterMean({ assorter, tallies, ballots }),
   };
   return simulateSampleSize({
     ...options,
+    ...(observations === undefined ? {} : { prefix: pollingValues({ assorter, observations }) }),
     population: pollingPopulation({ assorter, tallies, ballots }),
     test: { kind: 'alpha', estimator },
     t: 0.5,
@@ -383,13 +424,16 @@ export function alphaComparisonSampleSize(
     readonly ballots: number;
     readonly bet?: ComparisonBet;
     readonly rates?: ErrorRates;
+    /** Cards already sampled, in selection order: sizes are then cumulative over them. */
+    readonly pairs?: readonly CardPair[];
   },
 ): SampleSizeSimulation {
-  const { assorter, tallies, ballots } = options;
+  const { assorter, tallies, ballots, pairs } = options;
   const margin = reportedAssorterMargin({ assorter, tallies, ballots });
   const upperBound = comparisonUpperBound({ upperBound: assorter.upperBound, margin });
   return simulateSampleSize({
     ...options,
+    ...(pairs === undefined ? {} : { prefix: comparisonValues({ assorter, margin, pairs }) }),
     population: comparisonPopulation({
       margin,
       upperBound: assorter.upperBound,
