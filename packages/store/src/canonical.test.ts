@@ -12,7 +12,8 @@ function reverseKeys(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, JsonValue> = {};
-    for (const k of Object.keys(value).reverse()) out[k] = reverseKeys((value as Record<string, JsonValue>)[k]!);
+    for (const k of Object.keys(value).reverse())
+      out[k] = reverseKeys((value as Record<string, JsonValue>)[k]!);
     return out;
   }
   return value;
@@ -38,11 +39,21 @@ describe('canonicalJson', () => {
   it('writes the documented form: sorted keys by code unit, no whitespace', () => {
     // Written out by hand from the rules in canonical.ts (RFC 8785 ordering: "B" < "a" < "é" < "😀").
     const value = { é: 1, a: [true, null, 'x y'], B: { z: 0.5, y: -2 }, '😀': 'ok', '': 1e21 };
-    expect(canonicalJson(value)).toBe('{"":1e+21,"B":{"y":-2,"z":0.5},"a":[true,null,"x y"],"é":1,"😀":"ok"}');
+    expect(canonicalJson(value)).toBe(
+      '{"":1e+21,"B":{"y":-2,"z":0.5},"a":[true,null,"x y"],"é":1,"😀":"ok"}',
+    );
   });
 
   it('refuses what is not JSON', () => {
-    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, undefined, () => 1, 1n, new Date(0), { a: undefined }]) {
+    for (const bad of [
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      undefined,
+      () => 1,
+      1n,
+      new Date(0),
+      { a: undefined },
+    ]) {
       expect(() => canonicalJson(bad)).toThrow(TypeError);
     }
   });

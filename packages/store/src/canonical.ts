@@ -77,12 +77,18 @@ export interface ChainBreak {
  * Checks a whole log: seqs 1, 2, 3, …; each prevHash is the previous hash (GENESIS_HASH first); each
  * hash is the event's own hash. Returns the first break, or null when the chain is whole.
  */
-export async function verifyChain(events: AsyncIterable<StoredEvent> | Iterable<StoredEvent>): Promise<ChainBreak | null> {
+export async function verifyChain(
+  events: AsyncIterable<StoredEvent> | Iterable<StoredEvent>,
+): Promise<ChainBreak | null> {
   let expectedSeq = 1;
   let prev = GENESIS_HASH;
   for await (const event of events) {
     if (event.seq !== expectedSeq) {
-      return { kind: 'chain.bad-seq', seq: event.seq, message: `Expected event ${expectedSeq}, found ${event.seq}.` };
+      return {
+        kind: 'chain.bad-seq',
+        seq: event.seq,
+        message: `Expected event ${expectedSeq}, found ${event.seq}.`,
+      };
     }
     if (event.prevHash !== prev) {
       return {
@@ -92,7 +98,11 @@ export async function verifyChain(events: AsyncIterable<StoredEvent> | Iterable<
       };
     }
     if (eventHash(event) !== event.hash) {
-      return { kind: 'chain.bad-hash', seq: event.seq, message: `Event ${event.seq} was altered: its hash does not match.` };
+      return {
+        kind: 'chain.bad-hash',
+        seq: event.seq,
+        message: `Event ${event.seq} was altered: its hash does not match.`,
+      };
     }
     prev = event.hash;
     expectedSeq++;

@@ -21,7 +21,7 @@ function* endless(): Generator<CvrRow> {
     yield {
       tabulator: `T${i % 10}`,
       batch: `B${Math.floor(i / 1000)}`,
-      position: 1 + Math.floor(i / 10) % 100,
+      position: 1 + (Math.floor(i / 10) % 100),
       cvrId: String(i),
       imprintedId: null,
       ballotStyle: null,

@@ -6,7 +6,8 @@
 import type { CvrRow, StoreError } from './types.js';
 
 /** The columns of `cvrs` in the order copyLine writes them. */
-export const CVR_COPY_COLUMNS = '(import_id, tabulator, batch, position, cvr_id, imprinted_id, ballot_style, votes)';
+export const CVR_COPY_COLUMNS =
+  '(import_id, tabulator, batch, position, cvr_id, imprinted_id, ballot_style, votes)';
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
@@ -38,7 +39,8 @@ export function copyLine(importId: number, row: CvrRow): string | null {
   if (!SPECIAL.test(tabulator + batch + cvrId + (imprintedId ?? '') + (ballotStyle ?? '') + votes)) {
     return `${importId}\t${tabulator}\t${batch}\t${row.position}\t${cvrId}\t${imprintedId ?? '\\N'}\t${ballotStyle ?? '\\N'}\t${votes}\n`;
   }
-  if ((tabulator + batch + cvrId + (imprintedId ?? '') + (ballotStyle ?? '') + votes).includes('\0')) return null;
+  if ((tabulator + batch + cvrId + (imprintedId ?? '') + (ballotStyle ?? '') + votes).includes('\0'))
+    return null;
   return `${importId}\t${copyText(tabulator)}\t${copyText(batch)}\t${row.position}\t${copyText(cvrId)}\t${copyNullable(imprintedId)}\t${copyNullable(ballotStyle)}\t${copyText(votes)}\n`;
 }
 
@@ -114,7 +116,10 @@ export interface CopyChunksOptions {
  * COPY text in chunks of `linesPerChunk` lines. Throws CvrRowRejected at the first malformed row.
  * `count()` gives the number of rows read once the iteration is over.
  */
-export function copyChunks(options: CopyChunksOptions): { chunks: AsyncIterable<string>; count: () => number } {
+export function copyChunks(options: CopyChunksOptions): {
+  chunks: AsyncIterable<string>;
+  count: () => number;
+} {
   let n = 0;
   const { importId, rows, linesPerChunk, onChunk } = options;
   async function* generate(): AsyncGenerator<string> {

@@ -39,14 +39,21 @@ describe('PGlite persistence', () => {
         events: [{ type: 'audit.created', payload: { riskLimit: 0.05 }, author: 'sos', at }],
       });
       const put = await first.putFile({ content: bytes, name: 'm.csv', mediaType: 'text/csv' });
-      await first.importCvrs({ auditId: 'p', jurisdiction: 'J', fileSha256: 'a'.repeat(64), cvrs: rows(500) });
+      await first.importCvrs({
+        auditId: 'p',
+        jurisdiction: 'J',
+        fileSha256: 'a'.repeat(64),
+        cvrs: rows(500),
+      });
       const job = await first.enqueueJob({ kind: 'k', payload: { x: 1 } });
       await first.close();
 
       const again = await openStore({ kind: 'pglite', dataDir: dir.dataDir });
       try {
         // A second opener of the same folder is refused while the first has it open.
-        await expect(openStore({ kind: 'pglite', dataDir: dir.dataDir })).rejects.toThrow(/in use by process/);
+        await expect(openStore({ kind: 'pglite', dataDir: dir.dataDir })).rejects.toThrow(
+          /in use by process/,
+        );
         expect(await again.getAudit('p')).toMatchObject({ headSeq: 1 });
         const events = await collect(again.readEvents({ auditId: 'p' }));
         expect(events.map((e) => e.payload)).toEqual([{ riskLimit: 0.05 }]);
@@ -69,7 +76,9 @@ describe('PGlite persistence', () => {
       // The database, not only the store's code, refuses to rewrite the log.
       const raw = new PGlite(dir.dataDir);
       try {
-        await expect(raw.query(`UPDATE events SET payload = '{}' WHERE audit_id = 'p'`)).rejects.toThrow(/append-only/);
+        await expect(raw.query(`UPDATE events SET payload = '{}' WHERE audit_id = 'p'`)).rejects.toThrow(
+          /append-only/,
+        );
         await expect(raw.query(`DELETE FROM events WHERE audit_id = 'p'`)).rejects.toThrow(/append-only/);
         await expect(raw.query(`TRUNCATE events CASCADE`)).rejects.toThrow(/append-only/);
         const n = await raw.query<{ n: number }>(`SELECT count(*)::int AS n FROM events`);
@@ -87,7 +96,13 @@ describe('PGlite persistence', () => {
 async function killMidImport(options: { args: readonly string[]; minCards: number }): Promise<number> {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', fileURLToPath(new URL('./crash_child.fixture.ts', import.meta.url)), ...options.args],
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./crash_child.fixture.ts', import.meta.url)),
+      ...options.args,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -105,7 +120,8 @@ async function killMidImport(options: { args: readonly string[]; minCards: numbe
         child.kill('SIGKILL');
         resolve(n);
       }
-      if (buffer.includes('DONE')) reject(new Error(`the import finished before it could be killed: ${buffer}`));
+      if (buffer.includes('DONE'))
+        reject(new Error(`the import finished before it could be killed: ${buffer}`));
     });
     child.on('exit', (code) => {
       if (code !== null) reject(new Error(`crash child exited with ${code} before the kill: ${stderr}`));

@@ -35,6 +35,7 @@ export async function lockDataFolder(dataDir: string): Promise<() => Promise<voi
         throw new Error(
           `The data folder ${dataDir} is in use by process ${owner}${owner === process.pid ? ' (this one)' : ''}. ` +
             'Stop that process, or use another folder.',
+          { cause: error },
         );
       }
       await unlink(lockPath).catch(() => {}); // left by a process that is gone

@@ -32,7 +32,10 @@ export async function loadMigrations(dir: URL = MIGRATIONS_DIR): Promise<readonl
 }
 
 /** Applies the migrations not yet applied, in one transaction; returns the versions applied now. */
-export async function migrate(driver: SqlDriver, migrations?: readonly Migration[]): Promise<readonly string[]> {
+export async function migrate(
+  driver: SqlDriver,
+  migrations?: readonly Migration[],
+): Promise<readonly string[]> {
   const list = migrations ?? (await loadMigrations());
   return driver.transaction(async (session) => {
     await session.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);

@@ -15,7 +15,9 @@ export interface OpenPgliteOptions {
 }
 
 /** Opens PGlite on a data folder, which it locks against other processes until closed. */
-export async function openPgliteDriver(options: OpenPgliteOptions): Promise<SqlDriver & { readonly db: PGlite }> {
+export async function openPgliteDriver(
+  options: OpenPgliteOptions,
+): Promise<SqlDriver & { readonly db: PGlite }> {
   const unlock = await lockDataFolder(options.dataDir);
   try {
     const db = new PGlite(options.dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});

@@ -90,10 +90,10 @@ function postgresDriver(pool: pg.Pool): SqlDriver {
       }
     },
     async readFileChunk({ blobId, idx }) {
-      const r = await pool.query<{ data: Buffer }>('SELECT data FROM file_chunks WHERE blob_id = $1 AND idx = $2', [
-        blobId,
-        idx,
-      ]);
+      const r = await pool.query<{ data: Buffer }>(
+        'SELECT data FROM file_chunks WHERE blob_id = $1 AND idx = $2',
+        [blobId, idx],
+      );
       return r.rows[0]?.data ?? null;
     },
     async close() {

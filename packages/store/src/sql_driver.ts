@@ -47,7 +47,9 @@ export interface SqlDriver {
 }
 
 /** The SQLSTATE and constraint of a database error, when it is one. */
-export function databaseErrorOf(error: unknown): { code: string; constraint?: string; detail?: string } | null {
+export function databaseErrorOf(
+  error: unknown,
+): { code: string; constraint?: string; detail?: string } | null {
   if (typeof error !== 'object' || error === null) return null;
   const e = error as { code?: unknown; constraint?: unknown; detail?: unknown };
   if (typeof e.code !== 'string') return null;

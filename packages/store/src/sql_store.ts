@@ -80,7 +80,12 @@ interface AuditRow {
   head_hash: string;
 }
 function auditOf(r: AuditRow): AuditHead {
-  return { auditId: r.audit_id, createdAt: iso(r.created_at), headSeq: Number(r.head_seq), headHash: r.head_hash };
+  return {
+    auditId: r.audit_id,
+    createdAt: iso(r.created_at),
+    headSeq: Number(r.head_seq),
+    headHash: r.head_hash,
+  };
 }
 
 interface EventRow {
@@ -116,7 +121,13 @@ interface FileRow {
   created_at: unknown;
 }
 function fileOf(r: FileRow): StoredFile {
-  return { sha256: r.sha256, name: r.name, mediaType: r.media_type, size: Number(r.size), createdAt: iso(r.created_at) };
+  return {
+    sha256: r.sha256,
+    name: r.name,
+    mediaType: r.media_type,
+    size: Number(r.size),
+    createdAt: iso(r.created_at),
+  };
 }
 
 interface ImportRow {
@@ -200,7 +211,10 @@ function newEventProblem(event: NewEvent, index: number): StoreError | null {
 }
 
 /** Re-chunks a byte stream into pieces of exactly `size` bytes (the last may be shorter). */
-async function* rechunk(content: Uint8Array | AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+async function* rechunk(
+  content: Uint8Array | AsyncIterable<Uint8Array>,
+  size: number,
+): AsyncGenerator<Uint8Array> {
   if (content instanceof Uint8Array) {
     for (let at = 0; at < content.byteLength; at += size) yield content.subarray(at, at + size);
     return;
@@ -249,7 +263,11 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
     return r.rows[0];
   }
 
-  async function jobUpdate(id: number, setSql: string, params: readonly unknown[]): Promise<Result<Job, StoreError>> {
+  async function jobUpdate(
+    id: number,
+    setSql: string,
+    params: readonly unknown[],
+  ): Promise<Result<Job, StoreError>> {
     const r = await driver.query<JobRow>(
       `UPDATE jobs SET ${setSql}, updated_at = now() WHERE id = $1 AND state = 'running' RETURNING *`,
       [id, ...params],
@@ -310,7 +328,8 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
           const head = (
             await session.query<AuditRow>('SELECT * FROM audits WHERE audit_id = $1 FOR UPDATE', [auditId])
           ).rows[0];
-          if (!head) throw new Abort(err({ kind: 'audit.not-found', message: `There is no audit "${auditId}".` }));
+          if (!head)
+            throw new Abort(err({ kind: 'audit.not-found', message: `There is no audit "${auditId}".` }));
           const actualSeq = Number(head.head_seq);
           if (actualSeq !== expectedSeq) {
             throw new Abort(
@@ -327,7 +346,15 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
             const e = events[i]!;
             // The payload as it will read back (canonical text parsed), so the hash can be recomputed.
             const payload = JSON.parse(payloads[i]!) as JsonValue;
-            const unhashed = { auditId, seq: expectedSeq + i + 1, type: e.type, payload, author: e.author, at: e.at, prevHash };
+            const unhashed = {
+              auditId,
+              seq: expectedSeq + i + 1,
+              type: e.type,
+              payload,
+              author: e.author,
+              at: e.at,
+              prevHash,
+            };
             const event: StoredEvent = { ...unhashed, hash: eventHash(unhashed) };
             stored.push(event);
             prevHash = event.hash;
@@ -376,7 +403,11 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
 
     async putFile({ content, name, mediaType, sha256 }: PutFileOptions) {
       if (sha256 !== undefined && !SHA256_HEX.test(sha256)) {
-        return err({ kind: 'file.hash-mismatch', field: 'sha256', message: `"${sha256}" is not a SHA-256 (64 lower-case hex digits).` });
+        return err({
+          kind: 'file.hash-mismatch',
+          field: 'sha256',
+          message: `"${sha256}" is not a SHA-256 (64 lower-case hex digits).`,
+        });
       }
       async function existing(hash: string): Promise<PutFileResult | null> {
         const r = await driver.query<FileRow>(`SELECT ${FILE_COLUMNS} FROM files WHERE sha256 = $1`, [hash]);
@@ -389,35 +420,37 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
       }
       const blobId = randomUUID();
       const outcome = await withAbort(() =>
-        driver.transaction(async (session): Promise<Result<PutFileResult, StoreError> | { duplicate: string }> => {
-          const hash = createHash('sha256');
-          let size = 0;
-          let idx = 0;
-          for await (const piece of rechunk(content, FILE_CHUNK_BYTES)) {
-            hash.update(piece);
-            size += piece.byteLength;
-            await session.insertFileChunk({ blobId, idx: idx++, data: piece });
-          }
-          const digest = hash.digest('hex');
-          if (sha256 !== undefined && digest !== sha256) {
-            throw new Abort(
-              err({
-                kind: 'file.hash-mismatch',
-                field: 'sha256',
-                message: `The file "${name}" is not the one expected: its SHA-256 is ${digest}, not ${sha256}. Upload it again.`,
-              }),
-            );
-          }
-          const r = await session.query<FileRow>(
-            `INSERT INTO files (sha256, blob_id, name, media_type, size, chunk_count)
+        driver.transaction(
+          async (session): Promise<Result<PutFileResult, StoreError> | { duplicate: string }> => {
+            const hash = createHash('sha256');
+            let size = 0;
+            let idx = 0;
+            for await (const piece of rechunk(content, FILE_CHUNK_BYTES)) {
+              hash.update(piece);
+              size += piece.byteLength;
+              await session.insertFileChunk({ blobId, idx: idx++, data: piece });
+            }
+            const digest = hash.digest('hex');
+            if (sha256 !== undefined && digest !== sha256) {
+              throw new Abort(
+                err({
+                  kind: 'file.hash-mismatch',
+                  field: 'sha256',
+                  message: `The file "${name}" is not the one expected: its SHA-256 is ${digest}, not ${sha256}. Upload it again.`,
+                }),
+              );
+            }
+            const r = await session.query<FileRow>(
+              `INSERT INTO files (sha256, blob_id, name, media_type, size, chunk_count)
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING RETURNING ${FILE_COLUMNS}`,
-            [digest, blobId, name, mediaType, size, idx],
-          );
-          const row = r.rows[0];
-          // Same bytes already stored: roll back the chunks just written.
-          if (!row) throw new Abort({ duplicate: digest });
-          return ok({ ...fileOf(row), created: true });
-        }),
+              [digest, blobId, name, mediaType, size, idx],
+            );
+            const row = r.rows[0];
+            // Same bytes already stored: roll back the chunks just written.
+            if (!row) throw new Abort({ duplicate: digest });
+            return ok({ ...fileOf(row), created: true });
+          },
+        ),
       );
       if ('duplicate' in outcome) {
         const found = await existing(outcome.duplicate);
@@ -449,7 +482,11 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
 
     async importCvrs({ auditId, jurisdiction, fileSha256, cvrs, onProgress }: ImportCvrsOptions) {
       if (!SHA256_HEX.test(fileSha256)) {
-        return err({ kind: 'cvr.invalid', field: 'fileSha256', message: `"${fileSha256}" is not a SHA-256.` });
+        return err({
+          kind: 'cvr.invalid',
+          field: 'fileSha256',
+          message: `"${fileSha256}" is not a SHA-256.`,
+        });
       }
       const alreadyImported = (row: ImportRow): Result<ImportCvrsResult, StoreError> =>
         row.file_sha256 === fileSha256
@@ -461,7 +498,9 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
       try {
         return await withAbort(() =>
           driver.transaction(async (session): Promise<Result<ImportCvrsResult, StoreError>> => {
-            const audit = await session.query('SELECT 1 FROM audits WHERE audit_id = $1 FOR SHARE', [auditId]);
+            const audit = await session.query('SELECT 1 FROM audits WHERE audit_id = $1 FOR SHARE', [
+              auditId,
+            ]);
             if (audit.rowCount === 0) {
               throw new Abort(err({ kind: 'audit.not-found', message: `There is no audit "${auditId}".` }));
             }
@@ -589,7 +628,12 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
     },
 
     async countCvrsByBatch({ auditId, jurisdiction }) {
-      const r = await driver.query<{ jurisdiction: string; tabulator: string; batch: string; cards: unknown }>(
+      const r = await driver.query<{
+        jurisdiction: string;
+        tabulator: string;
+        batch: string;
+        cards: unknown;
+      }>(
         `SELECT i.jurisdiction, c.tabulator, c.batch, count(*)::int AS cards
          FROM cvr_imports i JOIN cvrs c ON c.import_id = i.import_id
          WHERE i.audit_id = $1 AND ($2::text IS NULL OR i.jurisdiction = $2)
@@ -597,14 +641,12 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
          ORDER BY i.jurisdiction COLLATE "C", c.tabulator, c.batch`,
         [auditId, jurisdiction ?? null],
       );
-      return r.rows.map(
-        (row): BatchCount => ({
-          jurisdiction: row.jurisdiction,
-          tabulator: row.tabulator,
-          batch: row.batch,
-          cards: Number(row.cards),
-        }),
-      );
+      return r.rows.map((row): BatchCount => ({
+        jurisdiction: row.jurisdiction,
+        tabulator: row.tabulator,
+        batch: row.batch,
+        cards: Number(row.cards),
+      }));
     },
 
     async deleteCvrs({ auditId, jurisdiction }) {
@@ -644,7 +686,10 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
     },
 
     reportJobProgress({ id, done, total }) {
-      return jobUpdate(id, 'progress_done = $2, progress_total = coalesce($3, progress_total)', [done, total ?? null]);
+      return jobUpdate(id, 'progress_done = $2, progress_total = coalesce($3, progress_total)', [
+        done,
+        total ?? null,
+      ]);
     },
 
     finishJob({ id, result }) {

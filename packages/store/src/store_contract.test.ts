@@ -45,7 +45,12 @@ const implementations: readonly { name: string; open: () => Promise<Harness> }[]
 ];
 
 function event(i: number, payload: NewEvent['payload'] = { i }): NewEvent {
-  return { type: 'test.event', payload, author: 'alice', at: new Date(Date.UTC(2026, 10, 3, 12, 0, i)).toISOString() };
+  return {
+    type: 'test.event',
+    payload,
+    author: 'alice',
+    at: new Date(Date.UTC(2026, 10, 3, 12, 0, i)).toISOString(),
+  };
 }
 
 /** A deterministic synthetic card: batch b of tabulator t, position p. */
@@ -70,9 +75,13 @@ function* cards(options: { tabulators: number; batches: number; perBatch: number
 }
 
 /** Deterministic pseudo-random bytes (xorshift32), in chunks of an awkward size. */
-async function* pseudoRandomBytes(options: { total: number; chunk: number; seed: number }): AsyncGenerator<Uint8Array> {
+async function* pseudoRandomBytes(options: {
+  total: number;
+  chunk: number;
+  seed: number;
+}): AsyncGenerator<Uint8Array> {
   let x = options.seed >>> 0 || 1;
-  for (let sent = 0; sent < options.total; ) {
+  for (let sent = 0; sent < options.total;) {
     const n = Math.min(options.chunk, options.total - sent);
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
@@ -174,7 +183,11 @@ describe.each(implementations)('AuditStore contract: $name', ({ open }) => {
         events: [event(1), { ...event(2), payload: { x: Number.NaN } }],
       });
       expect(bad.ok ? null : bad.error).toMatchObject({ kind: 'event.invalid', field: 'payload' });
-      const badTime = await h.store.appendEvents({ auditId: id, expectedSeq: 0, events: [{ ...event(1), at: 'soon' }] });
+      const badTime = await h.store.appendEvents({
+        auditId: id,
+        expectedSeq: 0,
+        events: [{ ...event(1), at: 'soon' }],
+      });
       expect(badTime.ok ? null : badTime.error).toMatchObject({ kind: 'event.invalid', field: 'at' });
       expect(await h.store.getAudit(id)).toMatchObject({ headSeq: 0 });
     });
@@ -185,7 +198,11 @@ describe.each(implementations)('AuditStore contract: $name', ({ open }) => {
       for (let round = 0; round < 10; round++) {
         const [a, b] = await Promise.all([
           h.store.appendEvents({ auditId: id, expectedSeq: seq, events: [event(round, { by: 'a', round })] }),
-          h.second.appendEvents({ auditId: id, expectedSeq: seq, events: [event(round, { by: 'b', round })] }),
+          h.second.appendEvents({
+            auditId: id,
+            expectedSeq: seq,
+            events: [event(round, { by: 'b', round })],
+          }),
         ]);
         const wins = [a, b].filter((r) => r.ok).length;
         expect(wins).toBe(1);
@@ -204,9 +221,22 @@ describe.each(implementations)('AuditStore contract: $name', ({ open }) => {
       const bytes = new TextEncoder().encode('Batch,Cards\nA,10\n');
       const first = await h.store.putFile({ content: bytes, name: 'manifest.csv', mediaType: 'text/csv' });
       const again = await h.store.putFile({ content: bytes, name: 'renamed.csv', mediaType: 'text/csv' });
-      expect(first.ok && first.value).toMatchObject({ sha256: sha(bytes), size: bytes.length, created: true });
-      expect(again.ok && again.value).toMatchObject({ sha256: sha(bytes), name: 'manifest.csv', created: false });
-      const withHash = await h.store.putFile({ content: bytes, name: 'x', mediaType: 'text/csv', sha256: sha(bytes) });
+      expect(first.ok && first.value).toMatchObject({
+        sha256: sha(bytes),
+        size: bytes.length,
+        created: true,
+      });
+      expect(again.ok && again.value).toMatchObject({
+        sha256: sha(bytes),
+        name: 'manifest.csv',
+        created: false,
+      });
+      const withHash = await h.store.putFile({
+        content: bytes,
+        name: 'x',
+        mediaType: 'text/csv',
+        sha256: sha(bytes),
+      });
       expect(withHash.ok && withHash.value.created).toBe(false);
       const back = await h.store.getFile(sha(bytes));
       expect(Buffer.concat(await collect(back!.chunks))).toEqual(Buffer.from(bytes));
@@ -225,18 +255,29 @@ describe.each(implementations)('AuditStore contract: $name', ({ open }) => {
     it('refuses bytes that do not match the expected SHA-256 and keeps nothing', async () => {
       const bytes = new TextEncoder().encode('not what you think');
       const wrong = sha('something else');
-      const r = await h.store.putFile({ content: bytes, name: 'x.csv', mediaType: 'text/csv', sha256: wrong });
+      const r = await h.store.putFile({
+        content: bytes,
+        name: 'x.csv',
+        mediaType: 'text/csv',
+        sha256: wrong,
+      });
       expect(r.ok ? null : r.error.kind).toBe('file.hash-mismatch');
       expect(await h.store.getFile(wrong)).toBeNull();
       expect(await h.store.getFile(sha(bytes))).toBeNull();
-      const notHex = await h.store.putFile({ content: bytes, name: 'x', mediaType: 'text/csv', sha256: 'abc' });
+      const notHex = await h.store.putFile({
+        content: bytes,
+        name: 'x',
+        mediaType: 'text/csv',
+        sha256: 'abc',
+      });
       expect(notHex.ok ? null : notHex.error.kind).toBe('file.hash-mismatch');
     });
 
     it('streams a 50 MB file in and out in chunks, with its hash', async () => {
       const total = 50 * 1024 * 1024 + 12345;
       const expected = createHash('sha256');
-      for await (const piece of pseudoRandomBytes({ total, chunk: 300_007, seed: 42 })) expected.update(piece);
+      for await (const piece of pseudoRandomBytes({ total, chunk: 300_007, seed: 42 }))
+        expected.update(piece);
       const expectedHash = expected.digest('hex');
       const put = await h.store.putFile({
         content: pseudoRandomBytes({ total, chunk: 300_007, seed: 42 }),
@@ -277,7 +318,12 @@ describe.each(implementations)('AuditStore contract: $name', ({ open }) => {
           progress = n;
         },
       });
-      expect(r.ok && r.value).toMatchObject({ cards: 9000, created: true, jurisdiction: 'Adams', fileSha256: fileA });
+      expect(r.ok && r.value).toMatchObject({
+        cards: 9000,
+        created: true,
+        jurisdiction: 'Adams',
+        fileSha256: fileA,
+      });
       expect(progress).toBe(9000);
       await h.store.importCvrs({
         auditId: id,
@@ -303,7 +349,9 @@ describe.each(implementations)('AuditStore contract: $name', ({ open }) => {
       keys.push({ jurisdiction: 'Chaffee', tabulator: 'T1', batch: 'B1', position: 1 }); // no such county
       keys.push({ jurisdiction: 'Boulder', tabulator: 'T1', batch: 'B2', position: 10 });
       const found = await h.store.getCvrs({ auditId: id, keys });
-      const byKey = new Map(found.map((c) => [`${c.jurisdiction}/${c.tabulator}/${c.batch}/${c.position}`, c]));
+      const byKey = new Map(
+        found.map((c) => [`${c.jurisdiction}/${c.tabulator}/${c.batch}/${c.position}`, c]),
+      );
       const distinct = new Set(keys.map((k) => `${k.jurisdiction}/${k.tabulator}/${k.batch}/${k.position}`));
       expect(byKey.size).toBe(distinct.size - 2);
       for (const k of keys.slice(0, 300)) {
@@ -319,10 +367,23 @@ describe.each(implementations)('AuditStore contract: $name', ({ open }) => {
     it('is idempotent by file hash, refuses another file until the old CVRs are deleted', async () => {
       const id = await newAudit('cvr-2');
       const small = { tabulators: 1, batches: 3, perBatch: 5 };
-      expect((await h.store.importCvrs({ auditId: id, jurisdiction: 'J', fileSha256: fileA, cvrs: cards(small) })).ok).toBe(true);
-      const same = await h.store.importCvrs({ auditId: id, jurisdiction: 'J', fileSha256: fileA, cvrs: cards(small) });
+      expect(
+        (await h.store.importCvrs({ auditId: id, jurisdiction: 'J', fileSha256: fileA, cvrs: cards(small) }))
+          .ok,
+      ).toBe(true);
+      const same = await h.store.importCvrs({
+        auditId: id,
+        jurisdiction: 'J',
+        fileSha256: fileA,
+        cvrs: cards(small),
+      });
       expect(same.ok && same.value).toMatchObject({ created: false, cards: 15 });
-      const other = await h.store.importCvrs({ auditId: id, jurisdiction: 'J', fileSha256: fileB, cvrs: cards(small) });
+      const other = await h.store.importCvrs({
+        auditId: id,
+        jurisdiction: 'J',
+        fileSha256: fileB,
+        cvrs: cards(small),
+      });
       expect(other.ok ? null : other.error.kind).toBe('cvr.already-imported');
       expect(await h.store.deleteCvrs({ auditId: id, jurisdiction: 'J' })).toBe(15);
       expect(await h.store.countCvrs({ auditId: id })).toBe(0);
@@ -335,7 +396,12 @@ describe.each(implementations)('AuditStore contract: $name', ({ open }) => {
       });
       expect(re.ok && re.value).toMatchObject({ created: true, cards: 4, fileSha256: fileB });
       expect(await h.store.deleteCvrs({ auditId: id, jurisdiction: 'nobody' })).toBe(0);
-      const noAudit = await h.store.importCvrs({ auditId: 'nope', jurisdiction: 'J', fileSha256: fileA, cvrs: [] });
+      const noAudit = await h.store.importCvrs({
+        auditId: 'nope',
+        jurisdiction: 'J',
+        fileSha256: fileA,
+        cvrs: [],
+      });
       expect(noAudit.ok ? null : noAudit.error.kind).toBe('audit.not-found');
     });
 
@@ -356,7 +422,12 @@ describe.each(implementations)('AuditStore contract: $name', ({ open }) => {
       expect(await h.store.getCvrImport({ auditId: id, jurisdiction: 'Adams' })).toBeNull();
       const key = { jurisdiction: 'Adams', tabulator: 'T1', batch: 'B1', position: 1 };
       expect(await h.store.getCvrs({ auditId: id, keys: [key] })).toEqual([]);
-      const clean = await h.store.importCvrs({ auditId: id, jurisdiction: 'Adams', fileSha256: fileA, cvrs: cards(shape) });
+      const clean = await h.store.importCvrs({
+        auditId: id,
+        jurisdiction: 'Adams',
+        fileSha256: fileA,
+        cvrs: cards(shape),
+      });
       expect(clean.ok && clean.value.cards).toBe(9000);
       expect(await h.store.getCvrs({ auditId: id, keys: [key] })).toEqual([{ ...key, ...card(1, 1, 1) }]);
     });
@@ -381,6 +452,25 @@ describe.each(implementations)('AuditStore contract: $name', ({ open }) => {
       expect(await h.store.getCvrImport({ auditId: id, jurisdiction: 'J' })).toBeNull();
     });
 
+    it('imports two jurisdictions at once; of two imports of one jurisdiction, one wins', async () => {
+      const id = await newAudit('cvr-6');
+      const small = { tabulators: 2, batches: 5, perBatch: 100 };
+      const [a, b] = await Promise.all([
+        h.store.importCvrs({ auditId: id, jurisdiction: 'Adams', fileSha256: fileA, cvrs: cards(small) }),
+        h.second.importCvrs({ auditId: id, jurisdiction: 'Boulder', fileSha256: fileB, cvrs: cards(small) }),
+      ]);
+      expect(a.ok && b.ok && a.value.created && b.value.created).toBe(true);
+      const [c, d] = await Promise.all([
+        h.store.importCvrs({ auditId: id, jurisdiction: 'Chaffee', fileSha256: fileA, cvrs: cards(small) }),
+        h.second.importCvrs({ auditId: id, jurisdiction: 'Chaffee', fileSha256: fileB, cvrs: cards(small) }),
+      ]);
+      const outcomes = [c, d]
+        .map((r) => (r.ok ? (r.value.created ? 'created' : 'same') : r.error.kind))
+        .sort();
+      expect(outcomes).toEqual(['created', 'cvr.already-imported']);
+      expect(await h.store.countCvrs({ auditId: id })).toBe(3000);
+    });
+
     it('keeps any text exactly (tabs, newlines, backslashes, Unicode, empty, null)', async () => {
       const id = await newAudit('cvr-5');
       const text = fc.string({ unit: 'grapheme', maxLength: 12 }).map((s) => s.replace(/\0/g, ''));
@@ -396,11 +486,21 @@ describe.each(implementations)('AuditStore contract: $name', ({ open }) => {
         { numRuns: 300, seed: 7 },
       );
       const cvrs: CvrRow[] = rows.map((r, i) => ({ ...r, position: i + 1 }));
-      const r = await h.store.importCvrs({ auditId: id, jurisdiction: 'Ünïcode\tCounty', fileSha256: fileA, cvrs });
+      const r = await h.store.importCvrs({
+        auditId: id,
+        jurisdiction: 'Ünïcode\tCounty',
+        fileSha256: fileA,
+        cvrs,
+      });
       expect(r.ok && r.value.cards).toBe(300);
       const found = await h.store.getCvrs({
         auditId: id,
-        keys: cvrs.map((c) => ({ jurisdiction: 'Ünïcode\tCounty', tabulator: c.tabulator, batch: c.batch, position: c.position })),
+        keys: cvrs.map((c) => ({
+          jurisdiction: 'Ünïcode\tCounty',
+          tabulator: c.tabulator,
+          batch: c.batch,
+          position: c.position,
+        })),
       });
       const sorted = [...found].sort((a, b) => a.position - b.position);
       expect(sorted).toEqual(cvrs.map((c) => ({ jurisdiction: 'Ünïcode\tCounty', ...c })));
@@ -411,7 +511,8 @@ describe.each(implementations)('AuditStore contract: $name', ({ open }) => {
     it('gives each job to exactly one of several concurrent workers', async () => {
       const kind = 'test.claim-once';
       const ids = new Set<number>();
-      for (let i = 0; i < 24; i++) ids.add((await h.store.enqueueJob({ kind, payload: { i }, auditId: 'jobs' })).id);
+      for (let i = 0; i < 24; i++)
+        ids.add((await h.store.enqueueJob({ kind, payload: { i }, auditId: 'jobs' })).id);
       const claimed: number[] = [];
       async function worker(store: AuditStore, name: string): Promise<void> {
         for (;;) {
@@ -444,7 +545,10 @@ describe.each(implementations)('AuditStore contract: $name', ({ open }) => {
       const claimed = await h.store.claimJob({ worker: 'w', kinds: [kind] });
       expect(claimed?.id).toBe(a.id);
       const failed = await h.store.failJob({ id: a.id, error: 'The CVR file is not a Dominion export.' });
-      expect(failed.ok && failed.value).toMatchObject({ state: 'failed', error: 'The CVR file is not a Dominion export.' });
+      expect(failed.ok && failed.value).toMatchObject({
+        state: 'failed',
+        error: 'The CVR file is not a Dominion export.',
+      });
       const twice = await h.store.finishJob({ id: a.id, result: 1 });
       expect(twice.ok ? null : twice.error.kind).toBe('job.not-running');
       const none = await h.store.finishJob({ id: 987654321, result: 1 });

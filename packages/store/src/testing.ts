@@ -16,7 +16,8 @@ import { openPgliteDriver } from './pglite_driver.js';
 import type { AuditStore } from './types.js';
 
 /** The maintenance database URL of the test server (override with OPENRLA_TEST_PG_URL). */
-export const TEST_SERVER_URL = process.env['OPENRLA_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_SERVER_URL =
+  process.env['OPENRLA_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** A PGlite data folder, already initialised and migrated, as a tarball cached in the temp folder. */
 export async function pgliteTemplate(): Promise<Blob> {
@@ -26,7 +27,10 @@ export async function pgliteTemplate(): Promise<Blob> {
       () => '{"version":"unknown"}',
     ),
   ) as { version: string };
-  const key = sha256Hex(`${pgliteVersion.version}\n${migrations.map((m) => m.sha256).join('\n')}`).slice(0, 16);
+  const key = sha256Hex(`${pgliteVersion.version}\n${migrations.map((m) => m.sha256).join('\n')}`).slice(
+    0,
+    16,
+  );
   const file = path.join(os.tmpdir(), `openrla-store-pglite-template-${key}.tar`);
   try {
     return new Blob([await readFile(file)]);
@@ -53,7 +57,11 @@ export async function pgliteTemplate(): Promise<Blob> {
 }
 
 /** A fresh PGlite data folder in the temp folder, started from the template. */
-export async function freshPgliteDir(): Promise<{ dataDir: string; template: Blob; remove: () => Promise<void> }> {
+export async function freshPgliteDir(): Promise<{
+  dataDir: string;
+  template: Blob;
+  remove: () => Promise<void>;
+}> {
   const template = await pgliteTemplate();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'openrla-store-test-'));
   const remove = async () => {
@@ -64,7 +72,11 @@ export async function freshPgliteDir(): Promise<{ dataDir: string; template: Blo
 }
 
 /** Opens a PGlite store in a fresh folder; `dispose` closes it and removes the folder. */
-export async function openTestPglite(): Promise<{ store: AuditStore; dataDir: string; dispose: () => Promise<void> }> {
+export async function openTestPglite(): Promise<{
+  store: AuditStore;
+  dataDir: string;
+  dispose: () => Promise<void>;
+}> {
   const { dataDir, template, remove } = await freshPgliteDir();
   const store = await openStore({ kind: 'pglite', dataDir, loadDataDir: template });
   return {
@@ -90,6 +102,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
     throw new Error(
       `The PostgreSQL server at ${TEST_SERVER_URL} is unreachable (${(error as Error).message}). ` +
         'The store tests need it: start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`.',
+      { cause: error },
     );
   }
   try {
@@ -114,7 +127,11 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
 }
 
 /** Opens a PostgreSQL store on a fresh database; `dispose` closes it and drops the database. */
-export async function openTestPostgres(): Promise<{ store: AuditStore; url: string; dispose: () => Promise<void> }> {
+export async function openTestPostgres(): Promise<{
+  store: AuditStore;
+  url: string;
+  dispose: () => Promise<void>;
+}> {
   const db = await createTestDatabase();
   const store = await openStore({ kind: 'postgres', connectionString: db.url });
   return {

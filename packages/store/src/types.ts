@@ -9,15 +9,11 @@
 
 /** A JSON value, as kept in an event payload or a job payload. */
 export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
+  null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /** The outcome of an operation whose failure a user can cause: a value, or a tagged error. */
-export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+export type Result<T, E> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 
 /** An error a user (or a concurrent user) caused, as plain data that can cross the HTTP boundary. */
 export interface StoreError {
@@ -251,9 +247,15 @@ export interface AuditStore {
 
   /** Imports one jurisdiction's CVRs in ONE transaction (COPY): all cards or none. */
   importCvrs(options: ImportCvrsOptions): Promise<Result<ImportCvrsResult, StoreError>>;
-  getCvrImport(options: { readonly auditId: string; readonly jurisdiction: string }): Promise<CvrImport | null>;
+  getCvrImport(options: {
+    readonly auditId: string;
+    readonly jurisdiction: string;
+  }): Promise<CvrImport | null>;
   /** The CVRs with these keys (batched), one per key found (a repeated key repeats its CVR); keys with no CVR are absent. */
-  getCvrs(options: { readonly auditId: string; readonly keys: readonly CvrKey[] }): Promise<readonly StoredCvr[]>;
+  getCvrs(options: {
+    readonly auditId: string;
+    readonly keys: readonly CvrKey[];
+  }): Promise<readonly StoredCvr[]>;
   countCvrs(options: { readonly auditId: string; readonly jurisdiction?: string }): Promise<number>;
   /** Cards per (jurisdiction, tabulator, batch), sorted, for reconciling CVRs with the manifest. */
   countCvrsByBatch(options: {

@@ -20,8 +20,22 @@ describe('votes codec', () => {
   });
 
   it('writes the documented examples', () => {
-    expect(encodeVotes(new Map([[1, [17]], [0, [1]]]))).toBe('0:1;1:17');
-    expect(encodeVotes(new Map([[0, []], [1, [3]]]))).toBe('0:;1:3');
+    expect(
+      encodeVotes(
+        new Map([
+          [1, [17]],
+          [0, [1]],
+        ]),
+      ),
+    ).toBe('0:1;1:17');
+    expect(
+      encodeVotes(
+        new Map([
+          [0, []],
+          [1, [3]],
+        ]),
+      ),
+    ).toBe('0:;1:3');
     expect(encodeVotes(new Map([[2, [4, 1, 7]]]))).toBe('2:4.1.7');
     expect(encodeVotes(new Map())).toBe('');
   });
