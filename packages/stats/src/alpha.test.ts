@@ -176,6 +176,21 @@ describe('ALPHA properties', () => {
     },
   );
 
+  fcTest.prop([
+    fc.array(fc.constantFrom(0, 0.5, 1), { minLength: 1, maxLength: 80 }),
+    fc.double({ min: 0.501, max: 0.99, noNaN: true }),
+  ])('with replacement and a fixed η on plurality data it is BRAVO/Wald’s SPRT (math.md §2.1)', (x, eta) => {
+    const r = alphaMart({ x, N: Infinity, t: 0.5, u: 1, estimator: { kind: 'fixed', eta } });
+    let logT = 0;
+    x.forEach((xi, i) => {
+      if (xi === 1) logT += Math.log(2 * eta);
+      if (xi === 0) logT += Math.log(2 - 2 * eta);
+      const T = Math.exp(logT);
+      const want = T > 2 * 2 ** -52 ? Math.min(1, 1 / T) : 1; // a vanished martingale reports p = 1
+      expect(r.pHistory[i]).toBeCloseTo(want, 9);
+    });
+  });
+
   test('the stepper refuses more than N draws and values outside [0, u]', () => {
     const options: AlphaOptions = { N: 2, t: 0.5, u: 1, estimator: { kind: 'fixed', eta: 0.6 } };
     const step = createAlphaStepper(options);
