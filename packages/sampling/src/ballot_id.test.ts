@@ -91,7 +91,7 @@ describe('Python repr of ids (spec/sampling.md, Ballot ids)', () => {
         );
         expect(decoded).toBe(s);
       }),
-      { numRuns: 500 },
+      { numRuns: 200 },
     );
   });
 });

@@ -265,6 +265,28 @@ describe('properties', () => {
     );
   });
 
+  it('long ids (two and three SHA-256 blocks, prefixes over 64 bytes) and positions across 10, 100, 1000', () => {
+    const manifest: ManifestBatch[] = [
+      { jurisdiction: 'J', batch: 'x'.repeat(20), ballots: 1200 },
+      {
+        jurisdiction: 'Jurisdiction with a long name',
+        tabulator: 'Tabulator 0001',
+        batch: 'Batch 0001 — Vote by Mail',
+        ballots: 120,
+      },
+      { jurisdiction: 'Ünïcödé 😊 County', tabulator: 'O\'Neil "T"', batch: 'b'.repeat(70), ballots: 15 },
+      { jurisdiction: 'J', batch: 'c'.repeat(130), ballots: 12 },
+    ];
+    for (const replacement of [true, false]) {
+      const request = { seed: '12345678901234567890', manifest, size: 40, replacement, alreadySampled: 3 };
+      expect(unwrap(drawSample(request))).toEqual(naiveDraw(request));
+    }
+    const all = unwrap(drawSample({ seed: 's', manifest, size: 1347, replacement: false }));
+    expect(all).toEqual(
+      naiveDraw({ seed: 's', manifest, size: 1347, replacement: false, alreadySampled: 0 }),
+    );
+  });
+
   it("consistency: one jurisdiction's draws are the statewide draws that fall in it, in the same order", () => {
     fc.assert(
       fc.property(

@@ -5,6 +5,7 @@
  * hash as an integer), zero-padded to k digits and reversed.
  */
 import { compress, loadBlock } from './sha256.js';
+import { compressFromRound, roundsPrefix } from './sha256_compress.js';
 import { utf8Write, utf8Length } from './utf8.js';
 
 /** How many leading ticket digits a key holds. 10^6 · 2^32 < 2^53, so n mod 10^6 is exact in doubles. */
@@ -156,6 +157,9 @@ export function ticketKeys(options: {
     let digits = 0;
     let nextPower = 1;
     let last = 0;
+    // words 0…skip−1 hold only prefix bytes: their rounds are the same for every ballot of the batch
+    const skip = Math.min(16, plen >> 2);
+    let partial: Int32Array = midstate;
     for (let p = 1; p <= batch.ballots; p++) {
       if (p === nextPower) {
         // one more digit: write the position, ")" and the padding afresh
@@ -174,6 +178,7 @@ export function ticketKeys(options: {
         blocks = [];
         for (let off = 0; off < end / 4; off += 16) blocks.push(words.subarray(off, off + 16));
         last = plen + digits - 1;
+        if (p === 1) partial = roundsPrefix(midstate, blocks[0]!, skip);
       } else {
         // count up by one in decimal, in place
         let i = last;
@@ -181,8 +186,8 @@ export function ticketKeys(options: {
         buf[i]!++;
         reloadWords(words, buf, i >> 2, last >> 2);
       }
-      state.set(midstate);
-      for (let b = 0; b < blocks.length; b++) compress(state, blocks[b]!);
+      compressFromRound(midstate, partial, blocks[0]!, skip, state);
+      for (let b = 1; b < blocks.length; b++) compress(state, blocks[b]!);
       let sum = 0;
       for (let i = 0; i < 8; i++) {
         const v = state[i]!;
