@@ -4,9 +4,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadMigrations, migrate, MIGRATIONS_DIR } from './migrate.js';
-import { openPgliteDriver } from './pglite_driver.js';
 import { openPostgresDriver } from './postgres_driver.js';
-import { createTestDatabase, freshPgliteDir } from './testing.js';
+import { createTestDatabase } from './testing.js';
 
 describe('migrations', () => {
   it('are plain SQL files in order, each with its SHA-256', async () => {
@@ -42,17 +41,6 @@ describe('migrations', () => {
       await b.close();
       await rm(dir, { recursive: true, force: true });
       await db.drop();
-    }
-  }, 60_000);
-
-  it('PGlite: a migrated folder needs nothing more', async () => {
-    const dir = await freshPgliteDir();
-    const driver = await openPgliteDriver({ dataDir: dir.dataDir, loadDataDir: dir.template });
-    try {
-      expect(await migrate(driver)).toEqual([]);
-    } finally {
-      await driver.close();
-      await dir.remove();
     }
   }, 60_000);
 });
