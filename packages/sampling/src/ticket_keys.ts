@@ -8,7 +8,7 @@ import { compress, loadBlock } from './sha256.js';
 import { compressFromRound, roundsPrefix } from './sha256_compress.js';
 import { utf8Write, utf8Length } from './utf8.js';
 
-/** How many leading ticket digits a key holds. 10^6 · 2^32 < 2^53, so n mod 10^6 is exact in doubles. */
+/** How many leading ticket digits a key holds (10^6 keys: a few ballots per key at statewide scale). */
 export const KEY_DIGITS = 6;
 const KEY_MOD = 1_000_000;
 
@@ -25,33 +25,25 @@ for (let i = 0; i < 8; i++) {
   POW_HI[i] = Number(((1n << 16n) * lo) % BigInt(KEY_MOD));
 }
 
-/** The first KEY_DIGITS digits of u() of a final hash state, read as an integer (its key). */
-export function keyOfState(state: Int32Array): number {
+/**
+ * The key of a final hash state: n mod 10^6 (n the digest as an integer) with its 6 digits reversed —
+ * the first 6 digits of u(), read as an integer. Float divisions instead of `%` (which V8 runs as a
+ * library call on doubles), and the digit reversal in int32 arithmetic.
+ */
+export function reversedKey(state: Int32Array): number {
   let sum = 0;
   for (let i = 0; i < 8; i++) {
     const v = state[i]!;
     sum += (v >>> 16) * POW_HI[i]! + (v & 0xffff) * POW_LO[i]!;
   }
-  return reversed()[sum % KEY_MOD]!;
-}
-
-let reversedTable: Uint32Array | undefined;
-
-/** rev[r] = the k-digit number whose digits are those of r (zero-padded to k) in reverse order. */
-function reversed(): Uint32Array {
-  if (reversedTable) return reversedTable;
-  const t = new Uint32Array(KEY_MOD);
-  for (let r = 0; r < KEY_MOD; r++) {
-    let x = r;
-    let rev = 0;
-    for (let d = 0; d < KEY_DIGITS; d++) {
-      rev = rev * 10 + (x % 10);
-      x = Math.floor(x / 10);
-    }
-    t[r] = rev;
+  let r = (sum - Math.floor(sum / KEY_MOD) * KEY_MOD) | 0;
+  let rev = 0;
+  for (let d = 0; d < KEY_DIGITS; d++) {
+    const q = (r / 10) | 0;
+    rev = rev * 10 + (r - q * 10);
+    r = q;
   }
-  reversedTable = t;
-  return t;
+  return rev;
 }
 
 /** One batch as the hot loop sees it: the UTF-8 bytes of its id prefix and its ballot count. */
@@ -139,7 +131,6 @@ export function ticketKeys(options: {
   readonly offset?: number;
 }): void {
   const { midstate, batches, out } = options;
-  const rev = reversed();
   const state = new Int32Array(8);
   let buf = new Uint8Array(128);
   let words = new Int32Array(32);
@@ -188,12 +179,7 @@ export function ticketKeys(options: {
       }
       compressFromRound(midstate, partial, blocks[0]!, skip, state);
       for (let b = 1; b < blocks.length; b++) compress(state, blocks[b]!);
-      let sum = 0;
-      for (let i = 0; i < 8; i++) {
-        const v = state[i]!;
-        sum += (v >>> 16) * POW_HI[i]! + (v & 0xffff) * POW_LO[i]!;
-      }
-      out[k++] = rev[sum % KEY_MOD]!;
+      out[k++] = reversedKey(state);
     }
   }
 }
