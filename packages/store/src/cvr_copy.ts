@@ -66,8 +66,8 @@ export function cvrRowProblem(row: CvrRow, index: number): StoreError | null {
   return cvrRowProblemDetail(row, index);
 }
 
-/** Which field is wrong, in words (the slow path of cvrRowProblem). */
-function cvrRowProblemDetail(row: CvrRow, index: number): StoreError {
+/** Which field of a row is wrong, in words, including NUL characters (the slow path of cvrRowProblem). */
+export function cvrRowProblemDetail(row: CvrRow, index: number): StoreError {
   const where = `CVR number ${index + 1}`;
   for (const field of ['tabulator', 'batch', 'cvrId', 'votes'] as const) {
     if (typeof row[field] !== 'string') {

@@ -1,4 +1,5 @@
 /** Opening a store: embedded PGlite in a data folder (the default) or a PostgreSQL server. */
+import { createMemoryStore } from './memory_store.js';
 import { migrate } from './migrate.js';
 import { openPgliteDriver } from './pglite_driver.js';
 import { openPostgresDriver } from './postgres_driver.js';
@@ -19,10 +20,15 @@ export type StoreOptions =
       /** The DATABASE_URL, e.g. `postgres://postgres@127.0.0.1:5432/openrla`. */
       readonly connectionString: string;
       readonly maxConnections?: number;
+    }
+  | {
+      /** In-process, nothing kept: for tests of the engine and the server. */
+      readonly kind: 'memory';
     };
 
 /** Opens the store and brings its schema up to date (migrations). */
 export async function openStore(options: StoreOptions): Promise<AuditStore> {
+  if (options.kind === 'memory') return createMemoryStore();
   const driver = await openDriver(options);
   try {
     await migrate(driver);
@@ -33,7 +39,7 @@ export async function openStore(options: StoreOptions): Promise<AuditStore> {
   return createSqlStore(driver);
 }
 
-async function openDriver(options: StoreOptions): Promise<SqlDriver> {
+async function openDriver(options: Exclude<StoreOptions, { kind: 'memory' }>): Promise<SqlDriver> {
   switch (options.kind) {
     case 'pglite':
       return openPgliteDriver({

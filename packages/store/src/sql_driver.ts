@@ -37,7 +37,7 @@ export interface FileChunk {
 }
 
 export interface SqlDriver {
-  readonly kind: StoreKind;
+  readonly kind: Exclude<StoreKind, 'memory'>;
   query<R>(text: string, params?: readonly unknown[]): Promise<SqlResult<R>>;
   /** Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK (and rethrow) when it throws. */
   transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventHash, verifyChain } from './canonical.js';
+import { createMemoryStore } from './memory_store.js';
 import { openStore } from './open_store.js';
 import { FILE_CHUNK_BYTES } from './sql_store.js';
 import { collect, openTestPglite, openTestPostgres } from './testing.js';
@@ -20,6 +21,13 @@ interface Harness {
 }
 
 const implementations: readonly { name: string; open: () => Promise<Harness> }[] = [
+  {
+    name: 'memory',
+    open: async () => {
+      const store = createMemoryStore();
+      return { store, second: store, dispose: () => store.close() };
+    },
+  },
   {
     name: 'pglite',
     open: async () => {

@@ -224,8 +224,8 @@ export interface FailJobOptions {
   readonly error: string;
 }
 
-/** Which implementation is behind a store. */
-export type StoreKind = 'pglite' | 'postgres';
+/** Which implementation is behind a store ('memory': the in-process fake for fast tests). */
+export type StoreKind = 'pglite' | 'postgres' | 'memory';
 
 /** The storage of audits. Every method is safe to call concurrently. */
 export interface AuditStore {
