@@ -3,8 +3,11 @@
  *
  * Canonical JSON (the same rules as RFC 8785, the JSON Canonicalization Scheme, for the values an
  * audit uses): object keys sorted by UTF-16 code units, no whitespace, strings and numbers written as
- * ECMAScript's JSON.stringify writes them. `undefined`, functions, symbols, bigints, NaN and ±Infinity
- * are not JSON and are refused, so a payload cannot hash one way and read back another.
+ * ECMAScript's JSON.stringify writes them. As JSON.stringify does, an object member whose value is
+ * `undefined` is left out and an `undefined` array item is written `null` (so `{ a: undefined }` and
+ * `{}` are the same event). Functions, symbols, bigints, NaN, ±Infinity, a bare `undefined` and
+ * objects that are not plain (Date, Map, class instances) are refused, so a payload cannot hash one
+ * way and read back another.
  *
  * The hash of an event is the lower-case hex SHA-256 of the UTF-8 bytes of
  * `canonicalJson({ at, auditId, author, payload, prevHash, seq, type })`, i.e. every field of the
@@ -27,13 +30,17 @@ export function canonicalJson(value: unknown): string {
       return JSON.stringify(value);
     case 'object': {
       if (value === null) return 'null';
-      if (Array.isArray(value)) return `[${value.map((item: unknown) => canonicalJson(item)).join(',')}]`;
+      if (Array.isArray(value)) {
+        return `[${value.map((item: unknown) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+      }
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
         throw new TypeError('canonicalJson: only plain objects, arrays and primitives are JSON');
       }
       const record = value as Record<string, unknown>;
-      const keys = Object.keys(record).sort(compareCodeUnits);
+      const keys = Object.keys(record)
+        .filter((k) => record[k] !== undefined)
+        .sort(compareCodeUnits);
       return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
     }
     default:
