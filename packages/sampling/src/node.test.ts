@@ -24,16 +24,18 @@ describe('drawSampleParallel (worker threads)', () => {
       expect(parallel).toEqual(single);
     }
   });
-  it('random manifests and thread counts agree with drawSample', async () => {
+  it('random manifests and thread counts agree with drawSample (workers only, sharing chunks)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 12 }),
         fc.integer({ min: 2, max: 3 }),
         fc.integer({ min: 1, max: 50 }),
         async (counts, threads, size) => {
           const manifest = counts.map((ballots, i) => ({ jurisdiction: 'J', batch: `B${i}`, ballots }));
           const request = { seed: 'x', manifest, size };
-          expect(await drawSampleParallel(request, { threads, minBallots: 0 })).toEqual(drawSample(request));
+          expect(await drawSampleParallel(request, { threads, minBallots: 0, useMainThread: false })).toEqual(
+            drawSample(request),
+          );
         },
       ),
       { numRuns: 3 },

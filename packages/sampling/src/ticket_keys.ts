@@ -186,18 +186,26 @@ export function ticketKeys(options: {
 
 /**
  * The largest key among the `m` smallest keys (the M-th smallest, §1 Performance): every ballot that
- * can be among the first m draws has a key ≤ this. Counting sort over the 10^k possible keys.
+ * can be among the first m draws has a key ≤ this. Two counting passes: coarse buckets of 64 keys (a
+ * table small enough to stay in cache), then the 64 keys of the bucket that holds the M-th.
  */
 export function keyThreshold(options: { readonly keys: Uint32Array; readonly m: number }): number {
   const { keys, m } = options;
   if (m <= 0) return -1;
   if (m >= keys.length) return KEY_MOD - 1;
-  const counts = new Uint32Array(KEY_MOD);
-  for (let i = 0; i < keys.length; i++) counts[keys[i]!]!++;
+  const coarse = new Uint32Array(Math.ceil(KEY_MOD / 64));
+  for (let i = 0; i < keys.length; i++) coarse[keys[i]! >>> 6]!++;
   let seen = 0;
-  for (let key = 0; key < KEY_MOD; key++) {
-    seen += counts[key]!;
-    if (seen >= m) return key;
+  let bucket = 0;
+  while (seen + coarse[bucket]! < m) seen += coarse[bucket++]!;
+  const fine = new Uint32Array(64);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key >>> 6 === bucket) fine[key & 63]!++;
   }
-  return KEY_MOD - 1;
+  for (let j = 0; j < 64; j++) {
+    seen += fine[j]!;
+    if (seen >= m) return bucket * 64 + j;
+  }
+  throw new Error('keyThreshold: counts do not add up');
 }
