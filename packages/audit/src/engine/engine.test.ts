@@ -131,3 +131,36 @@ describe('a ballot-polling audit (BRAVO) of the small election', () => {
     expect(await replay({ events: audit.events, data })).toMatchObject({ ok: true });
   });
 });
+
+describe('other contest types', () => {
+  it('a supermajority contest (ALPHA comparison) beside plurality contests', async () => {
+    const fixture = await loadFixture();
+    const data = fixtureData({ fixture });
+    const contests = fixtureContests({ fixture, method: 'alpha-comparison', params: { reps: 50 } }).map((c) =>
+      c.name === 'Minister of Farming' ? { ...c, type: 'supermajority' as const, shareToWin: 2 / 3 } : c,
+    );
+    const audit = await setUp({ fixture, data, definition: { name: 'Supermajority', riskLimit: 0.05, contests }, seed: SEED });
+    await runToEnd({ audit, truth: paperTruth(fixture) });
+    const status = auditStatus(audit.state);
+    expect(status.complete).toBe(true);
+    const farming = status.contests['Minister of Farming']!;
+    expect(farming.status).toBe('confirmed');
+    expect(farming.assertions).toEqual([expect.objectContaining({ winner: 'Erin George', loser: '(others)' })]);
+    expect(farming.discrepancies).toBeNull();
+    expect(await replay({ events: audit.events, data })).toMatchObject({ ok: true });
+  });
+
+  it('a supermajority that the reported votes do not reach cannot be audited (refused as data)', async () => {
+    const fixture = await loadFixture();
+    const data = fixtureData({ fixture });
+    // Erin George has 400 of 411 valid votes (97.3%): a share to win of 0.98 is not reached.
+    const contests = fixtureContests({ fixture, method: 'alpha-comparison', params: { reps: 50 } }).map((c) =>
+      c.name === 'Minister of Farming' ? { ...c, type: 'supermajority' as const, shareToWin: 0.98 } : c,
+    );
+    const audit = await setUp({ fixture, data, definition: { name: 'Short', riskLimit: 0.05, contests }, seed: SEED });
+    const problem = await audit.try({ type: 'round.start' });
+    expect(problem).toMatchObject({ kind: 'contest.not-auditable', field: 'contests.Minister of Farming' });
+    expect(problem!.message).toContain('no choice is reported to win');
+    expect(audit.state.rounds).toHaveLength(0);
+  });
+});

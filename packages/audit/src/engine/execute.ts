@@ -8,7 +8,7 @@ import type { Cvr } from '@openrla/formats';
 import { err, ok, type Result } from '../result.js';
 import { digestOf } from './canonical.js';
 import { checkDefinition } from './define.js';
-import { handCount, measureContest, sizeOptions } from './measure.js';
+import { auditable, handCount, measureContest, sizeOptions } from './measure.js';
 import { allCards, contestSample, coverage, compareDraws, drawKey, streamDraws } from './sample.js';
 import { cardKey, openRound, type AuditState } from './state.js';
 import type {
@@ -208,6 +208,10 @@ async function roundContext(state: AuditState, data: AuditData): Promise<Result<
     const computed = contestUniverses({ contests, files });
     if (!computed.ok) return computed;
     universes = computed.value;
+    for (const c of contests) {
+      const problem = auditable({ contest: c, universe: universes[c.name]!, riskLimit: state.definition!.riskLimit, replacement: state.definition!.replacement });
+      if (problem) return err(problem);
+    }
   }
   const manifests = new Map(contests.map((c) => [c.name, universeManifest({ contest: c, files })]));
   return ok({ files, universes, manifests });
@@ -414,7 +418,7 @@ function recordCard(state: AuditState, command: Extract<Command, { type: 'card.r
   const card = command.card;
   if (typeof card !== 'object' || card === null) return refuse('card.invalid', 'name the card (jurisdiction, tabulator, batch, position)', 'card');
   const key = cardKey(card);
-  if (!round.cards.includes(key)) return refuse('card.not-sampled', `${describe(card)} is not among the cards of round ${round.round}`, 'card');
+  if (!round.cardSet.has(key)) return refuse('card.not-sampled', `${describe(card)} is not among the cards of round ${round.round}`, 'card');
   if (command.board !== undefined && !state.boards.get(card.jurisdiction)?.has(command.board)) {
     return refuse('card.unknown-board', `${card.jurisdiction} has no audit board "${command.board}"`, 'board');
   }

@@ -10,7 +10,7 @@
  * not on the card are `[]` (no valid vote).
  */
 import { calc, isCalcError, type CalcAnswer, type RiskAnswer, type SampleSizeAnswer } from '../calc/index.js';
-import type { CardCvr, CardReading, ContestDefinition, ContestRoundResult, ContestUniverse, DrawRecord, SizeOption } from './types.js';
+import type { CardCvr, CardReading, ContestDefinition, EngineError, ContestRoundResult, ContestUniverse, DrawRecord, SizeOption } from './types.js';
 import { cardKey } from './state.js';
 import { isPollingMethod } from './universe.js';
 
@@ -85,6 +85,28 @@ function answerOrThrow<T extends CalcAnswer>(answer: CalcAnswer): T {
   // The engine builds these requests from checked data: a calculator error here is a bug.
   if (isCalcError(answer)) throw new Error(`calc refused the engine's request: ${answer.error.field}: ${answer.error.message}`);
   return answer as T;
+}
+
+/**
+ * Whether the calculator can audit the contest as reported (e.g. a supermajority that the reported
+ * tallies do not reach has no reported winner to confirm): null, or the problem.
+ */
+export function auditable(options: {
+  readonly contest: ContestDefinition;
+  readonly universe: ContestUniverse;
+  readonly riskLimit: number;
+  readonly replacement: boolean;
+}): EngineError | null {
+  const { contest, universe } = options;
+  const answer = calc({
+    op: 'risk',
+    method: contest.method,
+    riskLimit: options.riskLimit,
+    contest: calcContest(contest, universe),
+    params: calcParams(options),
+  });
+  if (!isCalcError(answer)) return null;
+  return { kind: 'contest.not-auditable', message: `${contest.name}: ${answer.error.message}`, field: `contests.${contest.name}` };
 }
 
 /** Sample-size options for a contest with its sample so far (cumulative sizes, capped at N). */

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replay } from './replay.js';
-import { alteredCvrs, fixtureContests, fixtureData, loadFixture, paperTruth, runToEnd, setUp, type Fixture } from './fixture.test.js';
+import { alteredCvrs, fixtureContests, fixtureData, loadFixture, paperTruth, recordRound, runToEnd, setUp, type Fixture } from './fixture.test.js';
 import type { AuditEvent } from './types.js';
 
 const SEED = '55555123451234512345';
@@ -23,14 +23,18 @@ function indexOf(type: AuditEvent['type'], nth = 0): number {
 beforeAll(async () => {
   fixture = await loadFixture();
   const data = fixtureData({ fixture });
-  // BRAVO on this seed needs two rounds: the log has two round.started and two round.finished events.
+  // A deliberately small first round, so that the log has at least two rounds.
   const audit = await setUp({ fixture, data, definition: { name: 'Verify', riskLimit: 0.1, contests: fixtureContests({ fixture, method: 'bravo' }) }, seed: SEED });
+  await audit.run({ type: 'round.start', sizes: Object.fromEntries(fixture.spec.contests.map((c) => [c.name, { custom: 3 }])) });
+  await recordRound({ audit, truth: paperTruth(fixture) });
+  await audit.run({ type: 'round.finish' });
   await runToEnd({ audit, truth: paperTruth(fixture) });
   log = audit.events;
 });
 
 describe('replay', () => {
   it('accepts the untouched log (after a JSON round trip)', async () => {
+    expect(log.filter((e) => e.type === 'round.finished').length).toBeGreaterThanOrEqual(2);
     expect(await replay({ events: copy(), data: fixtureData({ fixture }) })).toMatchObject({ ok: true, events: log.length });
   });
 

@@ -40,6 +40,8 @@ export interface RoundState {
   readonly handCountCards: readonly CardRef[];
   /** Cards to read in this round (drawn or hand counted, phantoms excluded), by card key, first-seen order. */
   readonly cards: readonly string[];
+  /** The same keys, for lookups. */
+  readonly cardSet: ReadonlySet<string>;
   readonly results: Readonly<Record<string, ContestRoundResult>> | null;
 }
 
@@ -136,7 +138,7 @@ export function evolve(state: AuditState, event: AuditEvent): AuditState {
       for (const d of p.draws) if (!d.phantom) add(d.card);
       for (const c of p.handCountCards) add(c);
       for (const [key, cvr] of Object.entries(p.cvrs)) state.cvrs.set(key, cvr);
-      state.draws.push(...p.draws);
+      for (const d of p.draws) state.draws.push(d);
       for (const [contest, ticket] of Object.entries(p.lastTickets)) state.lastTickets.set(contest, ticket);
       state.rounds.push({
         round: p.round,
@@ -146,6 +148,7 @@ export function evolve(state: AuditState, event: AuditEvent): AuditState {
         lastTickets: p.lastTickets,
         handCountCards: p.handCountCards,
         cards,
+        cardSet: seen,
         results: null,
       });
       return state;
