@@ -1,5 +1,4 @@
 /** The SqlDriver over a PostgreSQL server (pg connection pool; COPY through pg-copy-streams). */
-import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
@@ -40,13 +39,32 @@ function sessionOf(client: pg.PoolClient): SqlSession {
     },
     async copyIn({ target, chunks }) {
       const stream = client.query(copyStreams.from(`COPY ${target} FROM STDIN`));
+      // The server may refuse the data at any moment (a constraint, a timeout, a lost connection).
+      let failure: Error | undefined;
+      stream.on('error', (error: Error) => {
+        failure ??= error;
+      });
+      const writable = () =>
+        new Promise<void>((resolve) => {
+          const done = () => {
+            stream.off('drain', done);
+            stream.off('error', done);
+            stream.off('close', done);
+            resolve();
+          };
+          stream.on('drain', done);
+          stream.on('error', done);
+          stream.on('close', done);
+        });
       try {
         for await (const chunk of chunks) {
-          if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+          if (failure) throw failure;
+          if (!stream.write(chunk)) await writable();
         }
+        if (failure) throw failure;
       } catch (error) {
-        // Sends CopyFail: the server abandons the COPY; the transaction is then rolled back.
-        stream.destroy(error instanceof Error ? error : new Error(String(error)));
+        // Sends CopyFail (unless the server already ended the COPY): the transaction is then rolled back.
+        if (!stream.destroyed) stream.destroy(error instanceof Error ? error : new Error(String(error)));
         await finished(stream).catch(() => {});
         throw error;
       }
