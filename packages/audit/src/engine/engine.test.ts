@@ -2,6 +2,7 @@
  * The engine end to end on Arlo's five-jurisdiction small election: ballot-level comparison from its CVRs
  * and ballot polling, with seeded simulated audit boards that report the paper (here the CVRs are true).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { drawSample } from '@openrla/sampling';
 import { kaplanMarkovPValue } from '@openrla/stats';
@@ -85,6 +86,48 @@ describe('a comparison audit (Kaplan–Markov) of the small election', () => {
     const kp = def.contests.find((c) => c.name === 'Secretary of Treasure')!;
     const kpSample = contestSample({ contest: kp, universe: universeManifest({ contest: kp, files: files.value }), draws: audit.state.draws, tau, seed: SEED, replacement: true });
     expect(kpSample.length).toBeGreaterThan(5);
+  });
+});
+
+describe('property: consistent sampling across contests', () => {
+  it("for any seed and sizes, each contest's sample is the prefix of its own stream, and the round's draws are the union of the streams", async () => {
+    const fixture = await loadFixture();
+    const data = fixtureData({ fixture });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[0-9]{20,24}$/),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.boolean(),
+        async (seed, a, b, c, replacement) => {
+          const method = replacement ? ('kaplan-markov' as const) : ('alpha-comparison' as const);
+          const contests = fixtureContests({ fixture, method, params: replacement ? undefined : { reps: 10 } });
+          const audit = await setUp({ fixture, data, definition: { name: 'P', riskLimit: 0.1, contests, replacement }, seed });
+          const sizes = { 'Minister of Farming': { custom: a }, 'Master of Magic': { custom: b }, 'Secretary of Treasure': { custom: c } };
+          await audit.run({ type: 'round.start', sizes });
+          const files = await loadFiles(audit.state, data);
+          if (!files.ok) throw new Error(files.error.message);
+          const tau = coverage({ contests: audit.state.definition!.contests, lastTickets: audit.state.lastTickets });
+          const union = new Set<string>();
+          for (const contest of audit.state.definition!.contests) {
+            const universe = universeManifest({ contest, files: files.value });
+            const sample = contestSample({ contest, universe, draws: audit.state.draws, tau, seed, replacement });
+            const own = drawSample({ seed, manifest: universe.batches, size: sample.length, replacement });
+            if (!own.ok) throw new Error(own.error.message);
+            expect(sample.map((d) => `${d.ticket}|${d.card.jurisdiction}|${d.card.batch}|${d.card.position}|${d.generation}`)).toEqual(
+              own.value.map((d) => `${d.ticket}|${d.jurisdiction}|${d.batch}|${d.position}|${d.generation}`),
+            );
+            const target = audit.state.rounds[0]!.targets[contest.name]!;
+            expect(sample.length).toBeGreaterThanOrEqual(target);
+            for (const d of own.value.slice(0, target)) union.add(`${d.ticket}|${d.jurisdiction}|${d.batch}|${d.position}|${d.generation}`);
+          }
+          const drawn = audit.state.draws.map((d) => `${d.ticket}|${d.card.jurisdiction}|${d.card.batch}|${d.card.position}|${d.generation}`);
+          expect(new Set(drawn)).toEqual(union);
+        },
+      ),
+      { numRuns: 12, seed: 424242 },
+    );
   });
 });
 
