@@ -8,17 +8,28 @@ import { describe, expect, it } from 'vitest';
 import type { Cvr } from '@openrla/formats';
 import { auditStatus } from './queries.js';
 import { replay } from './replay.js';
-import { alteredCvrs, fixtureContests, fixtureData, loadFixture, paperTruth, recordRound, runToEnd, setUp } from './fixture.test.js';
+import {
+  alteredCvrs,
+  fixtureContests,
+  fixtureData,
+  loadFixture,
+  paperTruth,
+  recordRound,
+  runToEnd,
+  setUp,
+} from './fixture.test.js';
 
 const TARGET = 'Secretary of Treasure';
-const seeds = (count: number): string[] => Array.from({ length: count }, (_, i) => `98765432109876${String(100000 + i * 7919)}`);
+const seeds = (count: number): string[] =>
+  Array.from({ length: count }, (_, i) => `98765432109876${String(100000 + i * 7919)}`);
 
 /** Flips the first `flips` CVR votes for the reported winner to the runner-up (Kendall Park holds the whole contest). */
 function flipper(flips: number): (cvr: Cvr) => Cvr {
   let left = flips;
   return (cvr) => {
     const vote = cvr.contests[TARGET];
-    if (left === 0 || vote?.kind !== 'marks' || vote.marks.length !== 1 || vote.marks[0] !== 'Denny Vargas') return cvr;
+    if (left === 0 || vote?.kind !== 'marks' || vote.marks.length !== 1 || vote.marks[0] !== 'Denny Vargas')
+      return cvr;
     left--;
     return { ...cvr, contests: { ...cvr.contests, [TARGET]: { kind: 'marks', marks: ['Jackie Sweet'] } } };
   };
@@ -33,11 +44,22 @@ describe('attack: altered CVRs, true paper', () => {
         const altered = alteredCvrs(kp, flipper(flips));
         const truth = paperTruth(fixture);
         for (const seed of seeds(3)) {
-          const data = fixtureData({ fixture, cvrsOf: (j) => (j.name === 'Kendall Park' ? altered : { sha256: j.cvrSha, cvrs: j.cvrs }) });
+          const data = fixtureData({
+            fixture,
+            cvrsOf: (j) => (j.name === 'Kendall Park' ? altered : { sha256: j.cvrSha, cvrs: j.cvrs }),
+          });
           const audit = await setUp({
             fixture,
             data,
-            definition: { name: 'Attack', riskLimit: 0.05, contests: fixtureContests({ fixture, method, params: method === 'alpha-comparison' ? { reps: 50 } : undefined }) },
+            definition: {
+              name: 'Attack',
+              riskLimit: 0.05,
+              contests: fixtureContests({
+                fixture,
+                method,
+                params: method === 'alpha-comparison' ? { reps: 50 } : undefined,
+              }),
+            },
             cvrSha: (j) => (j.name === 'Kendall Park' ? altered.sha256 : j.cvrSha),
             seed,
           });
@@ -56,7 +78,8 @@ describe('attack: altered CVRs, true paper', () => {
             expect(audit.state.rounds[0]!.results![TARGET]!.discrepancies!.o2).toBeGreaterThan(0);
           }
           // The other contests' CVRs are true: they are confirmed.
-          for (const other of ['Minister of Farming', 'Master of Magic']) expect(auditStatus(audit.state).contests[other]!.status).toBe('confirmed');
+          for (const other of ['Minister of Farming', 'Master of Magic'])
+            expect(auditStatus(audit.state).contests[other]!.status).toBe('confirmed');
           expect(await replay({ events: audit.events, data })).toMatchObject({ ok: true });
         }
       });
@@ -76,7 +99,15 @@ describe('converse: accurate CVRs', () => {
         const audit = await setUp({
           fixture,
           data,
-          definition: { name: 'Converse', riskLimit: 0.05, contests: fixtureContests({ fixture, method, params: method === 'alpha-comparison' ? { reps: 50 } : undefined }) },
+          definition: {
+            name: 'Converse',
+            riskLimit: 0.05,
+            contests: fixtureContests({
+              fixture,
+              method,
+              params: method === 'alpha-comparison' ? { reps: 50 } : undefined,
+            }),
+          },
           seed,
         });
         await audit.run({ type: 'round.start' });

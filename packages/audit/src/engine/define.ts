@@ -18,28 +18,43 @@ function isCount(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
 
-function checkContest(c: ContestDefinition, i: number, jurisdictions: ReadonlySet<string>, replacement: boolean): EngineError | null {
+function checkContest(
+  c: ContestDefinition,
+  i: number,
+  jurisdictions: ReadonlySet<string>,
+  replacement: boolean,
+): EngineError | null {
   const f = `contests.${i}`;
   if (typeof c !== 'object' || c === null) return bad(f, 'must be an object');
   if (typeof c.name !== 'string' || c.name === '') return bad(`${f}.name`, 'must be a non-empty text');
-  if (!(ROLES as readonly string[]).includes(c.role)) return bad(`${f}.role`, 'must be "targeted" or "opportunistic"');
-  if (!(TYPES as readonly string[]).includes(c.type)) return bad(`${f}.type`, 'must be "plurality", "approval" or "supermajority"');
-  if (!(METHODS as readonly string[]).includes(c.method)) return bad(`${f}.method`, `must be one of ${METHODS.join(', ')}`);
-  if (!Array.isArray(c.jurisdictions) || c.jurisdictions.length === 0) return bad(`${f}.jurisdictions`, 'must name at least one jurisdiction');
+  if (!(ROLES as readonly string[]).includes(c.role))
+    return bad(`${f}.role`, 'must be "targeted" or "opportunistic"');
+  if (!(TYPES as readonly string[]).includes(c.type))
+    return bad(`${f}.type`, 'must be "plurality", "approval" or "supermajority"');
+  if (!(METHODS as readonly string[]).includes(c.method))
+    return bad(`${f}.method`, `must be one of ${METHODS.join(', ')}`);
+  if (!Array.isArray(c.jurisdictions) || c.jurisdictions.length === 0)
+    return bad(`${f}.jurisdictions`, 'must name at least one jurisdiction');
   for (const j of c.jurisdictions) {
     if (!jurisdictions.has(j)) return bad(`${f}.jurisdictions`, `"${j}" is not a jurisdiction of the audit`);
   }
-  if (new Set(c.jurisdictions).size !== c.jurisdictions.length) return bad(`${f}.jurisdictions`, 'names a jurisdiction twice');
+  if (new Set(c.jurisdictions).size !== c.jurisdictions.length)
+    return bad(`${f}.jurisdictions`, 'names a jurisdiction twice');
   if (!isCount(c.numWinners) || c.numWinners < 1) return bad(`${f}.numWinners`, 'must be a positive integer');
   if (c.votesAllowed !== undefined && (!isCount(c.votesAllowed) || c.votesAllowed < c.numWinners)) {
     return bad(`${f}.votesAllowed`, `must be an integer of at least numWinners (${c.numWinners})`);
   }
-  if (c.ballots !== undefined && (!isCount(c.ballots) || c.ballots < 1)) return bad(`${f}.ballots`, 'must be a positive integer');
+  if (c.ballots !== undefined && (!isCount(c.ballots) || c.ballots < 1))
+    return bad(`${f}.ballots`, 'must be a positive integer');
   if (c.type === 'supermajority') {
-    if (typeof c.shareToWin !== 'number' || !(c.shareToWin > 0.5 && c.shareToWin < 1)) return bad(`${f}.shareToWin`, 'must be in (0.5, 1)');
+    if (typeof c.shareToWin !== 'number' || !(c.shareToWin > 0.5 && c.shareToWin < 1))
+      return bad(`${f}.shareToWin`, 'must be in (0.5, 1)');
     if (c.numWinners !== 1) return bad(`${f}.numWinners`, 'must be 1 for a supermajority contest');
     if (c.method === 'bravo' || c.method === 'kaplan-markov') {
-      return bad(`${f}.method`, `${c.method} is defined for plurality contests; use ${c.method === 'bravo' ? 'alpha-polling' : 'alpha-comparison'}`);
+      return bad(
+        `${f}.method`,
+        `${c.method} is defined for plurality contests; use ${c.method === 'bravo' ? 'alpha-polling' : 'alpha-comparison'}`,
+      );
     }
   } else if (c.shareToWin !== undefined) {
     return bad(`${f}.shareToWin`, 'applies only to supermajority contests');
@@ -48,15 +63,20 @@ function checkContest(c: ContestDefinition, i: number, jurisdictions: ReadonlySe
     return bad(`${f}.method`, `${c.method} samples with replacement; the audit samples without`);
   }
   if (isPollingMethod(c.method)) {
-    if (c.tallies === undefined) return bad(`${f}.tallies`, 'ballot polling needs the reported votes per choice');
+    if (c.tallies === undefined)
+      return bad(`${f}.tallies`, 'ballot polling needs the reported votes per choice');
   }
   if (c.tallies !== undefined) {
-    if (typeof c.tallies !== 'object' || c.tallies === null) return bad(`${f}.tallies`, 'must be an object of choice → votes');
+    if (typeof c.tallies !== 'object' || c.tallies === null)
+      return bad(`${f}.tallies`, 'must be an object of choice → votes');
     for (const [choice, v] of Object.entries(c.tallies)) {
       if (!isCount(v)) return bad(`${f}.tallies.${choice}`, 'must be a non-negative integer');
     }
   }
-  if (c.choices !== undefined && (!Array.isArray(c.choices) || c.choices.some((x) => typeof x !== 'string'))) {
+  if (
+    c.choices !== undefined &&
+    (!Array.isArray(c.choices) || c.choices.some((x) => typeof x !== 'string'))
+  ) {
     return bad(`${f}.choices`, 'must be a list of choice names');
   }
   // The method's parameters, checked by the calculator itself on a stand-in contest.
@@ -69,22 +89,33 @@ function checkContest(c: ContestDefinition, i: number, jurisdictions: ReadonlySe
     contest: { ballots: 10, tallies: { a: 6, b: 3 } },
     params,
   });
-  if (!probe.ok && probe.error.field.startsWith('params')) return bad(`${f}.${probe.error.field}`, probe.error.message);
+  if (!probe.ok && probe.error.field.startsWith('params'))
+    return bad(`${f}.${probe.error.field}`, probe.error.message);
   return null;
 }
 
 /** The definition with its defaults applied, or the first problem. */
-export function checkDefinition(d: AuditDefinition): { readonly ok: true; readonly value: AuditDefinition & { readonly replacement: boolean } } | { readonly ok: false; readonly error: EngineError } {
+export function checkDefinition(
+  d: AuditDefinition,
+):
+  | { readonly ok: true; readonly value: AuditDefinition & { readonly replacement: boolean } }
+  | { readonly ok: false; readonly error: EngineError } {
   const fail = (error: EngineError) => ({ ok: false as const, error });
   if (typeof d !== 'object' || d === null) return fail(bad('definition', 'must be an object'));
   if (typeof d.name !== 'string' || d.name === '') return fail(bad('name', 'must be a non-empty text'));
-  if (typeof d.riskLimit !== 'number' || !(d.riskLimit > 0 && d.riskLimit <= 0.5)) return fail(bad('riskLimit', 'must be in (0, 0.5]'));
-  if (!Array.isArray(d.jurisdictions) || d.jurisdictions.length === 0) return fail(bad('jurisdictions', 'must name at least one jurisdiction'));
-  if (d.jurisdictions.some((j) => typeof j !== 'string' || j === '')) return fail(bad('jurisdictions', 'must be non-empty texts'));
+  if (typeof d.riskLimit !== 'number' || !(d.riskLimit > 0 && d.riskLimit <= 0.5))
+    return fail(bad('riskLimit', 'must be in (0, 0.5]'));
+  if (!Array.isArray(d.jurisdictions) || d.jurisdictions.length === 0)
+    return fail(bad('jurisdictions', 'must name at least one jurisdiction'));
+  if (d.jurisdictions.some((j) => typeof j !== 'string' || j === ''))
+    return fail(bad('jurisdictions', 'must be non-empty texts'));
   const jurisdictions = new Set(d.jurisdictions);
-  if (jurisdictions.size !== d.jurisdictions.length) return fail(bad('jurisdictions', 'names a jurisdiction twice'));
-  if (!Array.isArray(d.contests) || d.contests.length === 0) return fail(bad('contests', 'must hold at least one contest'));
-  const replacement = d.replacement ?? d.contests.some((c) => c.method === 'bravo' || c.method === 'kaplan-markov');
+  if (jurisdictions.size !== d.jurisdictions.length)
+    return fail(bad('jurisdictions', 'names a jurisdiction twice'));
+  if (!Array.isArray(d.contests) || d.contests.length === 0)
+    return fail(bad('contests', 'must hold at least one contest'));
+  const replacement =
+    d.replacement ?? d.contests.some((c) => c.method === 'bravo' || c.method === 'kaplan-markov');
   if (typeof replacement !== 'boolean') return fail(bad('replacement', 'must be true or false'));
   const names = new Set<string>();
   for (let i = 0; i < d.contests.length; i++) {
@@ -94,6 +125,7 @@ export function checkDefinition(d: AuditDefinition): { readonly ok: true; readon
     if (names.has(c.name)) return fail(bad(`contests.${i}.name`, `"${c.name}" is defined twice`));
     names.add(c.name);
   }
-  if (!d.contests.some((c) => c.role === 'targeted')) return fail(bad('contests', 'at least one contest must be targeted'));
+  if (!d.contests.some((c) => c.role === 'targeted'))
+    return fail(bad('contests', 'at least one contest must be targeted'));
   return { ok: true, value: { ...d, replacement } };
 }

@@ -29,7 +29,14 @@ import type {
   EventType,
   RoundPlan,
 } from './types.js';
-import { contestUniverses, isPollingMethod, loadFiles, universeManifest, type LoadedFiles, type UniverseManifest } from './universe.js';
+import {
+  contestUniverses,
+  isPollingMethod,
+  loadFiles,
+  universeManifest,
+  type LoadedFiles,
+  type UniverseManifest,
+} from './universe.js';
 
 type Answer = Result<AuditEvent[], EngineError>;
 
@@ -43,7 +50,11 @@ function eventOf<K extends EventType>(options: {
   return { seq: state.seq, type, author: context.author, at: context.now(), payload } as AuditEvent;
 }
 
-function refuse(kind: string, message: string, field?: string): { readonly ok: false; readonly error: EngineError } {
+function refuse(
+  kind: string,
+  message: string,
+  field?: string,
+): { readonly ok: false; readonly error: EngineError } {
   return err(field === undefined ? { kind, message } : { kind, message, field });
 }
 
@@ -55,7 +66,8 @@ export async function execute(options: {
   readonly data: AuditData;
 }): Promise<Answer> {
   const { state, command, context, data } = options;
-  if (typeof command !== 'object' || command === null) return refuse('command.invalid', 'a command must be an object');
+  if (typeof command !== 'object' || command === null)
+    return refuse('command.invalid', 'a command must be an object');
   if (command.type !== 'audit.define' && state.definition === null) {
     return refuse('audit.not-defined', 'define the audit first (contests, jurisdictions, risk limit)');
   }
@@ -81,22 +93,51 @@ export async function execute(options: {
       return finishRound(state, context, data);
     default: {
       const never: never = command;
-      return refuse('command.unknown', `unknown command ${JSON.stringify((never as { type?: unknown }).type)}`, 'type');
+      return refuse(
+        'command.unknown',
+        `unknown command ${JSON.stringify((never as { type?: unknown }).type)}`,
+        'type',
+      );
     }
   }
 }
 
-function createBoard(state: AuditState, command: Extract<Command, { type: 'board.create' }>, context: CommandContext): Answer {
+function createBoard(
+  state: AuditState,
+  command: Extract<Command, { type: 'board.create' }>,
+  context: CommandContext,
+): Answer {
   const def = state.definition!;
-  if (!def.jurisdictions.includes(command.jurisdiction)) return refuse('board.unknown-jurisdiction', `"${command.jurisdiction}" is not a jurisdiction of the audit`, 'jurisdiction');
-  if (typeof command.board !== 'string' || command.board === '') return refuse('board.invalid', 'name the audit board', 'board');
-  if (!Array.isArray(command.members) || command.members.length === 0 || command.members.some((m) => typeof m !== 'string' || m === '')) {
+  if (!def.jurisdictions.includes(command.jurisdiction))
+    return refuse(
+      'board.unknown-jurisdiction',
+      `"${command.jurisdiction}" is not a jurisdiction of the audit`,
+      'jurisdiction',
+    );
+  if (typeof command.board !== 'string' || command.board === '')
+    return refuse('board.invalid', 'name the audit board', 'board');
+  if (
+    !Array.isArray(command.members) ||
+    command.members.length === 0 ||
+    command.members.some((m) => typeof m !== 'string' || m === '')
+  ) {
     return refuse('board.invalid', 'an audit board has at least one named member', 'members');
   }
   if (state.boards.get(command.jurisdiction)?.has(command.board)) {
-    return refuse('board.exists', `${command.jurisdiction} already has an audit board "${command.board}"`, 'board');
+    return refuse(
+      'board.exists',
+      `${command.jurisdiction} already has an audit board "${command.board}"`,
+      'board',
+    );
   }
-  return ok([eventOf({ state, context, type: 'board.created', payload: { jurisdiction: command.jurisdiction, board: command.board, members: command.members } })]);
+  return ok([
+    eventOf({
+      state,
+      context,
+      type: 'board.created',
+      payload: { jurisdiction: command.jurisdiction, board: command.board, members: command.members },
+    }),
+  ]);
 }
 
 async function upload(options: {
@@ -109,23 +150,40 @@ async function upload(options: {
   const def = state.definition!;
   const what = command.type === 'manifest.upload' ? 'manifest' : 'CVR export';
   if (!def.jurisdictions.includes(command.jurisdiction)) {
-    return refuse('upload.unknown-jurisdiction', `"${command.jurisdiction}" is not a jurisdiction of the audit`, 'jurisdiction');
+    return refuse(
+      'upload.unknown-jurisdiction',
+      `"${command.jurisdiction}" is not a jurisdiction of the audit`,
+      'jurisdiction',
+    );
   }
   if (typeof command.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(command.sha256)) {
     return refuse('upload.bad-hash', 'sha256 must be 64 lowercase hex digits', 'sha256');
   }
-  const current = (command.type === 'manifest.upload' ? state.manifests : state.cvrFiles).get(command.jurisdiction);
+  const current = (command.type === 'manifest.upload' ? state.manifests : state.cvrFiles).get(
+    command.jurisdiction,
+  );
   if (current?.sha256 === command.sha256) return ok([]); // the same file again: nothing happens
   if (state.seed !== null) {
-    return refuse('upload.after-seed', `${command.jurisdiction}: the seed is set, so the ${what} can no longer change`, 'sha256');
+    return refuse(
+      'upload.after-seed',
+      `${command.jurisdiction}: the seed is set, so the ${what} can no longer change`,
+      'sha256',
+    );
   }
   if (command.type === 'manifest.upload') {
     const file = await data.manifest(command.sha256);
-    if (file === null) return refuse('data.file-missing', `no manifest with SHA-256 ${command.sha256} was stored`, 'sha256');
-    if (file.sha256 !== command.sha256) return refuse('data.file-changed', `the stored manifest hashes to ${file.sha256}, not ${command.sha256}`, 'sha256');
+    if (file === null)
+      return refuse('data.file-missing', `no manifest with SHA-256 ${command.sha256} was stored`, 'sha256');
+    if (file.sha256 !== command.sha256)
+      return refuse(
+        'data.file-changed',
+        `the stored manifest hashes to ${file.sha256}, not ${command.sha256}`,
+        'sha256',
+      );
     const batches = file.batches.map((b) => ({ ...b, jurisdiction: command.jurisdiction }));
     const problems = validateManifest(batches);
-    if (problems.length > 0) return refuse('manifest.invalid', `${command.jurisdiction}: ${problems[0]!.message}`, 'manifest');
+    if (problems.length > 0)
+      return refuse('manifest.invalid', `${command.jurisdiction}: ${problems[0]!.message}`, 'manifest');
     return ok([
       eventOf({
         state,
@@ -143,8 +201,14 @@ async function upload(options: {
     ]);
   }
   const file = await data.cvrFile(command.sha256);
-  if (file === null) return refuse('data.file-missing', `no CVR export with SHA-256 ${command.sha256} was stored`, 'sha256');
-  if (file.sha256 !== command.sha256) return refuse('data.file-changed', `the stored CVR export hashes to ${file.sha256}, not ${command.sha256}`, 'sha256');
+  if (file === null)
+    return refuse('data.file-missing', `no CVR export with SHA-256 ${command.sha256} was stored`, 'sha256');
+  if (file.sha256 !== command.sha256)
+    return refuse(
+      'data.file-changed',
+      `the stored CVR export hashes to ${file.sha256}, not ${command.sha256}`,
+      'sha256',
+    );
   return ok([
     eventOf({
       state,
@@ -168,12 +232,18 @@ function setSeed(state: AuditState, seed: string, context: CommandContext): Answ
   const warning = checkDiceSeed(seed);
   if (warning) return refuse(warning.kind, warning.message, 'seed');
   for (const j of def.jurisdictions) {
-    if (!state.manifests.has(j)) return refuse('seed.missing-manifest', `${j} has not uploaded its ballot manifest`, 'seed');
+    if (!state.manifests.has(j))
+      return refuse('seed.missing-manifest', `${j} has not uploaded its ballot manifest`, 'seed');
   }
   for (const c of def.contests) {
     if (isPollingMethod(c.method)) continue;
     for (const j of c.jurisdictions) {
-      if (!state.cvrFiles.has(j)) return refuse('seed.missing-cvrs', `${j} has not uploaded its CVR export (needed by ${c.name})`, 'seed');
+      if (!state.cvrFiles.has(j))
+        return refuse(
+          'seed.missing-cvrs',
+          `${j} has not uploaded its CVR export (needed by ${c.name})`,
+          'seed',
+        );
     }
   }
   return ok([eventOf({ state, context, type: 'seed.set', payload: { seed, warning: null } })]);
@@ -189,7 +259,11 @@ export function activeContests(state: AuditState): ContestDefinition[] {
 
 /** True when every targeted contest is confirmed or hand counted. */
 export function auditComplete(state: AuditState): boolean {
-  return state.definition !== null && state.rounds.length > 0 && !activeContests(state).some((c) => c.role === 'targeted');
+  return (
+    state.definition !== null &&
+    state.rounds.length > 0 &&
+    !activeContests(state).some((c) => c.role === 'targeted')
+  );
 }
 
 interface Context {
@@ -209,7 +283,12 @@ async function roundContext(state: AuditState, data: AuditData): Promise<Result<
     if (!computed.ok) return computed;
     universes = computed.value;
     for (const c of contests) {
-      const problem = auditable({ contest: c, universe: universes[c.name]!, riskLimit: state.definition!.riskLimit, replacement: state.definition!.replacement });
+      const problem = auditable({
+        contest: c,
+        universe: universes[c.name]!,
+        riskLimit: state.definition!.riskLimit,
+        replacement: state.definition!.replacement,
+      });
       if (problem) return err(problem);
     }
   }
@@ -217,10 +296,23 @@ async function roundContext(state: AuditState, data: AuditData): Promise<Result<
   return ok({ files, universes, manifests });
 }
 
-function sampleCardsOf(state: AuditState, contest: ContestDefinition, manifest: UniverseManifest, draws: readonly DrawRecord[], lastTickets: ReadonlyMap<string, string>) {
+function sampleCardsOf(
+  state: AuditState,
+  contest: ContestDefinition,
+  manifest: UniverseManifest,
+  draws: readonly DrawRecord[],
+  lastTickets: ReadonlyMap<string, string>,
+) {
   const def = state.definition!;
   const tau = coverage({ contests: def.contests.filter((c) => c.role === 'targeted'), lastTickets });
-  return contestSample({ contest, universe: manifest, draws, tau, seed: state.seed!, replacement: def.replacement }).map((draw) => {
+  return contestSample({
+    contest,
+    universe: manifest,
+    draws,
+    tau,
+    seed: state.seed!,
+    replacement: def.replacement,
+  }).map((draw) => {
     const key = cardKey(draw.card);
     return { draw, reading: state.readings.get(key)?.reading, cvr: state.cvrs.get(key) };
   });
@@ -235,7 +327,10 @@ function targetSoFar(state: AuditState, contest: string): number {
 }
 
 /** The size options of the next round for every targeted contest still in progress. */
-export async function planRound(options: { readonly state: AuditState; readonly data: AuditData }): Promise<Result<RoundPlan, EngineError>> {
+export async function planRound(options: {
+  readonly state: AuditState;
+  readonly data: AuditData;
+}): Promise<Result<RoundPlan, EngineError>> {
   const { state, data } = options;
   if (state.definition === null) return refuse('audit.not-defined', 'define the audit first');
   if (state.seed === null) return refuse('round.no-seed', 'set the seed before the first round');
@@ -251,8 +346,20 @@ function planWith(state: AuditState, ctx: Context): RoundPlan {
     if (c.role !== 'targeted') continue;
     const universe = ctx.universes[c.name]!;
     const cards = sampleCardsOf(state, c, ctx.manifests.get(c.name)!, state.draws, state.lastTickets);
-    const { options, recommended } = sizeOptions({ contest: c, universe, riskLimit: def.riskLimit, replacement: def.replacement, cards });
-    contests.push({ contest: c.name, ballots: universe.ballots, sampledSoFar: targetSoFar(state, c.name), options, recommended });
+    const { options, recommended } = sizeOptions({
+      contest: c,
+      universe,
+      riskLimit: def.riskLimit,
+      replacement: def.replacement,
+      cards,
+    });
+    contests.push({
+      contest: c.name,
+      ballots: universe.ballots,
+      sampledSoFar: targetSoFar(state, c.name),
+      options,
+      recommended,
+    });
   }
   return { round: state.rounds.length + 1, contests };
 }
@@ -267,13 +374,19 @@ async function startRound(options: {
   const def = state.definition!;
   if (state.seed === null) return refuse('round.no-seed', 'set the seed before the first round');
   if (openRound(state) !== null) return refuse('round.open', `round ${state.rounds.length} is not finished`);
-  if (auditComplete(state)) return refuse('audit.complete', 'every targeted contest is confirmed or hand counted');
+  if (auditComplete(state))
+    return refuse('audit.complete', 'every targeted contest is confirmed or hand counted');
   const ctx = await roundContext(state, data);
   if (!ctx.ok) return ctx;
   const plan = planWith(state, ctx.value);
   const sizes = command.sizes ?? {};
   for (const name of Object.keys(sizes)) {
-    if (!plan.contests.some((p) => p.contest === name)) return refuse('round.unknown-contest', `"${name}" is not a targeted contest in progress`, `sizes.${name}`);
+    if (!plan.contests.some((p) => p.contest === name))
+      return refuse(
+        'round.unknown-contest',
+        `"${name}" is not a targeted contest in progress`,
+        `sizes.${name}`,
+      );
   }
   const targets: Record<string, number> = {};
   const handCounts: string[] = [];
@@ -282,15 +395,29 @@ async function startRound(options: {
     let size: number;
     if ('option' in choice) {
       const option = p.options.find((o) => o.key === choice.option);
-      if (option === undefined) return refuse('round.unknown-option', `${p.contest}: choose one of ${p.options.map((o) => o.key).join(', ')}`, `sizes.${p.contest}`);
+      if (option === undefined)
+        return refuse(
+          'round.unknown-option',
+          `${p.contest}: choose one of ${p.options.map((o) => o.key).join(', ')}`,
+          `sizes.${p.contest}`,
+        );
       size = option.size;
     } else {
-      if (!Number.isSafeInteger(choice.custom) || choice.custom < 1) return refuse('round.bad-size', `${p.contest}: a size is a positive whole number`, `sizes.${p.contest}`);
+      if (!Number.isSafeInteger(choice.custom) || choice.custom < 1)
+        return refuse(
+          'round.bad-size',
+          `${p.contest}: a size is a positive whole number`,
+          `sizes.${p.contest}`,
+        );
       size = choice.custom;
     }
     if (size >= p.ballots) handCounts.push(p.contest);
     else if (size <= p.sampledSoFar) {
-      return refuse('round.size-too-small', `${p.contest}: ${size} draws were already made; ask for more than that`, `sizes.${p.contest}`);
+      return refuse(
+        'round.size-too-small',
+        `${p.contest}: ${size} draws were already made; ask for more than that`,
+        `sizes.${p.contest}`,
+      );
     } else targets[p.contest] = size;
   }
   // Draw each targeted contest's stream on from where it stopped; merge into one sample.
@@ -298,7 +425,13 @@ async function startRound(options: {
   const fresh: DrawRecord[] = [];
   const lastTickets: Record<string, string> = {};
   for (const [name, to] of Object.entries(targets)) {
-    const draws = streamDraws({ seed: state.seed, universe: ctx.value.manifests.get(name)!, from: targetSoFar(state, name), to, replacement: def.replacement });
+    const draws = streamDraws({
+      seed: state.seed,
+      universe: ctx.value.manifests.get(name)!,
+      from: targetSoFar(state, name),
+      to,
+      replacement: def.replacement,
+    });
     lastTickets[name] = draws[draws.length - 1]!.ticket;
     for (const d of draws) {
       const k = drawKey(d);
@@ -309,7 +442,9 @@ async function startRound(options: {
     }
   }
   fresh.sort(compareDraws);
-  const drawnCards = new Set([...state.draws, ...fresh].filter((d) => !d.phantom).map((d) => cardKey(d.card)));
+  const drawnCards = new Set(
+    [...state.draws, ...fresh].filter((d) => !d.phantom).map((d) => cardKey(d.card)),
+  );
   const handCountCards: CardRef[] = [];
   for (const name of handCounts) {
     for (const card of allCards(ctx.value.manifests.get(name)!)) {
@@ -320,7 +455,11 @@ async function startRound(options: {
       }
     }
   }
-  const cvrs = await cvrSnapshots({ state, ctx: ctx.value, cards: [...fresh.filter((d) => !d.phantom).map((d) => d.card), ...handCountCards] });
+  const cvrs = await cvrSnapshots({
+    state,
+    ctx: ctx.value,
+    cards: [...fresh.filter((d) => !d.phantom).map((d) => d.card), ...handCountCards],
+  });
   const payload = {
     round: state.rounds.length + 1,
     universes: state.universes === null ? ctx.value.universes : null,
@@ -336,7 +475,11 @@ async function startRound(options: {
 }
 
 /** What the CVRs say about new cards, for the comparison contests of their jurisdictions. */
-async function cvrSnapshots(options: { readonly state: AuditState; readonly ctx: Context; readonly cards: readonly CardRef[] }): Promise<Record<string, CardCvr>> {
+async function cvrSnapshots(options: {
+  readonly state: AuditState;
+  readonly ctx: Context;
+  readonly cards: readonly CardRef[];
+}): Promise<Record<string, CardCvr>> {
   const { state, ctx, cards } = options;
   const comparison = state.definition!.contests.filter((c) => !isPollingMethod(c.method));
   const out: Record<string, CardCvr> = {};
@@ -351,7 +494,8 @@ async function cvrSnapshots(options: { readonly state: AuditState; readonly ctx:
   }
   for (const [j, list] of byJurisdiction) {
     const file = ctx.files.cvrFiles.get(j);
-    const found: readonly (Cvr | null)[] = file === undefined ? list.map(() => null) : await file.cvrsAt(list);
+    const found: readonly (Cvr | null)[] =
+      file === undefined ? list.map(() => null) : await file.cvrsAt(list);
     for (let i = 0; i < list.length; i++) {
       const cvr = found[i] ?? null;
       if (cvr === null) {
@@ -364,7 +508,10 @@ async function cvrSnapshots(options: { readonly state: AuditState; readonly ctx:
         const vote = cvr.contests[c.name];
         if (vote === undefined) continue;
         const known = new Set(Object.keys(ctx.universes[c.name]!.tallies));
-        marks[c.name] = vote.kind === 'marks' && vote.overvote !== true ? [...new Set(vote.marks)].filter((m) => known.has(m)) : [];
+        marks[c.name] =
+          vote.kind === 'marks' && vote.overvote !== true
+            ? [...new Set(vote.marks)].filter((m) => known.has(m))
+            : [];
       }
       out[cardKey(list[i]!)] = marks;
     }
@@ -372,21 +519,43 @@ async function cvrSnapshots(options: { readonly state: AuditState; readonly ctx:
   return out;
 }
 
-function checkReading(reading: CardReading, contests: readonly ContestDefinition[], universes: Readonly<Record<string, ContestUniverse>>): EngineError | null {
+function checkReading(
+  reading: CardReading,
+  contests: readonly ContestDefinition[],
+  universes: Readonly<Record<string, ContestUniverse>>,
+): EngineError | null {
   if (typeof reading !== 'object' || reading === null || typeof reading.found !== 'boolean') {
-    return { kind: 'card.bad-reading', message: 'a reading says whether the card was found', field: 'reading.found' };
+    return {
+      kind: 'card.bad-reading',
+      message: 'a reading says whether the card was found',
+      field: 'reading.found',
+    };
   }
   if (!reading.found) return null;
   if (typeof reading.contests !== 'object' || reading.contests === null) {
-    return { kind: 'card.bad-reading', message: 'a found card needs a reading per contest', field: 'reading.contests' };
+    return {
+      kind: 'card.bad-reading',
+      message: 'a found card needs a reading per contest',
+      field: 'reading.contests',
+    };
   }
   for (const name of Object.keys(reading.contests)) {
-    if (!contests.some((c) => c.name === name)) return { kind: 'card.unknown-contest', message: `"${name}" is not audited in this jurisdiction`, field: `reading.contests.${name}` };
+    if (!contests.some((c) => c.name === name))
+      return {
+        kind: 'card.unknown-contest',
+        message: `"${name}" is not audited in this jurisdiction`,
+        field: `reading.contests.${name}`,
+      };
   }
   for (const c of contests) {
     const r = reading.contests[c.name];
     const field = `reading.contests.${c.name}`;
-    if (r === undefined) return { kind: 'card.missing-contest', message: `record what the card shows for ${c.name} (votes, blank, overvote or not on the card)`, field };
+    if (r === undefined)
+      return {
+        kind: 'card.missing-contest',
+        message: `record what the card shows for ${c.name} (votes, blank, overvote or not on the card)`,
+        field,
+      };
     switch (r.kind) {
       case 'blank':
       case 'overvote':
@@ -394,13 +563,28 @@ function checkReading(reading: CardReading, contests: readonly ContestDefinition
         break;
       case 'votes': {
         const u = universes[c.name]!;
-        if (!Array.isArray(r.choices) || r.choices.length === 0) return { kind: 'card.bad-reading', message: `${c.name}: name the choices marked (or record blank)`, field };
+        if (!Array.isArray(r.choices) || r.choices.length === 0)
+          return {
+            kind: 'card.bad-reading',
+            message: `${c.name}: name the choices marked (or record blank)`,
+            field,
+          };
         for (const choice of r.choices) {
-          if (!(choice in u.tallies)) return { kind: 'card.unknown-choice', message: `${c.name}: "${choice}" is not a choice of the contest`, field };
+          if (!(choice in u.tallies))
+            return {
+              kind: 'card.unknown-choice',
+              message: `${c.name}: "${choice}" is not a choice of the contest`,
+              field,
+            };
         }
-        if (new Set(r.choices).size !== r.choices.length) return { kind: 'card.bad-reading', message: `${c.name}: a choice is named twice`, field };
+        if (new Set(r.choices).size !== r.choices.length)
+          return { kind: 'card.bad-reading', message: `${c.name}: a choice is named twice`, field };
         if (r.choices.length > u.votesAllowed) {
-          return { kind: 'card.bad-reading', message: `${c.name}: ${r.choices.length} marks exceed the ${u.votesAllowed} allowed: record an overvote`, field };
+          return {
+            kind: 'card.bad-reading',
+            message: `${c.name}: ${r.choices.length} marks exceed the ${u.votesAllowed} allowed: record an overvote`,
+            field,
+          };
         }
         break;
       }
@@ -411,28 +595,51 @@ function checkReading(reading: CardReading, contests: readonly ContestDefinition
   return null;
 }
 
-function recordCard(state: AuditState, command: Extract<Command, { type: 'card.record' }>, context: CommandContext): Answer {
+function recordCard(
+  state: AuditState,
+  command: Extract<Command, { type: 'card.record' }>,
+  context: CommandContext,
+): Answer {
   const def = state.definition!;
   const round = openRound(state);
   if (round === null) return refuse('round.not-open', 'no round is in progress');
   const card = command.card;
-  if (typeof card !== 'object' || card === null) return refuse('card.invalid', 'name the card (jurisdiction, tabulator, batch, position)', 'card');
+  if (typeof card !== 'object' || card === null)
+    return refuse('card.invalid', 'name the card (jurisdiction, tabulator, batch, position)', 'card');
   const key = cardKey(card);
-  if (!round.cardSet.has(key)) return refuse('card.not-sampled', `${describe(card)} is not among the cards of round ${round.round}`, 'card');
+  if (!round.cardSet.has(key))
+    return refuse(
+      'card.not-sampled',
+      `${describe(card)} is not among the cards of round ${round.round}`,
+      'card',
+    );
   if (command.board !== undefined && !state.boards.get(card.jurisdiction)?.has(command.board)) {
-    return refuse('card.unknown-board', `${card.jurisdiction} has no audit board "${command.board}"`, 'board');
+    return refuse(
+      'card.unknown-board',
+      `${card.jurisdiction} has no audit board "${command.board}"`,
+      'board',
+    );
   }
   const before = state.readings.get(key);
   if (command.correction !== undefined) {
     if (typeof command.correction?.reason !== 'string' || command.correction.reason.trim() === '') {
       return refuse('card.correction-reason', 'a correction states its reason', 'correction.reason');
     }
-    if (before === undefined) return refuse('card.nothing-to-correct', `${describe(card)} has no reading to correct`, 'correction');
+    if (before === undefined)
+      return refuse('card.nothing-to-correct', `${describe(card)} has no reading to correct`, 'correction');
   } else if (before !== undefined) {
-    return refuse('card.already-recorded', `${describe(card)} is already recorded; to change it, record a correction with its reason`, 'card');
+    return refuse(
+      'card.already-recorded',
+      `${describe(card)} is already recorded; to change it, record a correction with its reason`,
+      'card',
+    );
   }
   if (before !== undefined && before.round !== round.round) {
-    return refuse('card.finished-round', `${describe(card)} was recorded in round ${before.round}, which is finished`, 'card');
+    return refuse(
+      'card.finished-round',
+      `${describe(card)} was recorded in round ${before.round}, which is finished`,
+      'card',
+    );
   }
   const contests = def.contests.filter((c) => c.jurisdictions.includes(card.jurisdiction));
   const problem = checkReading(command.reading, contests, state.universes!);
@@ -444,7 +651,12 @@ function recordCard(state: AuditState, command: Extract<Command, { type: 'card.r
       type: 'card.recorded',
       payload: {
         round: round.round,
-        card: { jurisdiction: card.jurisdiction, tabulator: card.tabulator, batch: card.batch, position: card.position },
+        card: {
+          jurisdiction: card.jurisdiction,
+          tabulator: card.tabulator,
+          batch: card.batch,
+          position: card.position,
+        },
         reading: command.reading,
         board: command.board ?? null,
         correction: command.correction === undefined ? null : { reason: command.correction.reason },
@@ -460,7 +672,9 @@ function describe(card: CardRef): string {
 
 /** The canonical list of readings the round's results are computed from (its digest is logged). */
 export function readingsForDigest(state: AuditState): [string, CardReading][] {
-  return [...state.readings.entries()].map(([k, v]): [string, CardReading] => [k, v.reading]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...state.readings.entries()]
+    .map(([k, v]): [string, CardReading] => [k, v.reading])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 async function finishRound(state: AuditState, context: CommandContext, data: AuditData): Promise<Answer> {
@@ -469,7 +683,10 @@ async function finishRound(state: AuditState, context: CommandContext, data: Aud
   if (round === null) return refuse('round.not-open', 'no round is in progress');
   const missing = round.cards.filter((k) => !state.readings.has(k));
   if (missing.length > 0) {
-    return refuse('round.cards-missing', `${missing.length} card(s) of round ${round.round} are not recorded yet, e.g. ${missing[0]}`);
+    return refuse(
+      'round.cards-missing',
+      `${missing.length} card(s) of round ${round.round} are not recorded yet, e.g. ${missing[0]}`,
+    );
   }
   const ctx = await roundContext(state, data);
   if (!ctx.ok) return ctx;
@@ -478,15 +695,36 @@ async function finishRound(state: AuditState, context: CommandContext, data: Aud
   for (const c of activeContests(state)) {
     const universe = universes[c.name]!;
     if (round.handCounts.includes(c.name)) {
-      const cards = [...state.draws.filter((d) => !d.phantom).map((d) => d.card), ...state.rounds.flatMap((r) => r.handCountCards)]
+      const cards = [
+        ...state.draws.filter((d) => !d.phantom).map((d) => d.card),
+        ...state.rounds.flatMap((r) => r.handCountCards),
+      ]
         .filter((card) => c.jurisdictions.includes(card.jurisdiction))
         .map(cardKey);
-      results[c.name] = handCount({ contest: c, universe, cards: [...new Set(cards)], readings: state.readings });
+      results[c.name] = handCount({
+        contest: c,
+        universe,
+        cards: [...new Set(cards)],
+        readings: state.readings,
+      });
       continue;
     }
     const manifest = ctx.value.manifests.get(c.name)!;
     const cards = sampleCardsOf(state, c, manifest, state.draws, state.lastTickets);
-    results[c.name] = measureContest({ contest: c, universe, riskLimit: def.riskLimit, replacement: def.replacement, cards });
+    results[c.name] = measureContest({
+      contest: c,
+      universe,
+      riskLimit: def.riskLimit,
+      replacement: def.replacement,
+      cards,
+    });
   }
-  return ok([eventOf({ state, context, type: 'round.finished', payload: { round: round.round, results, readingsDigest: digestOf(readingsForDigest(state)) } })]);
+  return ok([
+    eventOf({
+      state,
+      context,
+      type: 'round.finished',
+      payload: { round: round.round, results, readingsDigest: digestOf(readingsForDigest(state)) },
+    }),
+  ]);
 }

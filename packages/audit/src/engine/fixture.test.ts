@@ -13,9 +13,21 @@ import { describe, expect, it } from 'vitest';
 import { inMemoryAuditData, inMemoryCvrFile, summarizeCvrs } from './memory.js';
 import { cardsToRecord } from './queries.js';
 import { emptyState, evolve, type AuditState } from './state.js';
-import type { AuditData, AuditDefinition, AuditEvent, CardReading, CardRef, Command, ContestDefinition, ContestReading, EngineError } from './types.js';
+import type {
+  AuditData,
+  AuditDefinition,
+  AuditEvent,
+  CardReading,
+  CardRef,
+  Command,
+  ContestDefinition,
+  ContestReading,
+  EngineError,
+} from './types.js';
 
-export const FIXTURE = fileURLToPath(new URL('../../../../../shared/fixtures/arlo-small-election-multijurisdiction/', import.meta.url));
+export const FIXTURE = fileURLToPath(
+  new URL('../../../../../shared/fixtures/arlo-small-election-multijurisdiction/', import.meta.url),
+);
 
 export interface FixtureJurisdiction {
   readonly name: string;
@@ -49,7 +61,9 @@ let cached: Promise<Fixture> | null = null;
 /** The fixture, read once per test file with the formats readers. */
 export function loadFixture(): Promise<Fixture> {
   cached ??= (async () => {
-    const spec = JSON.parse(readFileSync(`${FIXTURE}small-election.spec.json`, 'utf8')) as Fixture['spec'] & { jurisdictions: { name: string }[] };
+    const spec = JSON.parse(readFileSync(`${FIXTURE}small-election.spec.json`, 'utf8')) as Fixture['spec'] & {
+      jurisdictions: { name: string }[];
+    };
     const jurisdictions: FixtureJurisdiction[] = [];
     for (const { name } of spec.jurisdictions) {
       const stem = `${FIXTURE}${name.replace(/ /g, '_')}__`;
@@ -94,7 +108,10 @@ export function fixtureData(options: {
 }
 
 /** A changed CVR export: every CVR passed through `change`, with the hash of its new content. */
-export function alteredCvrs(j: FixtureJurisdiction, change: (cvr: Cvr, index: number) => Cvr): { sha256: string; cvrs: Cvr[] } {
+export function alteredCvrs(
+  j: FixtureJurisdiction,
+  change: (cvr: Cvr, index: number) => Cvr,
+): { sha256: string; cvrs: Cvr[] } {
   const cvrs = j.cvrs.map(change);
   return { sha256: sha256Of(JSON.stringify(cvrs)), cvrs };
 }
@@ -134,7 +151,12 @@ export class TestAudit {
 
   /** Runs a command; answers the error or null, and appends and folds the events. */
   async try(command: Command, author = 'state-admin'): Promise<EngineError | null> {
-    const answer = await execute({ state: this.state, command, context: { author, now: this.now }, data: this.data });
+    const answer = await execute({
+      state: this.state,
+      command,
+      context: { author, now: this.now },
+      data: this.data,
+    });
     if (!answer.ok) return answer.error;
     for (const e of answer.value) {
       this.events.push(e);
@@ -172,9 +194,11 @@ export function readingFromTruth(options: {
 export function paperTruth(fixture: Fixture): (card: CardRef) => Cvr | null {
   const byCard = new Map<string, Cvr>();
   for (const j of fixture.jurisdictions) {
-    for (const cvr of j.cvrs) byCard.set(JSON.stringify([j.name, cvr.tabulator, cvr.batch, cvr.position]), cvr);
+    for (const cvr of j.cvrs)
+      byCard.set(JSON.stringify([j.name, cvr.tabulator, cvr.batch, cvr.position]), cvr);
   }
-  return (card) => byCard.get(JSON.stringify([card.jurisdiction, card.tabulator, card.batch, card.position])) ?? null;
+  return (card) =>
+    byCard.get(JSON.stringify([card.jurisdiction, card.tabulator, card.batch, card.position])) ?? null;
 }
 
 /** Audit boards that report the paper for every card still to record in the open round. */
@@ -188,7 +212,11 @@ export async function recordRound(options: {
   const cards = cardsToRecord(audit.state);
   for (const card of cards) {
     const contests = def.contests.filter((c) => c.jurisdictions.includes(card.jurisdiction));
-    const reading = readingFromTruth({ truth: truth(card), contests, votesAllowed: (name) => universes[name]!.votesAllowed });
+    const reading = readingFromTruth({
+      truth: truth(card),
+      contests,
+      votesAllowed: (name) => universes[name]!.votesAllowed,
+    });
     await audit.run({ type: 'card.record', card, reading }, `board:${card.jurisdiction}`);
   }
   return cards.length;
@@ -203,17 +231,35 @@ export async function setUp(options: {
   readonly seed?: string;
 }): Promise<TestAudit> {
   const audit = new TestAudit(options.data);
-  await audit.run({ type: 'audit.define', definition: { ...options.definition, jurisdictions: options.fixture.jurisdictions.map((j) => j.name) } });
+  await audit.run({
+    type: 'audit.define',
+    definition: { ...options.definition, jurisdictions: options.fixture.jurisdictions.map((j) => j.name) },
+  });
   for (const j of options.fixture.jurisdictions) {
-    await audit.run({ type: 'manifest.upload', jurisdiction: j.name, sha256: j.manifestSha, fileName: 'manifest.csv' }, `admin:${j.name}`);
-    await audit.run({ type: 'cvrs.upload', jurisdiction: j.name, sha256: options.cvrSha?.(j) ?? j.cvrSha, fileName: 'cvrs.csv' }, `admin:${j.name}`);
+    await audit.run(
+      { type: 'manifest.upload', jurisdiction: j.name, sha256: j.manifestSha, fileName: 'manifest.csv' },
+      `admin:${j.name}`,
+    );
+    await audit.run(
+      {
+        type: 'cvrs.upload',
+        jurisdiction: j.name,
+        sha256: options.cvrSha?.(j) ?? j.cvrSha,
+        fileName: 'cvrs.csv',
+      },
+      `admin:${j.name}`,
+    );
   }
   if (options.seed !== undefined) await audit.run({ type: 'seed.set', seed: options.seed });
   return audit;
 }
 
 /** Runs rounds with the recommended sizes until the audit is complete (or `maxRounds`). */
-export async function runToEnd(options: { readonly audit: TestAudit; readonly truth: (card: CardRef) => Cvr | null; readonly maxRounds?: number }): Promise<void> {
+export async function runToEnd(options: {
+  readonly audit: TestAudit;
+  readonly truth: (card: CardRef) => Cvr | null;
+  readonly maxRounds?: number;
+}): Promise<void> {
   const { audit, truth } = options;
   for (let r = 0; r < (options.maxRounds ?? 10); r++) {
     const problem = await audit.try({ type: 'round.start' });

@@ -39,7 +39,17 @@
  */
 export type * from './types.js';
 export { execute, planRound, activeContests, auditComplete, readingsForDigest } from './execute.js';
-export { fold, evolve, emptyState, openRound, cardKey, type AuditState, type RoundState, type RecordedCard, type FileState } from './state.js';
+export {
+  fold,
+  evolve,
+  emptyState,
+  openRound,
+  cardKey,
+  type AuditState,
+  type RoundState,
+  type RecordedCard,
+  type FileState,
+} from './state.js';
 export { replay, commandOf, type ReplayReport } from './replay.js';
 export { canonicalJson, digestOf } from './canonical.js';
 export { summarizeCvrs, createCvrSummarizer, inMemoryCvrFile, inMemoryAuditData } from './memory.js';

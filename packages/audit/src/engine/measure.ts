@@ -10,14 +10,26 @@
  * not on the card are `[]` (no valid vote).
  */
 import { calc, isCalcError, type CalcAnswer, type RiskAnswer, type SampleSizeAnswer } from '../calc/index.js';
-import type { CardCvr, CardReading, ContestDefinition, EngineError, ContestRoundResult, ContestUniverse, DrawRecord, SizeOption } from './types.js';
+import type {
+  CardCvr,
+  CardReading,
+  ContestDefinition,
+  EngineError,
+  ContestRoundResult,
+  ContestUniverse,
+  DrawRecord,
+  SizeOption,
+} from './types.js';
 import { cardKey } from './state.js';
 import { isPollingMethod } from './universe.js';
 
 type Ballot = readonly string[] | null;
 
 /** The paper's valid-vote view of one contest on a card. */
-export function paperBallot(options: { readonly reading: CardReading | undefined; readonly contest: string }): Ballot {
+export function paperBallot(options: {
+  readonly reading: CardReading | undefined;
+  readonly contest: string;
+}): Ballot {
   const { reading, contest } = options;
   if (reading === undefined || !reading.found) return null;
   const r = reading.contests[contest];
@@ -61,29 +73,41 @@ function calcContest(contest: ContestDefinition, universe: ContestUniverse): Rec
 }
 
 /** Method parameters for calc: the contest's own, plus the audit's replacement for the ALPHA methods. */
-export function calcParams(options: { readonly contest: ContestDefinition; readonly replacement: boolean }): Record<string, unknown> {
+export function calcParams(options: {
+  readonly contest: ContestDefinition;
+  readonly replacement: boolean;
+}): Record<string, unknown> {
   const { contest, replacement } = options;
   const params = { ...(contest.params ?? {}) };
-  if (contest.method === 'alpha-polling' || contest.method === 'alpha-comparison') params['replacement'] = replacement;
+  if (contest.method === 'alpha-polling' || contest.method === 'alpha-comparison')
+    params['replacement'] = replacement;
   return params;
 }
 
 function sampleOf(contest: ContestDefinition, cards: readonly SampleCard[]): Record<string, unknown> {
   if (isPollingMethod(contest.method)) {
-    return { ballots: cards.map((c) => (c.draw.phantom ? null : paperBallot({ reading: c.reading, contest: contest.name }))) };
+    return {
+      ballots: cards.map((c) =>
+        c.draw.phantom ? null : paperBallot({ reading: c.reading, contest: contest.name }),
+      ),
+    };
   }
   return {
     pairs: cards.map((c) =>
       c.draw.phantom
         ? { cvr: null, mvr: null }
-        : { cvr: cvrBallot({ cvr: c.cvr, contest: contest.name }), mvr: paperBallot({ reading: c.reading, contest: contest.name }) },
+        : {
+            cvr: cvrBallot({ cvr: c.cvr, contest: contest.name }),
+            mvr: paperBallot({ reading: c.reading, contest: contest.name }),
+          },
     ),
   };
 }
 
 function answerOrThrow<T extends CalcAnswer>(answer: CalcAnswer): T {
   // The engine builds these requests from checked data: a calculator error here is a bug.
-  if (isCalcError(answer)) throw new Error(`calc refused the engine's request: ${answer.error.field}: ${answer.error.message}`);
+  if (isCalcError(answer))
+    throw new Error(`calc refused the engine's request: ${answer.error.field}: ${answer.error.message}`);
   return answer as T;
 }
 
@@ -106,7 +130,11 @@ export function auditable(options: {
     params: calcParams(options),
   });
   if (!isCalcError(answer)) return null;
-  return { kind: 'contest.not-auditable', message: `${contest.name}: ${answer.error.message}`, field: `contests.${contest.name}` };
+  return {
+    kind: 'contest.not-auditable',
+    message: `${contest.name}: ${answer.error.message}`,
+    field: `contests.${contest.name}`,
+  };
 }
 
 /** Sample-size options for a contest with its sample so far (cumulative sizes, capped at N). */
@@ -146,13 +174,18 @@ export function sizeOptions(options: {
       break;
     case 'kaplan-markov':
       push('optimistic', answer.sampleSize, 'enough if no more discrepancies are found (optimistic)');
-      if (answer.estimated !== undefined) push('estimated', answer.estimated, 'scaled by the overstatements so far (estimated)');
+      if (answer.estimated !== undefined)
+        push('estimated', answer.estimated, 'scaled by the overstatements so far (estimated)');
       break;
     case 'alpha-polling':
     case 'alpha-comparison': {
       const quantile = answer.simulation?.quantile ?? 0.9;
       // The simulation plans a fresh audit; after an unlucky round ask at least half as many again.
-      push('simulated', Math.max(answer.sampleSize, n === 0 ? 0 : Math.ceil(1.5 * n)), `${Math.round(quantile * 100)}% of simulated audits finish by then`);
+      push(
+        'simulated',
+        Math.max(answer.sampleSize, n === 0 ? 0 : Math.ceil(1.5 * n)),
+        `${Math.round(quantile * 100)}% of simulated audits finish by then`,
+      );
       break;
     }
     default: {
@@ -196,7 +229,9 @@ export function measureContest(options: {
     n: cards.length,
     assertions: answer.assertions.map((a) => ({ winner: a.winner, loser: a.loser, pValue: a.pValue })),
     discrepancies:
-      isPollingMethod(contest.method) || contest.type === 'supermajority' ? null : (answer.discrepancies ?? discrepancyCounts(options)),
+      isPollingMethod(contest.method) || contest.type === 'supermajority'
+        ? null
+        : (answer.discrepancies ?? discrepancyCounts(options)),
     nextSize,
   };
 }
@@ -246,7 +281,8 @@ export function handCount(options: {
     const top = order[0];
     winners = top !== undefined && totals[top]! > (contest.shareToWin ?? 0.5) * valid ? [top] : [];
   }
-  const stands = winners.length === universe.winners.length && winners.every((w) => universe.winners.includes(w));
+  const stands =
+    winners.length === universe.winners.length && winners.every((w) => universe.winners.includes(w));
   return {
     status: 'hand-counted',
     pValue: stands ? 0 : 1,

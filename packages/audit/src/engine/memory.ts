@@ -38,7 +38,10 @@ export function createCvrSummarizer(contests: readonly ContestInfo[]): {
 }
 
 /** The summary of a whole CVR export held in memory. */
-export function summarizeCvrs(options: { readonly contests: readonly ContestInfo[]; readonly cvrs: Iterable<Cvr> }): CvrFileSummary {
+export function summarizeCvrs(options: {
+  readonly contests: readonly ContestInfo[];
+  readonly cvrs: Iterable<Cvr>;
+}): CvrFileSummary {
   const s = createCvrSummarizer(options.contests);
   for (const cvr of options.cvrs) s.add(cvr);
   return s.summary();
@@ -49,7 +52,11 @@ function placeKey(tabulator: string | null, batch: string | null, position: numb
 }
 
 /** A CVR export held in memory; CVRs are found by (tabulator, batch, position), or (batch, position) when the export names no tabulator. */
-export function inMemoryCvrFile(options: { readonly sha256: Sha256; readonly contests: readonly ContestInfo[]; readonly cvrs: readonly Cvr[] }): CvrFile {
+export function inMemoryCvrFile(options: {
+  readonly sha256: Sha256;
+  readonly contests: readonly ContestInfo[];
+  readonly cvrs: readonly Cvr[];
+}): CvrFile {
   const byPlace = new Map<string, Cvr>();
   for (const cvr of options.cvrs) {
     byPlace.set(placeKey(cvr.tabulator, cvr.batch, cvr.position), cvr);
@@ -61,7 +68,12 @@ export function inMemoryCvrFile(options: { readonly sha256: Sha256; readonly con
     contests: options.contests,
     summary,
     cvrsAt(cards: readonly CardRef[]): (Cvr | null)[] {
-      return cards.map((c) => byPlace.get(placeKey(c.tabulator, c.batch, c.position)) ?? byPlace.get(placeKey(null, c.batch, c.position)) ?? null);
+      return cards.map(
+        (c) =>
+          byPlace.get(placeKey(c.tabulator, c.batch, c.position)) ??
+          byPlace.get(placeKey(null, c.batch, c.position)) ??
+          null,
+      );
     },
   };
 }
@@ -70,7 +82,10 @@ export function inMemoryCvrFile(options: { readonly sha256: Sha256; readonly con
 export function inMemoryAuditData(options: {
   readonly manifests?: readonly ManifestFile[];
   readonly cvrFiles?: readonly CvrFile[];
-}): AuditData & { addManifest(file: ManifestFile, as?: Sha256): void; addCvrFile(file: CvrFile, as?: Sha256): void } {
+}): AuditData & {
+  addManifest(file: ManifestFile, as?: Sha256): void;
+  addCvrFile(file: CvrFile, as?: Sha256): void;
+} {
   const manifests = new Map<Sha256, ManifestFile>();
   const cvrFiles = new Map<Sha256, CvrFile>();
   for (const m of options.manifests ?? []) manifests.set(m.sha256, m);

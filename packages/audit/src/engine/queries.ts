@@ -19,15 +19,33 @@ export function roundRetrievalLists(options: {
   if (r === undefined) return [];
   const draws: Draw[] = r.draws
     .filter((d) => !d.phantom)
-    .map((d) => ({ ticket: d.ticket, jurisdiction: d.card.jurisdiction, tabulator: d.card.tabulator, batch: d.card.batch, position: d.card.position, generation: d.generation }));
+    .map((d) => ({
+      ticket: d.ticket,
+      jurisdiction: d.card.jurisdiction,
+      tabulator: d.card.tabulator,
+      batch: d.card.batch,
+      position: d.card.position,
+      generation: d.generation,
+    }));
   const lists = retrievalLists({ draws, manifest: options.manifests ?? [] });
   if (r.handCountCards.length === 0) return lists;
   const extra = retrievalLists({
-    draws: r.handCountCards.map((c) => ({ ticket: '', jurisdiction: c.jurisdiction, tabulator: c.tabulator, batch: c.batch, position: c.position, generation: 1 })),
+    draws: r.handCountCards.map((c) => ({
+      ticket: '',
+      jurisdiction: c.jurisdiction,
+      tabulator: c.tabulator,
+      batch: c.batch,
+      position: c.position,
+      generation: 1,
+    })),
     manifest: options.manifests ?? [],
   });
   const merged = new Map(lists.map((l) => [l.jurisdiction, [...l.rows]]));
-  for (const l of extra) merged.set(l.jurisdiction, [...(merged.get(l.jurisdiction) ?? []), ...l.rows.map((row) => ({ ...row, tickets: [], timesDrawn: 0 }))]);
+  for (const l of extra)
+    merged.set(l.jurisdiction, [
+      ...(merged.get(l.jurisdiction) ?? []),
+      ...l.rows.map((row) => ({ ...row, tickets: [], timesDrawn: 0 })),
+    ]);
   return [...merged.entries()].map(([jurisdiction, rows]) => ({ jurisdiction, rows }));
 }
 
@@ -52,5 +70,10 @@ export function auditStatus(state: AuditState): AuditStatus {
   const contests: Record<string, ContestRoundResult | null> = {};
   for (const c of state.definition?.contests ?? []) contests[c.name] = state.results.get(c.name) ?? null;
   const last = state.rounds[state.rounds.length - 1];
-  return { rounds: state.rounds.length, roundOpen: last !== undefined && last.results === null, complete: auditComplete(state), contests };
+  return {
+    rounds: state.rounds.length,
+    roundOpen: last !== undefined && last.results === null,
+    complete: auditComplete(state),
+    contests,
+  };
 }

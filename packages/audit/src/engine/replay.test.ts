@@ -4,7 +4,17 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replay } from './replay.js';
-import { alteredCvrs, fixtureContests, fixtureData, loadFixture, paperTruth, recordRound, runToEnd, setUp, type Fixture } from './fixture.test.js';
+import {
+  alteredCvrs,
+  fixtureContests,
+  fixtureData,
+  loadFixture,
+  paperTruth,
+  recordRound,
+  runToEnd,
+  setUp,
+  type Fixture,
+} from './fixture.test.js';
 import type { AuditEvent } from './types.js';
 
 const SEED = '55555123451234512345';
@@ -24,8 +34,16 @@ beforeAll(async () => {
   fixture = await loadFixture();
   const data = fixtureData({ fixture });
   // A deliberately small first round, so that the log has at least two rounds.
-  const audit = await setUp({ fixture, data, definition: { name: 'Verify', riskLimit: 0.1, contests: fixtureContests({ fixture, method: 'bravo' }) }, seed: SEED });
-  await audit.run({ type: 'round.start', sizes: Object.fromEntries(fixture.spec.contests.map((c) => [c.name, { custom: 3 }])) });
+  const audit = await setUp({
+    fixture,
+    data,
+    definition: { name: 'Verify', riskLimit: 0.1, contests: fixtureContests({ fixture, method: 'bravo' }) },
+    seed: SEED,
+  });
+  await audit.run({
+    type: 'round.start',
+    sizes: Object.fromEntries(fixture.spec.contests.map((c) => [c.name, { custom: 3 }])),
+  });
   await recordRound({ audit, truth: paperTruth(fixture) });
   await audit.run({ type: 'round.finish' });
   await runToEnd({ audit, truth: paperTruth(fixture) });
@@ -35,7 +53,10 @@ beforeAll(async () => {
 describe('replay', () => {
   it('accepts the untouched log (after a JSON round trip)', async () => {
     expect(log.filter((e) => e.type === 'round.finished').length).toBeGreaterThanOrEqual(2);
-    expect(await replay({ events: copy(), data: fixtureData({ fixture }) })).toMatchObject({ ok: true, events: log.length });
+    expect(await replay({ events: copy(), data: fixtureData({ fixture }) })).toMatchObject({
+      ok: true,
+      events: log.length,
+    });
   });
 
   it('finds an edited risk in round.finished', async () => {
@@ -44,7 +65,11 @@ describe('replay', () => {
     const e = events[i] as Extract<AuditEvent, { type: 'round.finished' }>;
     const name = Object.keys(e.payload.results)[0]!;
     (e.payload.results[name] as { pValue: number }).pValue /= 2;
-    expect(await replay({ events, data: fixtureData({ fixture }) })).toMatchObject({ ok: false, index: i, kind: 'replay.mismatch' });
+    expect(await replay({ events, data: fixtureData({ fixture }) })).toMatchObject({
+      ok: false,
+      index: i,
+      kind: 'replay.mismatch',
+    });
   });
 
   it('finds an edited draw in round.started', async () => {
@@ -72,9 +97,16 @@ describe('replay', () => {
     const changed = alteredCvrs(kp, (cvr, index) => (index === 0 ? { ...cvr, contests: {} } : cvr));
     const data = fixtureData({ fixture });
     const { inMemoryCvrFile } = await import('./memory.js');
-    data.addCvrFile(inMemoryCvrFile({ sha256: changed.sha256, contests: kp.contests, cvrs: changed.cvrs }), kp.cvrSha);
+    data.addCvrFile(
+      inMemoryCvrFile({ sha256: changed.sha256, contests: kp.contests, cvrs: changed.cvrs }),
+      kp.cvrSha,
+    );
     const i = log.findIndex((e) => e.type === 'cvrs.uploaded' && e.payload.jurisdiction === 'Kendall Park');
-    expect(await replay({ events: copy(), data })).toMatchObject({ ok: false, index: i, kind: 'data.file-changed' });
+    expect(await replay({ events: copy(), data })).toMatchObject({
+      ok: false,
+      index: i,
+      kind: 'data.file-changed',
+    });
   });
 
   it('finds a changed manifest', async () => {
@@ -82,7 +114,11 @@ describe('replay', () => {
     const data = fixtureData({ fixture });
     data.addManifest({ sha256: '0'.repeat(64), batches: wj.batches }, wj.manifestSha);
     const i = log.findIndex((e) => e.type === 'manifest.uploaded' && e.payload.jurisdiction === 'Waurika');
-    expect(await replay({ events: copy(), data })).toMatchObject({ ok: false, index: i, kind: 'data.file-changed' });
+    expect(await replay({ events: copy(), data })).toMatchObject({
+      ok: false,
+      index: i,
+      kind: 'data.file-changed',
+    });
   });
 
   it('finds a reordered log, also when the sequence numbers were rewritten', async () => {
@@ -90,7 +126,11 @@ describe('replay', () => {
     const a = indexOf('card.recorded', 0);
     const b = indexOf('card.recorded', 1);
     [events[a], events[b]] = [events[b]!, events[a]!];
-    expect(await replay({ events, data: fixtureData({ fixture }) })).toMatchObject({ ok: false, index: a, kind: 'replay.out-of-order' });
+    expect(await replay({ events, data: fixtureData({ fixture }) })).toMatchObject({
+      ok: false,
+      index: a,
+      kind: 'replay.out-of-order',
+    });
     const renumbered = events.map((e, i) => ({ ...e, seq: i })) as AuditEvent[];
     const report = await replay({ events: renumbered, data: fixtureData({ fixture }) });
     expect(report.ok).toBe(false);
@@ -101,32 +141,45 @@ describe('replay', () => {
     const moved = early.splice(f, 1)[0]!;
     early.splice(indexOf('round.started') + 1, 0, moved);
     const renumberedEarly = early.map((e, i) => ({ ...e, seq: i, at: log[i]!.at })) as AuditEvent[];
-    expect(await replay({ events: renumberedEarly, data: fixtureData({ fixture }) })).toMatchObject({ ok: false, index: indexOf('round.started') + 1, kind: 'round.cards-missing' });
+    expect(await replay({ events: renumberedEarly, data: fixtureData({ fixture }) })).toMatchObject({
+      ok: false,
+      index: indexOf('round.started') + 1,
+      kind: 'round.cards-missing',
+    });
   });
 
   it('property: any change to a number that the engine computed is caught at that event', async () => {
-    const computed = log.map((e, i) => [e, i] as const).filter(([e]) => e.type === 'round.started' || e.type === 'round.finished' || e.type === 'manifest.uploaded');
+    const computed = log
+      .map((e, i) => [e, i] as const)
+      .filter(
+        ([e]) => e.type === 'round.started' || e.type === 'round.finished' || e.type === 'manifest.uploaded',
+      );
     const data = fixtureData({ fixture });
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: computed.length - 1 }), fc.nat(), fc.integer({ min: 1, max: 1000 }), async (which, pick, delta) => {
-        const [, index] = computed[which]!;
-        const events = copy();
-        const numbers: { holder: Record<string, unknown>; key: string }[] = [];
-        const walk = (x: unknown): void => {
-          if (x === null || typeof x !== 'object') return;
-          for (const [k, v] of Object.entries(x)) {
-            if (typeof v === 'number') numbers.push({ holder: x as Record<string, unknown>, key: k });
-            else walk(v);
-          }
-        };
-        walk(events[index]!.payload);
-        fc.pre(numbers.length > 0);
-        const { holder, key } = numbers[pick % numbers.length]!;
-        holder[key] = (holder[key] as number) + delta / 1024;
-        const report = await replay({ events, data });
-        expect(report.ok).toBe(false);
-        if (!report.ok) expect(report.index).toBe(index);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: computed.length - 1 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 1000 }),
+        async (which, pick, delta) => {
+          const [, index] = computed[which]!;
+          const events = copy();
+          const numbers: { holder: Record<string, unknown>; key: string }[] = [];
+          const walk = (x: unknown): void => {
+            if (x === null || typeof x !== 'object') return;
+            for (const [k, v] of Object.entries(x)) {
+              if (typeof v === 'number') numbers.push({ holder: x as Record<string, unknown>, key: k });
+              else walk(v);
+            }
+          };
+          walk(events[index]!.payload);
+          fc.pre(numbers.length > 0);
+          const { holder, key } = numbers[pick % numbers.length]!;
+          holder[key] = (holder[key] as number) + delta / 1024;
+          const report = await replay({ events, data });
+          expect(report.ok).toBe(false);
+          if (!report.ok) expect(report.index).toBe(index);
+        },
+      ),
       { numRuns: 25, seed: 20261103 },
     );
   });

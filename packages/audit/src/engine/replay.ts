@@ -37,11 +37,26 @@ export function commandOf(event: AuditEvent): Command {
     case 'audit.defined':
       return { type: 'audit.define', definition: event.payload.definition };
     case 'board.created':
-      return { type: 'board.create', jurisdiction: event.payload.jurisdiction, board: event.payload.board, members: event.payload.members };
+      return {
+        type: 'board.create',
+        jurisdiction: event.payload.jurisdiction,
+        board: event.payload.board,
+        members: event.payload.members,
+      };
     case 'manifest.uploaded':
-      return { type: 'manifest.upload', jurisdiction: event.payload.jurisdiction, sha256: event.payload.sha256, fileName: event.payload.fileName };
+      return {
+        type: 'manifest.upload',
+        jurisdiction: event.payload.jurisdiction,
+        sha256: event.payload.sha256,
+        fileName: event.payload.fileName,
+      };
     case 'cvrs.uploaded':
-      return { type: 'cvrs.upload', jurisdiction: event.payload.jurisdiction, sha256: event.payload.sha256, fileName: event.payload.fileName };
+      return {
+        type: 'cvrs.upload',
+        jurisdiction: event.payload.jurisdiction,
+        sha256: event.payload.sha256,
+        fileName: event.payload.fileName,
+      };
     case 'seed.set':
       return { type: 'seed.set', seed: event.payload.seed };
     case 'round.started': {
@@ -67,33 +82,75 @@ export function commandOf(event: AuditEvent): Command {
   }
 }
 
-const KNOWN = new Set(['audit.defined', 'board.created', 'manifest.uploaded', 'cvrs.uploaded', 'seed.set', 'round.started', 'card.recorded', 'round.finished']);
+const KNOWN = new Set([
+  'audit.defined',
+  'board.created',
+  'manifest.uploaded',
+  'cvrs.uploaded',
+  'seed.set',
+  'round.started',
+  'card.recorded',
+  'round.finished',
+]);
 
 /** Replays a published audit log against its files; see the module comment for what is checked. */
-export async function replay(options: { readonly events: readonly AuditEvent[]; readonly data: AuditData }): Promise<ReplayReport> {
+export async function replay(options: {
+  readonly events: readonly AuditEvent[];
+  readonly data: AuditData;
+}): Promise<ReplayReport> {
   const { events, data } = options;
   const state = emptyState();
   let lastAt = '';
   for (let index = 0; index < events.length; index++) {
     const event = events[index]!;
     const type = typeof event?.type === 'string' ? event.type : '(none)';
-    const fail = (kind: string, message: string): ReplayReport => ({ ok: false, index, type, kind, message: `event ${index} (${type}): ${message}` });
-    if (!KNOWN.has(type) || typeof event.payload !== 'object' || event.payload === null) return fail('replay.unknown-event', 'not an audit event');
-    if (event.seq !== index) return fail('replay.out-of-order', `its seq is ${String(event.seq)}, but it is event ${index} of the log: the log is reordered or incomplete`);
-    if (typeof event.at !== 'string' || event.at < lastAt) return fail('replay.time-backwards', `its time ${String(event.at)} is before the previous event's ${lastAt}`);
+    const fail = (kind: string, message: string): ReplayReport => ({
+      ok: false,
+      index,
+      type,
+      kind,
+      message: `event ${index} (${type}): ${message}`,
+    });
+    if (!KNOWN.has(type) || typeof event.payload !== 'object' || event.payload === null)
+      return fail('replay.unknown-event', 'not an audit event');
+    if (event.seq !== index)
+      return fail(
+        'replay.out-of-order',
+        `its seq is ${String(event.seq)}, but it is event ${index} of the log: the log is reordered or incomplete`,
+      );
+    if (typeof event.at !== 'string' || event.at < lastAt)
+      return fail(
+        'replay.time-backwards',
+        `its time ${String(event.at)} is before the previous event's ${lastAt}`,
+      );
     lastAt = event.at;
     let answer;
     try {
-      answer = await execute({ state, command: commandOf(event), context: { author: event.author, now: () => event.at }, data });
+      answer = await execute({
+        state,
+        command: commandOf(event),
+        context: { author: event.author, now: () => event.at },
+        data,
+      });
     } catch (e) {
-      return fail('replay.malformed', `cannot be re-executed (${e instanceof Error ? e.message : String(e)})`);
+      return fail(
+        'replay.malformed',
+        `cannot be re-executed (${e instanceof Error ? e.message : String(e)})`,
+      );
     }
     if (!answer.ok) return fail(answer.error.kind, `re-executing it is refused: ${answer.error.message}`);
     const produced = answer.value;
-    if (produced.length !== 1) return fail('replay.no-effect', 're-executing it changes nothing (a repeated upload should not have been logged)');
+    if (produced.length !== 1)
+      return fail(
+        'replay.no-effect',
+        're-executing it changes nothing (a repeated upload should not have been logged)',
+      );
     const again = produced[0]!;
     if (canonicalJson(again) !== canonicalJson(event)) {
-      return fail('replay.mismatch', `the logged event disagrees with recomputation at ${firstDifference(event, again)}`);
+      return fail(
+        'replay.mismatch',
+        `the logged event disagrees with recomputation at ${firstDifference(event, again)}`,
+      );
     }
     evolve(state, event);
   }

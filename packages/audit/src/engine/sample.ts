@@ -15,13 +15,27 @@ import type { CardRef, ContestDefinition, DrawRecord } from './types.js';
 import { cardKey } from './state.js';
 import type { UniverseManifest } from './universe.js';
 
-function batchKeyOf(b: { readonly jurisdiction: string; readonly tabulator: string | null; readonly batch: string }): string {
+function batchKeyOf(b: {
+  readonly jurisdiction: string;
+  readonly tabulator: string | null;
+  readonly batch: string;
+}): string {
   return JSON.stringify([b.jurisdiction, b.tabulator, b.batch]);
 }
 
 function recordOf(draw: Draw, phantomBatches: ReadonlySet<string>): DrawRecord {
-  const card: CardRef = { jurisdiction: draw.jurisdiction, tabulator: draw.tabulator, batch: draw.batch, position: draw.position };
-  return { ticket: draw.ticket, card, generation: draw.generation, phantom: phantomBatches.has(batchKeyOf(draw)) };
+  const card: CardRef = {
+    jurisdiction: draw.jurisdiction,
+    tabulator: draw.tabulator,
+    batch: draw.batch,
+    position: draw.position,
+  };
+  return {
+    ticket: draw.ticket,
+    card,
+    generation: draw.generation,
+    phantom: phantomBatches.has(batchKeyOf(draw)),
+  };
 }
 
 /** The identity of a draw: its card and generation (the same ticket for every contest that draws it). */
@@ -48,7 +62,13 @@ export function streamDraws(options: {
 }): DrawRecord[] {
   const { seed, universe, from, to, replacement } = options;
   if (to <= from) return [];
-  const drawn = drawSample({ seed, manifest: universe.batches, size: to - from, alreadySampled: from, replacement });
+  const drawn = drawSample({
+    seed,
+    manifest: universe.batches,
+    size: to - from,
+    alreadySampled: from,
+    replacement,
+  });
   if (!drawn.ok) throw new Error(`streamDraws: ${drawn.error.message}`); // checked before: a bug if reached
   return drawn.value.map((d) => recordOf(d, universe.phantomBatches));
 }
@@ -64,7 +84,9 @@ export function ownPhantomDraws(options: {
   readonly replacement: boolean;
 }): DrawRecord[] {
   const { seed, batch, threshold, replacement } = options;
-  const keys = new Set([batchKeyOf({ jurisdiction: batch.jurisdiction, tabulator: batch.tabulator ?? null, batch: batch.batch })]);
+  const keys = new Set([
+    batchKeyOf({ jurisdiction: batch.jurisdiction, tabulator: batch.tabulator ?? null, batch: batch.batch }),
+  ]);
   let size = 16;
   for (;;) {
     const take = replacement ? size : Math.min(size, batch.ballots);
@@ -113,7 +135,11 @@ export function contestSample(options: {
     if (threshold === null || t < threshold) threshold = t;
   }
   if (threshold === null) return [];
-  const inUniverse = new Set(universe.batches.map((b) => batchKeyOf({ jurisdiction: b.jurisdiction, tabulator: b.tabulator ?? null, batch: b.batch })));
+  const inUniverse = new Set(
+    universe.batches.map((b) =>
+      batchKeyOf({ jurisdiction: b.jurisdiction, tabulator: b.tabulator ?? null, batch: b.batch }),
+    ),
+  );
   const seen = new Set<string>();
   const out: DrawRecord[] = [];
   const add = (d: DrawRecord): void => {
@@ -126,7 +152,13 @@ export function contestSample(options: {
     if (d.ticket <= threshold && inUniverse.has(batchKeyOf(d.card))) add(d);
   }
   if (universe.ownPhantoms !== null) {
-    for (const d of ownPhantomDraws({ seed: options.seed, batch: universe.ownPhantoms, threshold, replacement: options.replacement })) add(d);
+    for (const d of ownPhantomDraws({
+      seed: options.seed,
+      batch: universe.ownPhantoms,
+      threshold,
+      replacement: options.replacement,
+    }))
+      add(d);
   }
   return out.sort(compareDraws);
 }
@@ -137,7 +169,8 @@ export function allCards(universe: UniverseManifest): CardRef[] {
   for (const b of universe.batches) {
     const key = batchKeyOf({ jurisdiction: b.jurisdiction, tabulator: b.tabulator ?? null, batch: b.batch });
     if (universe.phantomBatches.has(key)) continue;
-    for (let p = 1; p <= b.ballots; p++) out.push({ jurisdiction: b.jurisdiction, tabulator: b.tabulator ?? null, batch: b.batch, position: p });
+    for (let p = 1; p <= b.ballots; p++)
+      out.push({ jurisdiction: b.jurisdiction, tabulator: b.tabulator ?? null, batch: b.batch, position: p });
   }
   return out;
 }

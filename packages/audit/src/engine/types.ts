@@ -142,9 +142,18 @@ export interface ContestRoundResult {
   readonly pValue: number;
   /** Draws in the contest's sample (repeats counted when sampling with replacement). */
   readonly n: number;
-  readonly assertions: readonly { readonly winner: string; readonly loser: string; readonly pValue: number }[];
+  readonly assertions: readonly {
+    readonly winner: string;
+    readonly loser: string;
+    readonly pValue: number;
+  }[];
   /** Comparison audits: discrepancy counts of the sample (Colorado's per-card rule). */
-  readonly discrepancies: { readonly o1: number; readonly o2: number; readonly u1: number; readonly u2: number } | null;
+  readonly discrepancies: {
+    readonly o1: number;
+    readonly o2: number;
+    readonly u1: number;
+    readonly u2: number;
+  } | null;
   /** Recommended cumulative size for the next round (capped at N); null when done. */
   readonly nextSize: number | null;
   /** Full hand count: the winners the paper shows. */
@@ -156,9 +165,24 @@ export interface ContestRoundResult {
 
 export type Command =
   | { readonly type: 'audit.define'; readonly definition: AuditDefinition }
-  | { readonly type: 'board.create'; readonly jurisdiction: string; readonly board: string; readonly members: readonly string[] }
-  | { readonly type: 'manifest.upload'; readonly jurisdiction: string; readonly sha256: Sha256; readonly fileName: string }
-  | { readonly type: 'cvrs.upload'; readonly jurisdiction: string; readonly sha256: Sha256; readonly fileName: string }
+  | {
+      readonly type: 'board.create';
+      readonly jurisdiction: string;
+      readonly board: string;
+      readonly members: readonly string[];
+    }
+  | {
+      readonly type: 'manifest.upload';
+      readonly jurisdiction: string;
+      readonly sha256: Sha256;
+      readonly fileName: string;
+    }
+  | {
+      readonly type: 'cvrs.upload';
+      readonly jurisdiction: string;
+      readonly sha256: Sha256;
+      readonly fileName: string;
+    }
   | { readonly type: 'seed.set'; readonly seed: string }
   | { readonly type: 'round.start'; readonly sizes?: Readonly<Record<string, SizeChoice>> }
   | {
@@ -177,8 +201,14 @@ export type CommandType = Command['type'];
 // Events: { seq, type, author, at, payload } — JSON with stable shapes
 
 export interface EventPayloads {
-  readonly 'audit.defined': { readonly definition: Required<Pick<AuditDefinition, 'replacement'>> & AuditDefinition };
-  readonly 'board.created': { readonly jurisdiction: string; readonly board: string; readonly members: readonly string[] };
+  readonly 'audit.defined': {
+    readonly definition: Required<Pick<AuditDefinition, 'replacement'>> & AuditDefinition;
+  };
+  readonly 'board.created': {
+    readonly jurisdiction: string;
+    readonly board: string;
+    readonly members: readonly string[];
+  };
   readonly 'manifest.uploaded': {
     readonly jurisdiction: string;
     readonly sha256: Sha256;
@@ -271,9 +301,15 @@ export interface ManifestFile {
 /** What the engine needs to know about one CVR export, without holding it in memory. */
 export interface CvrFileSummary {
   /** CVRs per (tabulator, batch) as the export places them. */
-  readonly batches: readonly { readonly tabulator: string | null; readonly batch: string | null; readonly cvrs: number }[];
+  readonly batches: readonly {
+    readonly tabulator: string | null;
+    readonly batch: string | null;
+    readonly cvrs: number;
+  }[];
   /** Per contest: cards that list it and valid votes per choice (overvotes count no vote). */
-  readonly contests: Readonly<Record<string, { readonly cards: number; readonly votes: Readonly<Record<string, number>> }>>;
+  readonly contests: Readonly<
+    Record<string, { readonly cards: number; readonly votes: Readonly<Record<string, number>> }>
+  >;
   readonly cvrs: number;
 }
 

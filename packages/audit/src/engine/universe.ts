@@ -13,7 +13,14 @@ import { reportedOutcome } from '@openrla/stats';
 import { validateManifest, type ManifestBatch as SamplingBatch } from '@openrla/sampling';
 import { err, ok, type Result } from '../result.js';
 import type { AuditState } from './state.js';
-import type { AuditData, ContestDefinition, ContestUniverse, CvrFile, EngineError, ManifestFile } from './types.js';
+import type {
+  AuditData,
+  ContestDefinition,
+  ContestUniverse,
+  CvrFile,
+  EngineError,
+  ManifestFile,
+} from './types.js';
 
 export const PHANTOM_BATCH = '(phantoms)';
 
@@ -40,22 +47,43 @@ export interface LoadedFiles {
 }
 
 /** Loads every committed file and checks that its bytes still hash to what the events reference. */
-export async function loadFiles(state: AuditState, data: AuditData): Promise<Result<LoadedFiles, EngineError>> {
+export async function loadFiles(
+  state: AuditState,
+  data: AuditData,
+): Promise<Result<LoadedFiles, EngineError>> {
   const manifests = new Map<string, ManifestFile>();
   const cvrFiles = new Map<string, CvrFile>();
   for (const [jurisdiction, file] of state.manifests) {
     const m = await data.manifest(file.sha256);
-    if (m === null) return err({ kind: 'data.file-missing', message: `${jurisdiction}: the manifest ${file.sha256} is not in the record`, field: 'manifest' });
+    if (m === null)
+      return err({
+        kind: 'data.file-missing',
+        message: `${jurisdiction}: the manifest ${file.sha256} is not in the record`,
+        field: 'manifest',
+      });
     if (m.sha256 !== file.sha256) {
-      return err({ kind: 'data.file-changed', message: `${jurisdiction}: the manifest's bytes hash to ${m.sha256}, not ${file.sha256} as uploaded`, field: 'manifest' });
+      return err({
+        kind: 'data.file-changed',
+        message: `${jurisdiction}: the manifest's bytes hash to ${m.sha256}, not ${file.sha256} as uploaded`,
+        field: 'manifest',
+      });
     }
     manifests.set(jurisdiction, m);
   }
   for (const [jurisdiction, file] of state.cvrFiles) {
     const c = await data.cvrFile(file.sha256);
-    if (c === null) return err({ kind: 'data.file-missing', message: `${jurisdiction}: the CVR export ${file.sha256} is not in the record`, field: 'cvrs' });
+    if (c === null)
+      return err({
+        kind: 'data.file-missing',
+        message: `${jurisdiction}: the CVR export ${file.sha256} is not in the record`,
+        field: 'cvrs',
+      });
     if (c.sha256 !== file.sha256) {
-      return err({ kind: 'data.file-changed', message: `${jurisdiction}: the CVR export's bytes hash to ${c.sha256}, not ${file.sha256} as uploaded`, field: 'cvrs' });
+      return err({
+        kind: 'data.file-changed',
+        message: `${jurisdiction}: the CVR export's bytes hash to ${c.sha256}, not ${file.sha256} as uploaded`,
+        field: 'cvrs',
+      });
     }
     cvrFiles.set(jurisdiction, c);
   }
@@ -95,11 +123,16 @@ function jurisdictionBatches(options: {
     container: b.container,
   }));
   const extra = cvrs === undefined ? 0 : unplacedCvrs({ manifest, cvrs });
-  if (extra > 0) rows.push({ jurisdiction, tabulator: null, batch: PHANTOM_BATCH, ballots: extra, container: null });
+  if (extra > 0)
+    rows.push({ jurisdiction, tabulator: null, batch: PHANTOM_BATCH, ballots: extra, container: null });
   return rows;
 }
 
-function batchKeyOf(b: { readonly jurisdiction: string; readonly tabulator?: string | null; readonly batch: string }): string {
+function batchKeyOf(b: {
+  readonly jurisdiction: string;
+  readonly tabulator?: string | null;
+  readonly batch: string;
+}): string {
   return JSON.stringify([b.jurisdiction, b.tabulator ?? null, b.batch]);
 }
 
@@ -111,7 +144,13 @@ export function universeManifest(options: {
   const { contest, files } = options;
   const batches: SamplingBatch[] = [];
   for (const j of contest.jurisdictions) {
-    batches.push(...jurisdictionBatches({ jurisdiction: j, manifest: files.manifests.get(j)!, cvrs: files.cvrFiles.get(j) }));
+    batches.push(
+      ...jurisdictionBatches({
+        jurisdiction: j,
+        manifest: files.manifests.get(j)!,
+        cvrs: files.cvrFiles.get(j),
+      }),
+    );
   }
   const phantomBatches = new Set(batches.filter((b) => b.batch === PHANTOM_BATCH).map(batchKeyOf));
   const cards = batches.reduce((s, b) => s + b.ballots, 0);
@@ -138,7 +177,8 @@ function choicesOf(contest: ContestDefinition, files: LoadedFiles): string[] {
       const file = files.cvrFiles.get(j);
       const info = file?.contests.find((c) => c.name === contest.name);
       for (const choice of info?.choices ?? []) choices.push(choice.name);
-      for (const choice of Object.keys(file?.summary.contests[contest.name]?.votes ?? {})) choices.push(choice);
+      for (const choice of Object.keys(file?.summary.contests[contest.name]?.votes ?? {}))
+        choices.push(choice);
     }
   }
   return [...new Set(choices)];
@@ -165,7 +205,11 @@ export function contestUniverse(options: {
   const ballots = manifest.batches.reduce((s, b) => s + b.ballots, 0);
   const problems = validateManifest(manifest.batches);
   if (problems.length > 0) {
-    return err({ kind: 'contest.bad-manifest', message: `${contest.name}: ${problems[0]!.message}`, field: 'manifest' });
+    return err({
+      kind: 'contest.bad-manifest',
+      message: `${contest.name}: ${problems[0]!.message}`,
+      field: 'manifest',
+    });
   }
   const choices = choicesOf(contest, files);
   const tallies: Record<string, number> = {};
@@ -178,13 +222,24 @@ export function contestUniverse(options: {
       for (const [c, v] of Object.entries(votes)) tallies[c] = (tallies[c] ?? 0) + v;
     }
   }
-  if (ballots === 0) return err({ kind: 'contest.no-ballots', message: `${contest.name}: its jurisdictions' manifests hold no ballots`, field: 'manifest' });
+  if (ballots === 0)
+    return err({
+      kind: 'contest.no-ballots',
+      message: `${contest.name}: its jurisdictions' manifests hold no ballots`,
+      field: 'manifest',
+    });
   for (const [c, v] of Object.entries(tallies)) {
     if (v > ballots) {
-      return err({ kind: 'contest.tallies-exceed-ballots', message: `${contest.name}: ${c} has ${v} votes but the contest's universe holds ${ballots} cards`, field: 'tallies' });
+      return err({
+        kind: 'contest.tallies-exceed-ballots',
+        message: `${contest.name}: ${c} has ${v} votes but the contest's universe holds ${ballots} cards`,
+        field: 'tallies',
+      });
     }
   }
-  const phantoms = [...manifest.batches].filter((b) => manifest.phantomBatches.has(batchKeyOf(b))).reduce((s, b) => s + b.ballots, 0);
+  const phantoms = [...manifest.batches]
+    .filter((b) => manifest.phantomBatches.has(batchKeyOf(b)))
+    .reduce((s, b) => s + b.ballots, 0);
   const votesAllowed = votesAllowedOf(contest, files, choices.length);
   const outcome = reportedOutcome({ tallies, ballots, numWinners: contest.numWinners });
   return ok({ ballots, tallies, votesAllowed, phantoms, winners: outcome.winners });
