@@ -24,5 +24,21 @@ export {
   type IrvRound,
   type IrvResult,
 } from './tally.js';
-export { detectFormat, detectText, FILE_DETECTORS, FOLDER_DETECTORS, type Detection, type FileDetector, type FolderDetector } from './detect.js';
-export { readPath, filesOf, sha256File } from './read.js';
+export {
+  detectFormat,
+  detectFile,
+  detectText,
+  essRole,
+  naturalOrder,
+  zipEntryNames,
+  FILE_DETECTORS,
+  FOLDER_DETECTORS,
+  type Detection,
+  type DetectedExport,
+  type DetectedFile,
+  type PathDetection,
+  type FileHead,
+  type FileDetector,
+  type FolderDetector,
+} from './detect.js';
+export { readPath, readExport, filesOf, sha256File } from './read.js';
