@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import {
@@ -10,35 +9,7 @@ import {
   type AlphaOptions,
 } from './alpha.js';
 
-interface Vector {
-  readonly id: string;
-  readonly function: string;
-  readonly params?: Record<string, unknown>;
-  readonly input: Record<string, unknown>;
-  readonly expected: Record<string, unknown>;
-}
-const vectors = (
-  JSON.parse(
-    readFileSync(new URL('../../../../shared/conformance/shangrla.json', import.meta.url), 'utf8'),
-  ) as { vectors: Vector[] }
-).vectors;
-
-function num(v: unknown): number {
-  if (v === 'inf') return Infinity;
-  if (typeof v !== 'number') throw new Error(`not a number: ${String(v)}`);
-  return v;
-}
-
-/** Relative closeness to 1e-9 (absolute for values near 0). */
-function expectClose(actual: number, expected: number, what: string): void {
-  if (expected === 0 || !Number.isFinite(expected)) {
-    expect(actual, what).toBe(expected);
-    return;
-  }
-  expect(Math.abs(actual - expected) / Math.abs(expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
-    1e-9,
-  );
-}
+import { vectors, type Vector, num, expectClose } from './shangrla_vectors.testlib.js';
 
 function alphaOptionsOf(v: Vector): AlphaOptions {
   const p = v.params ?? {};

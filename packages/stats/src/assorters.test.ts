@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import {
@@ -19,24 +18,7 @@ import {
   type Observation,
 } from './assorters.js';
 
-interface Vector {
-  readonly id: string;
-  readonly function: string;
-  readonly params?: Record<string, unknown>;
-  readonly input: Record<string, unknown>;
-  readonly expected: Record<string, unknown>;
-}
-const vectors = (
-  JSON.parse(
-    readFileSync(new URL('../../../../shared/conformance/shangrla.json', import.meta.url), 'utf8'),
-  ) as { vectors: Vector[] }
-).vectors;
-const of = (fn: string) => vectors.filter((v) => v.function === fn).map((v) => [v.id, v] as const);
-const one = (fn: string): Vector => {
-  const found = vectors.filter((v) => v.function === fn);
-  expect(found.length, fn).toBe(1);
-  return found[0]!;
-};
+import { vectors, type Vector, vectorsOf as of, onlyVectorOf as one } from './shangrla_vectors.testlib.js';
 function expectClose(actual: number, expected: number, what: string): void {
   if (expected === 0) {
     expect(Math.abs(actual), what).toBeLessThanOrEqual(1e-15);

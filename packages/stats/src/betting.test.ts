@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import { alphaMart, optimalComparisonEta } from './alpha.js';
@@ -12,34 +11,7 @@ import {
   type Bet,
 } from './betting.js';
 
-interface Vector {
-  readonly id: string;
-  readonly function: string;
-  readonly params?: Record<string, unknown>;
-  readonly input: Record<string, unknown>;
-  readonly expected: Record<string, unknown>;
-}
-const vectors = (
-  JSON.parse(
-    readFileSync(new URL('../../../../shared/conformance/shangrla.json', import.meta.url), 'utf8'),
-  ) as { vectors: Vector[] }
-).vectors;
-const of = (fn: string) => vectors.filter((v) => v.function === fn).map((v) => [v.id, v] as const);
-
-function num(v: unknown): number {
-  if (v === 'inf') return Infinity;
-  if (typeof v !== 'number') throw new Error(`not a number: ${String(v)}`);
-  return v;
-}
-function expectClose(actual: number, expected: number, what: string, rel = 1e-9): void {
-  if (expected === 0) {
-    expect(actual, what).toBe(0);
-    return;
-  }
-  expect(Math.abs(actual - expected) / Math.abs(expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
-    rel,
-  );
-}
+import { vectors, type Vector, vectorsOf as of, num, expectClose } from './shangrla_vectors.testlib.js';
 
 describe('lam ↔ eta (NonnegMean.lam_to_eta / eta_to_lam)', () => {
   const cases = of('NonnegMean.lam_to_eta / eta_to_lam');

@@ -1,36 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import { kaplanKolmogorov, kaplanMarkovMart, kaplanWald } from './kaplan_kolmogorov.js';
 
-interface Vector {
-  readonly id: string;
-  readonly function: string;
-  readonly params?: Record<string, unknown>;
-  readonly input: Record<string, unknown>;
-  readonly expected: Record<string, unknown>;
-}
-const vectors = (
-  JSON.parse(
-    readFileSync(new URL('../../../../shared/conformance/shangrla.json', import.meta.url), 'utf8'),
-  ) as { vectors: Vector[] }
-).vectors;
-const of = (fn: string) => vectors.filter((v) => v.function === fn).map((v) => [v.id, v] as const);
-
-function num(v: unknown): number {
-  if (v === 'inf') return Infinity;
-  if (typeof v !== 'number') throw new Error(`not a number: ${String(v)}`);
-  return v;
-}
-function expectClose(actual: number, expected: number, what: string): void {
-  if (expected === 0) {
-    expect(actual, what).toBe(0);
-    return;
-  }
-  expect(Math.abs(actual - expected) / Math.abs(expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
-    1e-9,
-  );
-}
+import { vectors, type Vector, vectorsOf as of, num, expectClose } from './shangrla_vectors.testlib.js';
 function options(v: Vector) {
   const p = v.params ?? {};
   return {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import { alphaMart, comparisonEstimator, type AlphaEstimator } from './alpha.js';
@@ -14,18 +13,8 @@ import {
   type SequentialTestSpec,
 } from './simulate.js';
 
-interface Vector {
-  readonly id: string;
-  readonly function: string;
-  readonly params?: Record<string, unknown>;
-  readonly input: Record<string, unknown>;
-  readonly expected: Record<string, unknown>;
-}
-const vectors = (
-  JSON.parse(
-    readFileSync(new URL('../../../../shared/conformance/shangrla.json', import.meta.url), 'utf8'),
-  ) as { vectors: Vector[] }
-).vectors;
+import { vectors, type Vector } from './shangrla_vectors.testlib.js';
+
 
 describe('sample size of a fixed sequence (NonnegMean.sample_size, reps = None)', () => {
   const cases = vectors.filter((v) => v.function === 'NonnegMean.sample_size').map((v) => [v.id, v] as const);
