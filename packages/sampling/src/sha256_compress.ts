@@ -46,9 +46,9 @@ export function compressFromRound(
   let f = partial[(5 + start) & 7]! | 0;
   let g = partial[(6 + start) & 7]! | 0;
   let h = partial[(7 + start) & 7]! | 0;
-  let t1 = 0;
-  let x = 0;
-  let y = 0;
+  let t1: number;
+  let x: number;
+  let y: number;
   if (start <= 0) {
     t1 =
       (h +
