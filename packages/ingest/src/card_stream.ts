@@ -40,7 +40,7 @@ export interface CardStreamState {
   rows: number;
   readonly exportBatches: Map<string, ExportBatchCount>;
   /** Linked cards per manifest batch (key: batchKey of the manifest's tabulator and batch). */
-  readonly linked: Map<string, number>;
+  readonly linked: Map<string, { n: number }>;
   unlinkedCards: number;
   readonly unlinkedByReason: Partial<Record<UnlinkedReason, number>>;
   readonly unlinkedExamples: UnlinkedCvr[];
@@ -105,7 +105,7 @@ export async function* cardRows(options: CardStreamOptions): AsyncGenerator<CvrR
   let lastTabulator: string | null | undefined;
   let lastBatch: string | null | undefined;
   let exportCount: ExportBatchCount | undefined;
-  let manifestBatch: { readonly key: string; readonly tabulator: string; readonly batch: string; readonly ballots: number } | null = null;
+  let manifestBatch: { readonly key: string; readonly tabulator: string; readonly batch: string; readonly ballots: number; readonly linked: { n: number } } | null = null;
   for await (const item of options.items) {
     if (item.type === 'cvr') {
       const cvr = item.cvr;
@@ -122,10 +122,15 @@ export async function* cardRows(options: CardStreamOptions): AsyncGenerator<CvrR
         }
         manifestBatch = null;
         if (cvr.batch !== null && cvr.batch !== '') {
-          if (manifest === null) manifestBatch = { key: batchKey(cvr.tabulator, cvr.batch), tabulator: cvr.tabulator ?? '', batch: cvr.batch, ballots: Infinity };
-          else {
-            const b = findBatch({ index: manifest, tabulator: cvr.tabulator, batch: cvr.batch });
-            if (b) manifestBatch = { key: batchKey(b.tabulator, b.batch), tabulator: b.tabulator ?? '', batch: b.batch, ballots: b.ballots };
+          const b = manifest === null ? { tabulator: cvr.tabulator, batch: cvr.batch, ballots: Infinity } : findBatch({ index: manifest, tabulator: cvr.tabulator, batch: cvr.batch });
+          if (b) {
+            const key = batchKey(b.tabulator, b.batch);
+            let linked = state.linked.get(key);
+            if (!linked) {
+              linked = { n: 0 };
+              state.linked.set(key, linked);
+            }
+            manifestBatch = { key, tabulator: b.tabulator ?? '', batch: b.batch, ballots: b.ballots, linked };
           }
         }
       }
@@ -162,7 +167,7 @@ export async function* cardRows(options: CardStreamOptions): AsyncGenerator<CvrR
         });
         continue;
       }
-      state.linked.set(manifestBatch.key, (state.linked.get(manifestBatch.key) ?? 0) + 1);
+      manifestBatch.linked.n++;
       state.rows++;
       yield {
         tabulator: manifestBatch.tabulator,

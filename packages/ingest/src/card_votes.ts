@@ -119,21 +119,28 @@ export function encodeCardVotes(options: {
   readonly votesAllowed?: ReadonlyMap<string, number>;
 }): string | VoteProblem {
   const { numbering, cvr } = options;
-  const parts: { index: number; text: string }[] = [];
+  // Fast path: the card lists its contests in the audit's order (one string, no array); else sort.
+  let out = '';
+  let last = -1;
+  let parts: { index: number; text: string }[] | null = null;
   for (const name in cvr.contests) {
     const contest = numbering.byName.get(name);
     if (contest === undefined) continue;
     const allowed = contest.votesAllowed ?? options.votesAllowed?.get(name) ?? 1;
     const text = encodeContest({ contest, vote: cvr.contests[name]!, votesAllowed: allowed });
     if (typeof text !== 'string') return text;
-    parts.push({ index: contest.index, text });
+    if (parts !== null) parts.push({ index: contest.index, text });
+    else if (contest.index > last) {
+      out = last < 0 ? text : `${out};${text}`;
+      last = contest.index;
+    } else {
+      parts = out === '' ? [] : out.split(';').map((t) => ({ index: Number(t.slice(0, t.indexOf(':'))), text: t }));
+      parts.push({ index: contest.index, text });
+    }
   }
-  if (parts.length === 0) return '';
-  if (parts.length === 1) return parts[0]!.text;
+  if (parts === null) return out;
   parts.sort((a, b) => a.index - b.index);
-  let out = parts[0]!.text;
-  for (let i = 1; i < parts.length; i++) out += `;${parts[i]!.text}`;
-  return out;
+  return parts.map((p) => p.text).join(';');
 }
 
 /**

@@ -37,7 +37,7 @@ export interface Reconciliation {
  */
 export function reconcile(options: {
   readonly manifest: readonly ManifestBatch[];
-  readonly linked: ReadonlyMap<string, number>;
+  readonly linked: ReadonlyMap<string, number | { readonly n: number }>;
   readonly unlinkedCards: number;
 }): Reconciliation {
   let manifestCards = 0;
@@ -45,7 +45,8 @@ export function reconcile(options: {
   let shortfall = 0;
   const batches: BatchDifference[] = [];
   for (const b of options.manifest) {
-    const cvrCards = options.linked.get(batchKey(b.tabulator, b.batch)) ?? 0;
+    const count = options.linked.get(batchKey(b.tabulator, b.batch)) ?? 0;
+    const cvrCards = typeof count === 'number' ? count : count.n;
     manifestCards += b.ballots;
     linkedCards += cvrCards;
     if (cvrCards !== b.ballots) {
