@@ -1,3 +1,4 @@
+/** @openrla/sampling — verifiable ballot sampling (spec/sampling.md). Browser-safe; Node extras in ./node. */
 export {
   drawSample,
   drawSampleWith,
@@ -29,6 +30,7 @@ export {
   sha256Hex,
   seedHashOf,
   fractionOfHex,
+  seedMidstate,
 } from './tickets.js';
 export {
   consistentSample,
@@ -39,10 +41,15 @@ export {
 export { validateManifest, batchKey, type ManifestBatch, type ManifestError } from './manifest.js';
 export { sha256 } from './sha256.js';
 export { utf8Encode } from './utf8.js';
-export { ticketKeys, KEY_DIGITS, type KeyBatch } from './ticket_keys.js';
+export {
+  ticketKeys,
+  prefixBytes,
+  reversedKey,
+  keyThreshold,
+  KEY_DIGITS,
+  type KeyBatch,
+} from './ticket_keys.js';
 export { ok, err, type Result } from './result.js';
-export { seedMidstate } from './tickets.js';
-export { prefixBytes } from './ticket_keys.js';
 export {
   rivest2011Sample,
   rivest2011Value,
