@@ -20,3 +20,4 @@ export { indexManifest, linkCvr, findBatch, batchKey, type ManifestIndex, type C
 export { reconcile, type Reconciliation, type BatchDifference } from './reconcile.js';
 export { cardRows, createCardStreamState, CardStreamRejected, MAX_REPORTED, type CardStreamState, type CardStreamOptions, type ExportBatchCount, type UnlinkedCvr } from './card_stream.js';
 export { storeInputs, storedSource, combinedSha256, filesOfPath, mediaTypeOf, type StoredInput } from './stored_files.js';
+export { storedCvrsAt, type CardKey } from './stored_cvrs.js';

@@ -12,9 +12,10 @@ import { bytesSource, fileSource, readDominionCsv, type ContestInfo, type Cvr } 
 import type { AuditStore } from '@openrla/store';
 import { openTestPglite, openTestPostgres } from '@openrla/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditContestsFromExport, decodeCardVotes, numberContests } from './card_votes.js';
+import { auditContestsFromExport, numberContests } from './card_votes.js';
 import { ingestCvrs } from './ingest_cvrs.js';
 import { ingestManifest } from './ingest_manifest.js';
+import { storedCvrsAt } from './stored_cvrs.js';
 import type { AuditContest } from './types.js';
 
 const fixtures = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
@@ -106,19 +107,14 @@ describe.each(implementations)('ingest into $name', ({ open }) => {
       const numbering = numberContests(specContests);
       if (!numbering.ok) throw new Error('numbering');
       const { cvrs } = await exportOf(cvrFile);
-      const stored = await store.getCvrs({
-        auditId: 'arlo',
-        keys: cvrs.map((c) => ({ jurisdiction: name, tabulator: c.tabulator ?? '', batch: c.batch!, position: c.position! })),
-      });
-      expect(stored).toHaveLength(cvrs.length);
-      const byKey = new Map(stored.map((s) => [`${s.tabulator}/${s.batch}/${s.position}`, s]));
-      for (const cvr of cvrs) {
-        const row = byKey.get(`${cvr.tabulator}/${cvr.batch}/${cvr.position}`);
+      const keys = cvrs.map((c) => ({ jurisdiction: name, tabulator: c.tabulator, batch: c.batch!, position: c.position! }));
+      const phantom = { jurisdiction: name, tabulator: cvrs[0]!.tabulator, batch: cvrs[0]!.batch!, position: 10_000 };
+      const back = await storedCvrsAt({ store, auditId: 'arlo', numbering: numbering.value, cards: [...keys, phantom] });
+      expect(back[cvrs.length]).toBeNull();
+      cvrs.forEach((cvr, i) => {
         const want = Object.fromEntries(Object.entries(cvr.contests).filter(([k]) => specContests.some((c) => c.name === k)));
-        expect(row?.cvrId).toBe(cvr.cvrId);
-        expect(row?.imprintedId).toBe(cvr.imprintedId);
-        expect(decodeCardVotes({ numbering: numbering.value, votes: row!.votes }), `${name} ${cvr.cvrId}`).toEqual(want);
-      }
+        expect(back[i], `${name} ${cvr.cvrId}`).toEqual({ ...cvr, jurisdiction: name, countingGroup: null, contests: want });
+      });
     }
     expect(manifestBallots).toBe(cards);
     for (const c of spec.contests) {
@@ -248,5 +244,24 @@ describe.each(implementations)('ingest into $name', ({ open }) => {
     expect(r.value.reconciliation).toMatchObject({ clean: false, shortfall: 1 });
     expect(r.value.reconciliation?.batches[0]).toMatchObject({ batch: first.batch, manifestCards: first.ballots + 1, cvrCards: first.ballots, difference: -1 });
     expect(await store.countCvrs({ auditId: 'short' })).toBe(r.value.stored);
+  });
+
+  it('a choice the audit does not list refuses the export with the card named; nothing is stored', async () => {
+    expect((await store.createAudit({ auditId: 'unknown-choice' })).ok).toBe(true);
+    const name = 'Waurika';
+    const contests = specContests.map((c) => (c.name === 'Minister of Farming' ? { ...c, choices: c.choices.filter((x) => x !== 'Erin George') } : c));
+    const r = await ingestCvrs({ store, auditId: 'unknown-choice', jurisdiction: name, files: [fileOf(name, 'cvrs.csv')], contests });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.errors[0]).toMatchObject({ kind: 'cvr.unknown-choice', file: 'Waurika__cvrs.csv', field: 'Minister of Farming' });
+    expect(r.error.errors[0]?.path).toMatch(/^cvr \d+$/);
+    expect(await store.countCvrs({ auditId: 'unknown-choice' })).toBe(0);
+  });
+
+  it('a manifest uploaded as a CVR export is refused and named as a manifest', async () => {
+    expect((await store.createAudit({ auditId: 'not-cvr' })).ok).toBe(true);
+    const r = await ingestCvrs({ store, auditId: 'not-cvr', jurisdiction: 'Siletz', files: [fileOf('Siletz', 'ballot_manifest.csv')], contests: specContests });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.errors[0]).toMatchObject({ kind: 'format.not-cvr', file: 'Siletz__ballot_manifest.csv' });
   });
 });
