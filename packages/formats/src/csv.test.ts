@@ -15,7 +15,9 @@ async function rows(data: Uint8Array | string, chunkSize = 7, info?: DecodeInfo)
 /** A plain RFC 4180 writer, to check parse(write(x)) = x. */
 function writeCsv(table: readonly (readonly string[])[]): string {
   return table
-    .map((r) => r.map((c) => (/[",\n\r]/.test(c) || c.startsWith('=') ? `"${c.replace(/"/g, '""')}"` : c)).join(','))
+    .map((r) =>
+      r.map((c) => (/[",\n\r]/.test(c) || c.startsWith('=') ? `"${c.replace(/"/g, '""')}"` : c)).join(','),
+    )
     .join('\r\n');
 }
 
@@ -76,17 +78,25 @@ describe('readCsv', () => {
 
   it('never throws on arbitrary bytes', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 1, max: 16 }), async (bytes, chunk) => {
-        const items = await rows(bytes, chunk);
-        for (const i of items) if (i.kind === 'error') expect(i.error.line).toBeGreaterThan(0);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.integer({ min: 1, max: 16 }),
+        async (bytes, chunk) => {
+          const items = await rows(bytes, chunk);
+          for (const i of items) if (i.kind === 'error') expect(i.error.line).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 });
 
 /** The span reader's items turned back into rows, to compare with the straightforward reader. */
-async function spanRows(data: Uint8Array | string, chunkSize: number, options: CsvOptions = { file: 'x.csv' }): Promise<{ items: CsvItem[]; spanRows: number }> {
+async function spanRows(
+  data: Uint8Array | string,
+  chunkSize: number,
+  options: CsvOptions = { file: 'x.csv' },
+): Promise<{ items: CsvItem[]; spanRows: number }> {
   const items: CsvItem[] = [];
   let plain = 0;
   for await (const item of readCsvSpans(bytesSource('x.csv', data, chunkSize).open(), options)) {
@@ -95,12 +105,17 @@ async function spanRows(data: Uint8Array | string, chunkSize: number, options: C
       continue;
     }
     plain += item.rows;
-    for (let r = 0; r < item.rows; r++) items.push({ kind: 'row', line: item.firstLine + r, cells: spanCells(item, r) });
+    for (let r = 0; r < item.rows; r++)
+      items.push({ kind: 'row', line: item.firstLine + r, cells: spanCells(item, r) });
   }
   return { items, spanRows: plain };
 }
 
-async function plainRows(data: Uint8Array | string, chunkSize: number, options: CsvOptions = { file: 'x.csv' }): Promise<CsvItem[]> {
+async function plainRows(
+  data: Uint8Array | string,
+  chunkSize: number,
+  options: CsvOptions = { file: 'x.csv' },
+): Promise<CsvItem[]> {
   const out: CsvItem[] = [];
   for await (const item of readCsv(bytesSource('x.csv', data, chunkSize).open(), options)) out.push(item);
   return out;
@@ -108,7 +123,14 @@ async function plainRows(data: Uint8Array | string, chunkSize: number, options: 
 
 describe('readCsvSpans gives exactly the rows and errors of readCsv', () => {
   it('on the Dominion, manifest and ClearBallot fixtures, in several chunkings', async () => {
-    const files = ['dominion-csv-arapahoe2016', 'dominion-csv-boulder-redacted', 'dominion-csv-chaffee2016-primary', 'dominion-csv-irv-uralla-nsw2021', 'colorado-rla-tiny-irv-plurality/cvrs', 'vendor-format-samples-arlo']
+    const files = [
+      'dominion-csv-arapahoe2016',
+      'dominion-csv-boulder-redacted',
+      'dominion-csv-chaffee2016-primary',
+      'dominion-csv-irv-uralla-nsw2021',
+      'colorado-rla-tiny-irv-plurality/cvrs',
+      'vendor-format-samples-arlo',
+    ]
       .flatMap((d) => walk(fixture(d)))
       .filter((f) => f.endsWith('.csv'));
     expect(files.length).toBeGreaterThan(20);
@@ -125,7 +147,25 @@ describe('readCsvSpans gives exactly the rows and errors of readCsv', () => {
   });
 
   it('on fuzzed CSV text built from the characters that matter, in any chunking, with and without Excel cells', async () => {
-    const piece = fc.constantFrom('a', '0', '1', ',', '"', '""', '="', '"=""', '"""', '\n', '\r\n', '\r', ' ', 'é', '=', ';');
+    const piece = fc.constantFrom(
+      'a',
+      '0',
+      '1',
+      ',',
+      '"',
+      '""',
+      '="',
+      '"=""',
+      '"""',
+      '\n',
+      '\r\n',
+      '\r',
+      ' ',
+      'é',
+      '😀',
+      '=',
+      ';',
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.array(piece, { maxLength: 60 }).map((p) => p.join('')),
@@ -143,26 +183,80 @@ describe('readCsvSpans gives exactly the rows and errors of readCsv', () => {
 
   it('on rows of Dominion-shaped cells (every cell shape the fast path takes, and near misses)', async () => {
     const cell = fc.oneof(
-      fc.constantFrom('', '0', '1', '"0"', '"1"', '""', '="1"', '"=""12"""', '="A B"', '"x,y"', '"=""7""""', '"a"b', '="1"x', 'a"b', '"a\nb"'),
+      fc.constantFrom(
+        '',
+        '0',
+        '1',
+        '"0"',
+        '"1"',
+        '""',
+        '="1"',
+        '"=""12"""',
+        '="A B"',
+        '"x,y"',
+        '"=""7""""',
+        '"a"b',
+        '="1"x',
+        'a"b',
+        '"a\nb"',
+      ),
       fc.string({ unit: fc.constantFrom('a', '1', ' ', '-') }),
     );
     const row = fc.array(cell, { minLength: 1, maxLength: 8 }).map((r) => r.join(','));
     await fc.assert(
-      fc.asyncProperty(fc.array(row, { maxLength: 8 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), fc.integer({ min: 1, max: 64 }), async (rows, eol, last, chunk) => {
-        const text = rows.join(eol) + (last ? eol : '');
-        expect((await spanRows(text, chunk)).items).toEqual(await plainRows(text, chunk));
-      }),
+      fc.asyncProperty(
+        fc.array(row, { maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 64 }),
+        async (rows, eol, last, chunk) => {
+          const text = rows.join(eol) + (last ? eol : '');
+          expect((await spanRows(text, chunk)).items).toEqual(await plainRows(text, chunk));
+        },
+      ),
       { numRuns: 600 },
     );
   });
 
   it('on arbitrary bytes (any encoding the decoder falls back to)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 1, max: 16 }), async (bytes, chunk) => {
-        expect((await spanRows(bytes, chunk)).items).toEqual(await plainRows(bytes, chunk));
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.integer({ min: 1, max: 16 }),
+        async (bytes, chunk) => {
+          expect((await spanRows(bytes, chunk)).items).toEqual(await plainRows(bytes, chunk));
+        },
+      ),
       { numRuns: 300 },
     );
+  });
+
+  it('on UTF-16 files and on files that turn out to be Windows-1252 halfway', async () => {
+    const text = 'a,b\r\n"x ""y""",="1"\r\n😀,é\r\n';
+    const utf16 = new Uint8Array([
+      0xff,
+      0xfe,
+      ...new Uint8Array(Uint16Array.from(text, (c) => c.charCodeAt(0)).buffer),
+    ]);
+    const latin = new Uint8Array([
+      ...new TextEncoder().encode('"1","2"\n'.repeat(40)),
+      0x4a,
+      0xe9,
+      0x2c,
+      0x31,
+      0x0a,
+      ...new TextEncoder().encode('"3",="4"\n'),
+    ]);
+    for (const bytes of [utf16, latin]) {
+      for (const chunk of [1, 2, 3, 7, 64, 1000]) {
+        const info: DecodeInfo = { encoding: 'utf-8', bom: false };
+        const info2: DecodeInfo = { encoding: 'utf-8', bom: false };
+        const got = await spanRows(bytes, chunk, { file: 'x.csv', decodeInfo: info });
+        expect(got.items).toEqual(await plainRows(bytes, chunk, { file: 'x.csv', decodeInfo: info2 }));
+        expect(info).toEqual(info2);
+        expect(got.items.length).toBeGreaterThan(2);
+      }
+    }
   });
 
   it('falls back to the general reader for a delimiter the fast path cannot take', async () => {

@@ -8,6 +8,7 @@
  * errors. Rows without quotes take a fast path (`String.split`), which is what makes statewide
  * exports read at hundreds of MB/s.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { FormatError } from './types.js';
 
 /** One CSV record: its cells, and the 1-based line of the file it starts on. */
@@ -220,7 +221,8 @@ function parseQuotedRow(options: {
     cell += text.slice(i, end);
     cells.push(cell);
     if (j >= n) return { cells, next: n, innerLines, unterminated: false, tooLong: false };
-    if (text.charCodeAt(j) === NEWLINE) return { cells, next: j + 1, innerLines, unterminated: false, tooLong: false };
+    if (text.charCodeAt(j) === NEWLINE)
+      return { cells, next: j + 1, innerLines, unterminated: false, tooLong: false };
     i = j + 1; // separator
     if (i >= n) {
       if (!final) return null;
@@ -233,14 +235,23 @@ function parseQuotedRow(options: {
 function unwrapExcel(cells: string[]): void {
   for (let k = 0; k < cells.length; k++) {
     const c = cells[k]!;
-    if (c.length >= 3 && c.charCodeAt(0) === EQUALS && c.charCodeAt(1) === QUOTE && c.charCodeAt(c.length - 1) === QUOTE) {
+    if (
+      c.length >= 3 &&
+      c.charCodeAt(0) === EQUALS &&
+      c.charCodeAt(1) === QUOTE &&
+      c.charCodeAt(c.length - 1) === QUOTE
+    ) {
       cells[k] = c.slice(2, -1);
     }
   }
 }
 
 /** The error for a quoted cell that runs past `maxRowChars` (reading stops there). */
-function rowTooLongError(options: { readonly file: string; readonly line: number; readonly maxRowChars: number }): FormatError {
+function rowTooLongError(options: {
+  readonly file: string;
+  readonly line: number;
+  readonly maxRowChars: number;
+}): FormatError {
   const { file, line, maxRowChars } = options;
   return {
     kind: 'csv.row-too-long',
@@ -251,7 +262,11 @@ function rowTooLongError(options: { readonly file: string; readonly line: number
 }
 
 /** The error for a quoted cell still open at the end of the file. */
-function unterminatedError(options: { readonly file: string; readonly line: number; readonly column: number }): FormatError {
+function unterminatedError(options: {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}): FormatError {
   const { file, line, column } = options;
   return {
     kind: 'csv.unterminated-quote',
@@ -266,7 +281,10 @@ function unterminatedError(options: { readonly file: string; readonly line: numb
  * Reads CSV records from decoded text chunks. Yields each record with its starting line; an
  * unterminated quote at the end of the file, or a record longer than `maxRowChars`, is a located error.
  */
-export async function* parseCsvText(texts: AsyncIterable<string>, options: CsvOptions): AsyncGenerator<CsvItem> {
+export async function* parseCsvText(
+  texts: AsyncIterable<string>,
+  options: CsvOptions,
+): AsyncGenerator<CsvItem> {
   const delimiterText = options.delimiter ?? ',';
   const delimiter = delimiterText.charCodeAt(0);
   const excelCells = options.excelCells ?? true;
@@ -308,7 +326,11 @@ export async function* parseCsvText(texts: AsyncIterable<string>, options: CsvOp
         yield { kind: 'error', error: rowTooLongError({ file: options.file, line, maxRowChars }) };
         return;
       }
-      if (row.unterminated) yield { kind: 'error', error: unterminatedError({ file: options.file, line, column: row.cells.length }) };
+      if (row.unterminated)
+        yield {
+          kind: 'error',
+          error: unterminatedError({ file: options.file, line, column: row.cells.length }),
+        };
       yield { kind: 'row', line, cells: row.cells };
       line += 1 + row.innerLines;
       pos = row.next;
@@ -317,15 +339,22 @@ export async function* parseCsvText(texts: AsyncIterable<string>, options: CsvOp
   }
 }
 
+/** Reads CSV records from a byte stream (decoding as `decodeText` does). */
+export function readCsv(chunks: AsyncIterable<Uint8Array>, options: CsvOptions): AsyncGenerator<CsvItem> {
+  return parseCsvText(decodeText(chunks, options.decodeInfo), options);
+}
+
 /**
- * Consecutive CSV records of one text chunk, with every cell given as offsets into `text` instead of
- * a string: cell `k` is `text.slice(starts[k], ends[k])`, and record `r` (on line `firstLine + r`)
- * has the cells `rowStarts[r]` to `rowStarts[r + 1] - 1`. The arrays are reused: a batch is valid
- * only until the reader is asked for its next item.
+ * Consecutive CSV records of one stretch of the file, with every cell given as byte offsets into
+ * `bytes` (UTF-8) instead of a string: cell `k` is `spanText(spans, k)`, and record `r` (on line
+ * `firstLine + r`) has the cells `rowStarts[r]` to `rowStarts[r + 1] - 1`. The arrays are reused: a
+ * batch is valid only until the reader is asked for its next item.
  */
 export interface CsvSpans {
   readonly kind: 'spans';
-  readonly text: string;
+  readonly bytes: Buffer;
+  /** Whether every byte of `bytes` is ASCII (then a cell's bytes are its characters). */
+  readonly ascii: boolean;
   readonly firstLine: number;
   /** Number of records. */
   readonly rows: number;
@@ -336,9 +365,21 @@ export interface CsvSpans {
 
 export type CsvSpanItem = CsvSpans | CsvItem;
 
-/** The growable, reused buffers of `parseCsvSpans`. */
+/** The text of cell `k` of a span batch. */
+export function spanText(spans: CsvSpans, k: number): string {
+  return spans.bytes.toString(spans.ascii ? 'latin1' : 'utf8', spans.starts[k]!, spans.ends[k]!);
+}
+
+/** The cells of record `row` of a span batch, as strings. */
+export function spanCells(spans: CsvSpans, row: number): string[] {
+  const cells: string[] = [];
+  for (let k = spans.rowStarts[row]!; k < spans.rowStarts[row + 1]!; k++) cells.push(spanText(spans, k));
+  return cells;
+}
+
+/** The growable, reused buffers of the span reader. */
 interface SpanBuffers {
-  text: string;
+  bytes: Buffer;
   readonly delimiter: number;
   readonly excelCells: boolean;
   rowStarts: Int32Array;
@@ -356,16 +397,16 @@ function grown(a: Int32Array, need: number): Int32Array {
 }
 
 /**
- * Reads one "plain" record at `pos` into the span buffers: every cell is unquoted without quotes,
- * `"text"`, `="text"` or `"=""text"""` (Excel guards) with no quote or newline inside, and the record
- * ends in a newline within the text. These are the shapes of a Dominion CVR_Export, and for them
- * the cells are the characters between the offsets — exactly what `parseCsvText` gives. Returns the
+ * Reads one "plain" record at byte `pos` into the span buffers: every cell is unquoted without
+ * quotes, `"text"`, `="text"` or `"=""text"""` (Excel guards) with no quote or newline inside, and
+ * the record ends in a newline within the bytes. These are the shapes of a Dominion CVR_Export, and
+ * for them a cell is exactly the bytes between its offsets — what `parseCsvText` gives. Returns the
  * index after the record's newline, or -1 when the record is not plain (the caller then parses it
- * the general way); on -1 the buffers are left as they were.
+ * the general way); on -1 the batch is left as it was.
  */
 function scanPlainRow(b: SpanBuffers, pos: number): number {
-  const text = b.text;
-  const n = text.length;
+  const bytes = b.bytes;
+  const n = bytes.length;
   const delimiter = b.delimiter;
   let k = b.cells;
   let i = pos;
@@ -374,39 +415,45 @@ function scanPlainRow(b: SpanBuffers, pos: number): number {
       b.starts = grown(b.starts, k + 1);
       b.ends = grown(b.ends, k + 1);
     }
-    let c = i < n ? text.charCodeAt(i) : -1;
+    let c = i < n ? bytes[i]! : -1;
     let start = i;
     let end = i;
-    if (c === QUOTE || (c === EQUALS && b.excelCells && text.charCodeAt(i + 1) === QUOTE)) {
+    if (c === QUOTE && bytes[i + 2] === QUOTE && bytes[i + 3] === delimiter && bytes[i + 1] !== QUOTE) {
+      // The commonest cell of a CVR export: one quoted character, e.g. "1".
+      start = i + 1;
+      end = i + 2;
+      i += 3;
+      c = delimiter;
+    } else if (c === QUOTE || (c === EQUALS && b.excelCells && bytes[i + 1] === QUOTE)) {
       // "text", ="text" or "=""text""": find the closing quote; no quote or newline inside.
       let closing = 1;
       if (c === EQUALS) start = i + 2;
-      else if (b.excelCells && text.charCodeAt(i + 1) === EQUALS && text.charCodeAt(i + 2) === QUOTE && text.charCodeAt(i + 3) === QUOTE) {
+      else if (b.excelCells && bytes[i + 1] === EQUALS && bytes[i + 2] === QUOTE && bytes[i + 3] === QUOTE) {
         start = i + 4;
         closing = 3;
       } else start = i + 1;
       let j = start;
       c = -1;
       while (j < n) {
-        c = text.charCodeAt(j);
+        c = bytes[j]!;
         if (c === QUOTE || c === NEWLINE) break;
         j++;
       }
       if (c !== QUOTE || j >= n) return -1;
-      if (closing === 3 && (text.charCodeAt(j + 1) !== QUOTE || text.charCodeAt(j + 2) !== QUOTE)) return -1;
+      if (closing === 3 && (bytes[j + 1] !== QUOTE || bytes[j + 2] !== QUOTE)) return -1;
       end = j;
       i = j + closing;
       // A closing quote must be followed by a separator or the end of the line.
-      c = i < n ? text.charCodeAt(i) : -1;
-      if (c !== delimiter && c !== NEWLINE && !(c === RETURN && text.charCodeAt(i + 1) === NEWLINE)) return -1;
+      c = i < n ? bytes[i]! : -1;
+      if (c !== delimiter && c !== NEWLINE && !(c === RETURN && bytes[i + 1] === NEWLINE)) return -1;
     } else {
       while (i < n) {
-        c = text.charCodeAt(i);
+        c = bytes[i]!;
         if (c === delimiter || c === NEWLINE || c === QUOTE) break;
         i++;
       }
       if (i >= n || c === QUOTE) return -1;
-      end = c === NEWLINE && i > start && text.charCodeAt(i - 1) === RETURN ? i - 1 : i;
+      end = c === NEWLINE && i > start && bytes[i - 1] === RETURN ? i - 1 : i;
     }
     b.starts[k] = start;
     b.ends[k] = end;
@@ -426,45 +473,185 @@ function scanPlainRow(b: SpanBuffers, pos: number): number {
   }
 }
 
+/** UTF-16 code units in the UTF-8 bytes `from`..`to` (whole sequences). */
+function utf16Units(bytes: Uint8Array, from: number, to: number): number {
+  let units = 0;
+  for (let i = from; i < to; i++) {
+    const c = bytes[i]!;
+    if ((c & 0xc0) !== 0x80) units += c >= 0xf0 ? 2 : 1;
+  }
+  return units;
+}
+
+/** UTF-8 bytes of the text `from`..`to` (whole surrogate pairs). */
+function utf8Bytes(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
 /**
- * Reads CSV records as `parseCsvText` does, but hands plain records (see `scanPlainRow`) over in
- * batches of cell offsets, without a string per cell: the fast path for statewide CVR exports, where
- * most cells are marks that the reader only needs to compare. Records that are not plain (quoted
- * newlines, doubled quotes, stray quotes, the last record of a file without a final newline) come
- * as ordinary `CsvRow`s, and errors as in `parseCsvText`, all in file order.
+ * The file's text as UTF-8 bytes, chunk for chunk as `decodeText` would decode it (BOM, Windows-1252
+ * fallback): chunks that are valid UTF-8 pass through untouched; others are decoded as `decodeText`
+ * does and encoded again. A UTF-16 file yields `'utf-16'` first and nothing else.
  */
-export async function* parseCsvSpans(texts: AsyncIterable<string>, options: CsvOptions): AsyncGenerator<CsvSpanItem> {
+async function* utf8Chunks(
+  chunks: AsyncIterable<Uint8Array>,
+  info: DecodeInfo,
+): AsyncGenerator<Uint8Array | 'utf-16'> {
+  const cp1252 = new TextDecoder('windows-1252');
+  const encoder = new TextEncoder();
+  let first = true;
+  let held: Uint8Array = new Uint8Array(0);
+  for await (const chunk of chunks) {
+    let bytes = concatBytes(held, chunk);
+    held = new Uint8Array(0);
+    if (first) {
+      if (bytes.length < 3 && bytes.length > 0 && (bytes[0] === 0xef || bytes[0] === 0xff)) {
+        held = bytes; // too short to tell whether this is a BOM
+        continue;
+      }
+      first = false;
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+        info.bom = true;
+        bytes = bytes.subarray(3);
+      } else if (bytes[0] === 0xff && bytes[1] === 0xfe) {
+        yield 'utf-16';
+        return;
+      }
+    }
+    if (info.encoding === 'windows-1252') {
+      yield encoder.encode(cp1252.decode(bytes));
+      continue;
+    }
+    const tail = incompleteUtf8Tail(bytes);
+    const body = tail ? bytes.subarray(0, bytes.length - tail) : bytes;
+    if (isUtf8(body)) {
+      held = tail ? bytes.slice(bytes.length - tail) : held;
+      yield body;
+    } else {
+      info.encoding = 'windows-1252';
+      yield encoder.encode(cp1252.decode(bytes));
+    }
+  }
+  if (first && held.length > 0) {
+    first = false;
+    if (held[0] === 0xef && held[1] === 0xbb && held[2] === 0xbf) held = held.subarray(3);
+  }
+  if (held.length > 0) yield isUtf8(held) ? held : encoder.encode(cp1252.decode(held));
+}
+
+/** The chunks already taken from an iterator, then the rest of it. */
+async function* replay(
+  taken: readonly Uint8Array[],
+  rest: AsyncIterator<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  yield* taken;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/**
+ * Reads CSV records from a byte stream as `readCsv` does, but hands plain records (see
+ * `scanPlainRow`) over in batches of byte offsets, without a string per cell: the fast path for
+ * statewide CVR exports, where most cells are marks that the reader only compares. Records that are
+ * not plain (quoted newlines, doubled quotes, stray quotes, the last record of a file without a
+ * final newline) come as ordinary `CsvRow`s, and errors as in `readCsv`, all in file order. A
+ * UTF-16 file, or a delimiter other than one ASCII character, is read by `readCsv` itself.
+ */
+export async function* readCsvSpans(
+  chunks: AsyncIterable<Uint8Array>,
+  options: CsvOptions,
+): AsyncGenerator<CsvSpanItem> {
   const delimiterText = options.delimiter ?? ',';
   const delimiter = delimiterText.charCodeAt(0);
-  if (delimiterText.length !== 1 || delimiter === QUOTE || delimiter === NEWLINE || delimiter === RETURN || delimiter === EQUALS) {
-    yield* parseCsvText(texts, options);
+  if (
+    delimiterText.length !== 1 ||
+    delimiter >= 0x80 ||
+    delimiter === QUOTE ||
+    delimiter === NEWLINE ||
+    delimiter === RETURN ||
+    delimiter === EQUALS
+  ) {
+    yield* readCsv(chunks, options);
     return;
   }
   const excelCells = options.excelCells ?? true;
   const maxRowChars = options.maxRowChars ?? 32 * 1024 * 1024;
-  const b: SpanBuffers = { text: '', delimiter, excelCells, rowStarts: new Int32Array(1024), starts: new Int32Array(1 << 16), ends: new Int32Array(1 << 16), cells: 0, rows: 0 };
+  // Keep the raw chunks until the encoding is known, so that a UTF-16 file can be read again.
+  const raw = chunks[Symbol.asyncIterator]();
+  const taken: Uint8Array[] = [];
+  let decided = false;
+  const watched: AsyncIterable<Uint8Array> = {
+    [Symbol.asyncIterator]: () => ({
+      next: async () => {
+        const next = await raw.next();
+        if (!decided && !next.done) taken.push(next.value);
+        return next;
+      },
+    }),
+  };
+  const b: SpanBuffers = {
+    bytes: Buffer.alloc(0),
+    delimiter,
+    excelCells,
+    rowStarts: new Int32Array(1024),
+    starts: new Int32Array(1 << 16),
+    ends: new Int32Array(1 << 16),
+    cells: 0,
+    rows: 0,
+  };
   let line = 1;
-  let carry = '';
+  let carry: Uint8Array = new Uint8Array(0);
   let done = false;
-  const batch = (firstLine: number): CsvSpans => ({ kind: 'spans', text: b.text, firstLine, rows: b.rows, rowStarts: b.rowStarts, starts: b.starts, ends: b.ends });
-  const iterator = texts[Symbol.asyncIterator]();
+  const batch = (firstLine: number, ascii: boolean): CsvSpans => ({
+    kind: 'spans',
+    bytes: b.bytes,
+    ascii,
+    firstLine,
+    rows: b.rows,
+    rowStarts: b.rowStarts,
+    starts: b.starts,
+    ends: b.ends,
+  });
+  const iterator = utf8Chunks(watched, options.decodeInfo ?? { encoding: 'utf-8', bom: false })[
+    Symbol.asyncIterator
+  ]();
   while (!done) {
     const next = await iterator.next();
-    let text: string;
-    if (next.done) {
-      done = true;
-      text = carry;
-    } else {
-      text = carry.length > 0 ? carry + next.value : next.value;
+    if (next.value === 'utf-16') {
+      yield* readCsv(replay(taken, raw), options);
+      return;
     }
-    carry = '';
-    const n = text.length;
-    b.text = text;
+    decided = true;
+    taken.length = 0;
+    const bytes = asBuffer(next.done ? carry : concatBytes(carry, next.value));
+    done = next.done === true;
+    carry = new Uint8Array(0);
+    const n = bytes.length;
+    const ascii = isAscii(bytes);
+    b.bytes = bytes;
     b.cells = 0;
     b.rows = 0;
     let batchLine = line;
     let pos = 0;
-    let quote = -2; // as in parseCsvText
+    // Records that are not plain are parsed as parseCsvText does, in the text of these bytes
+    // (decoded once, when first needed); `tpos` is the text index of byte `tposAt`.
+    let text: string | null = null;
+    let tpos = 0;
+    let tposAt = 0;
+    let quote = -2; // as in parseCsvText, over `text`
     while (pos < n) {
       const plainEnd = scanPlainRow(b, pos);
       if (plainEnd >= 0) {
@@ -473,55 +660,50 @@ export async function* parseCsvSpans(texts: AsyncIterable<string>, options: CsvO
         continue;
       }
       if (b.rows > 0) {
-        yield batch(batchLine);
+        yield batch(batchLine, ascii);
         b.cells = 0;
         b.rows = 0;
       }
-      // The general way, exactly as parseCsvText.
-      const lineEnd = text.indexOf('\n', pos);
+      if (!done && bytes.indexOf(NEWLINE, pos) < 0) break; // the record goes on in the next chunk
+      if (text === null) text = bytes.toString(ascii ? 'latin1' : 'utf8');
+      tpos += ascii ? pos - tposAt : utf16Units(bytes, tposAt, pos);
+      tposAt = pos;
+      const tn = text.length;
+      const lineEnd = text.indexOf('\n', tpos);
       if (lineEnd < 0 && !done) break;
-      const end = lineEnd < 0 ? n : lineEnd;
-      if (quote !== -1 && quote < pos) quote = text.indexOf('"', pos);
+      const end = lineEnd < 0 ? tn : lineEnd;
+      if (quote !== -1 && quote < tpos) quote = text.indexOf('"', tpos);
+      let tnext: number;
       if (quote < 0 || quote >= end) {
-        const segEnd = end > pos && text.charCodeAt(end - 1) === RETURN ? end - 1 : end;
-        yield { kind: 'row', line, cells: text.slice(pos, segEnd).split(delimiterText) };
+        const segEnd = end > tpos && text.charCodeAt(end - 1) === RETURN ? end - 1 : end;
+        yield { kind: 'row', line, cells: text.slice(tpos, segEnd).split(delimiterText) };
         line++;
-        pos = end + 1;
+        tnext = Math.min(end + 1, tn);
       } else {
-        const row = parseQuotedRow({ text, pos, delimiter, excelCells, final: done, maxRowChars });
+        const row = parseQuotedRow({ text, pos: tpos, delimiter, excelCells, final: done, maxRowChars });
         if (row === null) break;
         if (excelCells) unwrapExcel(row.cells);
         if (row.tooLong) {
           yield { kind: 'error', error: rowTooLongError({ file: options.file, line, maxRowChars }) };
           return;
         }
-        if (row.unterminated) yield { kind: 'error', error: unterminatedError({ file: options.file, line, column: row.cells.length }) };
+        if (row.unterminated)
+          yield {
+            kind: 'error',
+            error: unterminatedError({ file: options.file, line, column: row.cells.length }),
+          };
         yield { kind: 'row', line, cells: row.cells };
         line += 1 + row.innerLines;
-        pos = row.next;
+        tnext = row.next;
       }
+      pos += ascii ? tnext - tpos : utf8Bytes(text, tpos, tnext);
+      tpos = tnext;
+      tposAt = pos;
       batchLine = line;
     }
-    if (b.rows > 0) yield batch(batchLine);
-    if (pos < n) carry = text.slice(pos);
+    if (b.rows > 0) yield batch(batchLine, ascii);
+    if (pos < n) carry = bytes.subarray(pos);
   }
-}
-
-/** The cells of record `row` of a span batch, as strings. */
-export function spanCells(spans: CsvSpans, row: number): string[] {
-  const cells: string[] = [];
-  for (let k = spans.rowStarts[row]!; k < spans.rowStarts[row + 1]!; k++) cells.push(spans.text.slice(spans.starts[k]!, spans.ends[k]!));
-  return cells;
-}
-
-/** Reads CSV records from a byte stream as `parseCsvSpans` does (decoding as `decodeText` does). */
-export function readCsvSpans(chunks: AsyncIterable<Uint8Array>, options: CsvOptions): AsyncGenerator<CsvSpanItem> {
-  return parseCsvSpans(decodeText(chunks, options.decodeInfo), options);
-}
-
-/** Reads CSV records from a byte stream (decoding as `decodeText` does). */
-export function readCsv(chunks: AsyncIterable<Uint8Array>, options: CsvOptions): AsyncGenerator<CsvItem> {
-  return parseCsvText(decodeText(chunks, options.decodeInfo), options);
 }
 
 /** Whether every cell of a row is empty or blank (blank lines, trailing `,,,` rows). */

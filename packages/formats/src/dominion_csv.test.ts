@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readDominionCsv } from './dominion_csv.js';
+import { readDominionCsv, readDominionCsvBy } from './dominion_csv.js';
 import { collect, conformance, fixture, fixtures, mutate, sha256, walk } from './fixtures.testlib.js';
 import { readManifest } from './manifest.js';
 import { bytesSource, fileSource } from './read_source.js';
@@ -21,7 +21,14 @@ interface SampleFile {
 const colorado = JSON.parse(readFileSync(path.join(conformance, 'colorado.json'), 'utf8')) as {
   dominionSampleFiles: { files: SampleFile[] };
   dominionParse_derived: {
-    files: { path: string; cvrRows: number; plurality: Record<string, { ballotsWithContest: number; tally: Record<string, number>; votesAllowed: number }> }[];
+    files: {
+      path: string;
+      cvrRows: number;
+      plurality: Record<
+        string,
+        { ballotsWithContest: number; tally: Record<string, number>; votesAllowed: number }
+      >;
+    }[];
   };
 };
 
@@ -33,7 +40,9 @@ function localCopy(repoPath: string, bytes: number): string | undefined {
 const invalid = /badExamples|invalid-cvr-dup-line/;
 
 describe('Dominion CSV: colorado.json dominionSampleFiles', () => {
-  const vectors = colorado.dominionSampleFiles.files.filter((v) => localCopy(v.path, v.bytes) !== undefined && !invalid.test(v.path));
+  const vectors = colorado.dominionSampleFiles.files.filter(
+    (v) => localCopy(v.path, v.bytes) !== undefined && !invalid.test(v.path),
+  );
   it('has local copies of many vectors', () => expect(vectors.length).toBeGreaterThan(10));
   for (const v of vectors) {
     it(`${v.path}`, async () => {
@@ -81,17 +90,33 @@ describe('Dominion CSV: colorado.json dominionParse_derived', () => {
 });
 
 describe('Dominion CSV fixtures read without errors', () => {
-  const dirs = ['dominion-csv-arapahoe2016', 'dominion-csv-boulder-redacted', 'dominion-csv-chaffee2016-primary', 'dominion-csv-irv-uralla-nsw2021', 'colorado-rla-tiny-irv-plurality/cvrs', 'vendor-format-samples-arlo/dominion', 'arlo-small-election-multijurisdiction'];
+  const dirs = [
+    'dominion-csv-arapahoe2016',
+    'dominion-csv-boulder-redacted',
+    'dominion-csv-chaffee2016-primary',
+    'dominion-csv-irv-uralla-nsw2021',
+    'colorado-rla-tiny-irv-plurality/cvrs',
+    'vendor-format-samples-arlo/dominion',
+    'arlo-small-election-multijurisdiction',
+  ];
   const files = dirs
     .flatMap((d) => walk(fixture(d)))
-    .filter((f) => /(cvr|CVR|Mayoral\.csv|Redactions|IRV\.csv|Tiny-IRV-Examples\/.*(Votes|Plurality|Example3|Contest|STVOnly).*\.csv$|PluralityOnly\/Plurality.*csv$|WriteIns\.csv)/.test(f))
-    .filter((f) => f.endsWith('.csv') && !/manifest|hash|badExamples|invalid|_Manifest|Canonical|sample-sizes/i.test(f));
+    .filter((f) =>
+      /(cvr|CVR|Mayoral\.csv|Redactions|IRV\.csv|Tiny-IRV-Examples\/.*(Votes|Plurality|Example3|Contest|STVOnly).*\.csv$|PluralityOnly\/Plurality.*csv$|WriteIns\.csv)/.test(
+        f,
+      ),
+    )
+    .filter(
+      (f) =>
+        f.endsWith('.csv') && !/manifest|hash|badExamples|invalid|_Manifest|Canonical|sample-sizes/i.test(f),
+    );
   for (const f of files) {
     it(path.relative(fixtures, f), async () => {
       const r = await collect(readDominionCsv(fileSource(f)));
       expect(r.errors).toEqual([]);
       expect(r.cvrs.length + r.pools.length).toBeGreaterThan(0);
-      for (const c of r.cvrs) expect(c.tabulator !== null && c.batch !== null && c.position !== null).toBe(true);
+      for (const c of r.cvrs)
+        expect(c.tabulator !== null && c.batch !== null && c.position !== null).toBe(true);
     });
   }
 });
@@ -125,25 +150,36 @@ describe('Dominion CSV: expected totals', () => {
 
   it('ColoradoRLA TinyIRV workflow: IRV winners, the tie, and plurality tabulation', async () => {
     const base = fixture('colorado-rla-tiny-irv-plurality');
-    const wf = JSON.parse(readFileSync(path.join(base, 'workflow-instances/TinyIRV.INFINITE.json'), 'utf8')) as {
+    const wf = JSON.parse(
+      readFileSync(path.join(base, 'workflow-instances/TinyIRV.INFINITE.json'), 'utf8'),
+    ) as {
       CVRS: string[];
       CONTEST_NAME_CHANGE: Record<string, string>;
       CANDIDATE_NAME_CHANGE: Record<string, Record<string, string>>;
     };
     const tally = createTally();
     for (const p of wf.CVRS) {
-      const r = await collect(readDominionCsv(fileSource(path.join(base, p.replace('src/test/resources/CSVs/', 'cvrs/')))));
+      const r = await collect(
+        readDominionCsv(fileSource(path.join(base, p.replace('src/test/resources/CSVs/', 'cvrs/')))),
+      );
       expect(r.errors).toEqual([]);
       const rename = (c: string): string => wf.CONTEST_NAME_CHANGE[c] ?? c;
       for (const c of r.contests) {
         const map = wf.CANDIDATE_NAME_CHANGE[rename(c.name)] ?? {};
-        addContestInfo(tally, { ...c, name: rename(c.name), choices: c.choices.map((x) => ({ ...x, name: map[x.name] ?? x.name })) });
+        addContestInfo(tally, {
+          ...c,
+          name: rename(c.name),
+          choices: c.choices.map((x) => ({ ...x, name: map[x.name] ?? x.name })),
+        });
       }
       for (const cvr of r.cvrs) {
         const contests = Object.fromEntries(
           Object.entries(cvr.contests).map(([name, v]) => {
             const map = wf.CANDIDATE_NAME_CHANGE[rename(name)] ?? {};
-            const v2 = v.kind === 'ranks' ? { kind: 'ranks' as const, ranks: v.ranks.map((r) => r.map((x) => map[x] ?? x)) } : v;
+            const v2 =
+              v.kind === 'ranks'
+                ? { kind: 'ranks' as const, ranks: v.ranks.map((r) => r.map((x) => map[x] ?? x)) }
+                : v;
             return [rename(name), v2];
           }),
         );
@@ -151,7 +187,9 @@ describe('Dominion CSV: expected totals', () => {
       }
     }
     const summary = new Map(summarizeTally(tally).map((s) => [s.contest, s]));
-    const expected = JSON.parse(readFileSync(path.join(base, 'expected-outputs/TinyIRV/Audit_Report/summarize_IRV.json'), 'utf8')) as {
+    const expected = JSON.parse(
+      readFileSync(path.join(base, 'expected-outputs/TinyIRV/Audit_Report/summarize_IRV.json'), 'utf8'),
+    ) as {
       contest_name: string;
       winner: string;
       error: string;
@@ -164,7 +202,9 @@ describe('Dominion CSV: expected totals', () => {
         expect(`Tied winners: ${[...irv.tiedWinners].sort().join(', ')}.`).toBe(e.message);
       } else expect(irv.winner).toBe(e.winner);
     }
-    const plurality = JSON.parse(readFileSync(path.join(base, 'expected-outputs/TinyIRV/Audit_Report/tabulate_plurality.json'), 'utf8')) as {
+    const plurality = JSON.parse(
+      readFileSync(path.join(base, 'expected-outputs/TinyIRV/Audit_Report/tabulate_plurality.json'), 'utf8'),
+    ) as {
       contest_name: string;
       choice: string;
       votes: number;
@@ -174,13 +214,20 @@ describe('Dominion CSV: expected totals', () => {
 
   it('Chaffee 2016 primary and Arapahoe: CVRs reconcile with their manifests batch by batch', async () => {
     for (const [cvrFile, manifestFile] of [
-      ['dominion-csv-chaffee2016-primary/NoCountingGroupCVR_Export_20180111131201.csv', 'dominion-csv-chaffee2016-primary/ballot-manifest-CVR_Export_20180111131201.csv'],
-      ['dominion-csv-arapahoe2016/arapahoe-CVR_Export.csv', 'dominion-csv-arapahoe2016/arapahoe-manifest.csv'],
+      [
+        'dominion-csv-chaffee2016-primary/NoCountingGroupCVR_Export_20180111131201.csv',
+        'dominion-csv-chaffee2016-primary/ballot-manifest-CVR_Export_20180111131201.csv',
+      ],
+      [
+        'dominion-csv-arapahoe2016/arapahoe-CVR_Export.csv',
+        'dominion-csv-arapahoe2016/arapahoe-manifest.csv',
+      ],
     ] as const) {
       const r = await collect(readDominionCsv(fileSource(fixture(cvrFile))));
       const m = await collect(readManifest(fileSource(fixture(manifestFile))));
       const perBatch = new Map<string, number>();
-      for (const c of r.cvrs) perBatch.set(`${c.tabulator}/${c.batch}`, (perBatch.get(`${c.tabulator}/${c.batch}`) ?? 0) + 1);
+      for (const c of r.cvrs)
+        perBatch.set(`${c.tabulator}/${c.batch}`, (perBatch.get(`${c.tabulator}/${c.batch}`) ?? 0) + 1);
       expect(new Map(m.batches.map((b) => [`${b.tabulator}/${b.batch}`, b.ballots]))).toEqual(perBatch);
     }
   });
@@ -189,13 +236,22 @@ describe('Dominion CSV: expected totals', () => {
     const base = fixture('colorado-rla-tiny-irv-plurality/cvrs');
     const sums = walk(base).filter((f) => f.endsWith('.sha256sum'));
     expect(sums.length).toBeGreaterThan(20);
-    for (const s of sums) expect(sha256(s.replace(/\.sha256sum$/, ''))).toBe(readFileSync(s, 'utf8').trim().split(/\s+/)[0]);
+    for (const s of sums)
+      expect(sha256(s.replace(/\.sha256sum$/, ''))).toBe(readFileSync(s, 'utf8').trim().split(/\s+/)[0]);
     const chaffee = readFileSync(fixture('dominion-csv-chaffee2016-primary/hashes.txt'), 'utf8').split('\n');
-    expect(sha256(fixture('dominion-csv-chaffee2016-primary/NoCountingGroupCVR_Export_20180111131201.csv'))).toBe(chaffee[0]!.split(/\s+/)[0]);
-    expect(sha256(fixture('dominion-csv-chaffee2016-primary/ballot-manifest-CVR_Export_20180111131201.csv'))).toBe(chaffee[1]!.split(/\s+/)[0]);
+    expect(
+      sha256(fixture('dominion-csv-chaffee2016-primary/NoCountingGroupCVR_Export_20180111131201.csv')),
+    ).toBe(chaffee[0]!.split(/\s+/)[0]);
+    expect(
+      sha256(fixture('dominion-csv-chaffee2016-primary/ballot-manifest-CVR_Export_20180111131201.csv')),
+    ).toBe(chaffee[1]!.split(/\s+/)[0]);
     const hashOf = (f: string) => readFileSync(fixture(f), 'utf8').trim().split(/\s+/)[0];
-    expect(sha256(fixture('dominion-csv-arapahoe2016/arapahoe-manifest.csv'))).toBe(hashOf('dominion-csv-arapahoe2016/manifest-hash.txt'));
-    expect(sha256(fixture('dominion-csv-arapahoe2016/arapahoe-CVR_Export.csv'))).not.toBe(hashOf('dominion-csv-arapahoe2016/CVR-hash.txt'));
+    expect(sha256(fixture('dominion-csv-arapahoe2016/arapahoe-manifest.csv'))).toBe(
+      hashOf('dominion-csv-arapahoe2016/manifest-hash.txt'),
+    );
+    expect(sha256(fixture('dominion-csv-arapahoe2016/arapahoe-CVR_Export.csv'))).not.toBe(
+      hashOf('dominion-csv-arapahoe2016/CVR-hash.txt'),
+    );
   });
 
   it('Uralla (NSW 2021): IRV winner equals the winner of the published assertions', async () => {
@@ -218,7 +274,11 @@ describe('Dominion CSV: expected totals', () => {
   });
 
   it('Boulder redacted rows are pools, not cards', async () => {
-    const r = await collect(readDominionCsv(fileSource(fixture('dominion-csv-boulder-redacted/boulder2024-TestWithRedactions.csv'))));
+    const r = await collect(
+      readDominionCsv(
+        fileSource(fixture('dominion-csv-boulder-redacted/boulder2024-TestWithRedactions.csv')),
+      ),
+    );
     expect(r.errors).toEqual([]);
     expect(r.pools.length).toBeGreaterThan(0);
     expect(r.cvrs.every((c) => !/redacted/i.test(c.cvrId))).toBe(true);
@@ -228,7 +288,9 @@ describe('Dominion CSV: expected totals', () => {
 
 describe('Dominion CSV: invalid files are rejected with located errors', () => {
   it('the duplicated line of invalid-cvr-dup-line.csv', async () => {
-    const r = await collect(readDominionCsv(fileSource(fixture('dominion-csv-arapahoe2016/invalid-cvr-dup-line.csv'))));
+    const r = await collect(
+      readDominionCsv(fileSource(fixture('dominion-csv-arapahoe2016/invalid-cvr-dup-line.csv'))),
+    );
     expect(r.errors.length).toBeGreaterThan(0);
     expect(r.errors[0]).toMatchObject({ kind: 'dominion.duplicate-cvr', file: 'invalid-cvr-dup-line.csv' });
     expect(r.errors[0]!.line).toBeGreaterThan(4);
@@ -237,13 +299,31 @@ describe('Dominion CSV: invalid files are rejected with located errors', () => {
     // The file alone is a valid export (PluralityExample2 is ranked in it); it is "bad" in ColoradoRLA because
     // another county's file has PluralityExample2 as a Vote For contest. The conflict shows when both are tallied.
     const tally = createTally();
-    const good = await collect(readDominionCsv(fileSource(fixture('colorado-rla-tiny-irv-plurality/cvrs/Tiny-IRV-Examples/ThreeCandidatesTenVotesPlusTiedPlurality.csv'))));
-    const bad = await collect(readDominionCsv(fileSource(fixture('colorado-rla-tiny-irv-plurality/cvrs/badExamples/ThreeCandidatesTenVotesPlusInconsistentPlurality.csv'))));
+    const good = await collect(
+      readDominionCsv(
+        fileSource(
+          fixture(
+            'colorado-rla-tiny-irv-plurality/cvrs/Tiny-IRV-Examples/ThreeCandidatesTenVotesPlusTiedPlurality.csv',
+          ),
+        ),
+      ),
+    );
+    const bad = await collect(
+      readDominionCsv(
+        fileSource(
+          fixture(
+            'colorado-rla-tiny-irv-plurality/cvrs/badExamples/ThreeCandidatesTenVotesPlusInconsistentPlurality.csv',
+          ),
+        ),
+      ),
+    );
     for (const c of good.contests) expect(addContestInfo(tally, c)).toBeNull();
     const conflicts = bad.contests.map((c) => addContestInfo(tally, c)).filter((x) => x !== null);
     expect(conflicts).toEqual(['Contest "PluralityExample2" is ranked in one file and not in another.']);
   });
-  for (const f of walk(fixture('colorado-rla-tiny-irv-plurality/cvrs/badExamples')).filter((x) => x.endsWith('.csv') && !x.includes('InconsistentPlurality'))) {
+  for (const f of walk(fixture('colorado-rla-tiny-irv-plurality/cvrs/badExamples')).filter(
+    (x) => x.endsWith('.csv') && !x.includes('InconsistentPlurality'),
+  )) {
     it(path.basename(f), async () => {
       const r = await collect(readDominionCsv(fileSource(f)));
       expect(r.errors.length).toBeGreaterThan(0);
@@ -254,7 +334,10 @@ describe('Dominion CSV: invalid files are rejected with located errors', () => {
 });
 
 describe('Dominion CSV: fuzzing never throws and every error is located', () => {
-  const seeds = ['vendor-format-samples-arlo/dominion/TEST_CVRS.csv', 'colorado-rla-tiny-irv-plurality/cvrs/Tiny-IRV-Examples/ThreeCandidatesTenVotes.csv'].map((f) => readFileSync(fixture(f)));
+  const seeds = [
+    'vendor-format-samples-arlo/dominion/TEST_CVRS.csv',
+    'colorado-rla-tiny-irv-plurality/cvrs/Tiny-IRV-Examples/ThreeCandidatesTenVotes.csv',
+  ].map((f) => readFileSync(fixture(f)));
   it('random mutations and truncations of fixtures', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -264,7 +347,9 @@ describe('Dominion CSV: fuzzing never throws and every error is located', () => 
         fc.integer({ min: 1, max: 64 }),
         async (k, edits, cut, chunk) => {
           const bytes = mutate(seeds[k]!, edits);
-          const r = await collect(readDominionCsv(bytesSource('f.csv', bytes.subarray(0, cut % (bytes.length + 1)), chunk)));
+          const r = await collect(
+            readDominionCsv(bytesSource('f.csv', bytes.subarray(0, cut % (bytes.length + 1)), chunk)),
+          );
           for (const e of r.errors) expect(e.file === 'f.csv' && (e.line ?? 0) > 0).toBe(true);
         },
       ),
@@ -284,10 +369,111 @@ describe('Dominion CSV: fuzzing never throws and every error is located', () => 
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 0, max: 49 }), (a, b) => {
         fc.pre(a > b);
-        const res = tabulateIrv({ candidates: ['A', 'B'], rankings: [{ ranks: [['A']], count: a }, { ranks: [['B'], ['A']], count: b }] });
+        const res = tabulateIrv({
+          candidates: ['A', 'B'],
+          rankings: [
+            { ranks: [['A']], count: a },
+            { ranks: [['B'], ['A']], count: b },
+          ],
+        });
         expect(res.winner).toBe('A');
         expect(res.rounds.length).toBe(1);
       }),
+    );
+  });
+});
+
+describe('Dominion CSV: the fast path (cell offsets) gives exactly the items of the straightforward path (cell strings)', () => {
+  const both = async (bytes: Uint8Array, chunk: number) => {
+    const fast: unknown[] = [];
+    const plain: unknown[] = [];
+    for await (const i of readDominionCsvBy({ source: bytesSource('f.csv', bytes, chunk), path: 'spans' }))
+      fast.push(i);
+    for await (const i of readDominionCsvBy({ source: bytesSource('f.csv', bytes, chunk), path: 'rows' }))
+      plain.push(i);
+    return { fast, plain };
+  };
+  it('on every Dominion CSV fixture', async () => {
+    const files = [
+      'dominion-csv-arapahoe2016',
+      'dominion-csv-boulder-redacted',
+      'dominion-csv-chaffee2016-primary',
+      'dominion-csv-irv-uralla-nsw2021',
+      'colorado-rla-tiny-irv-plurality/cvrs',
+      'vendor-format-samples-arlo/dominion',
+      'arlo-small-election-multijurisdiction',
+    ]
+      .flatMap((d) => walk(fixture(d)))
+      .filter((f) => f.endsWith('.csv'));
+    let cvrs = 0;
+    for (const f of files) {
+      const { fast, plain } = await both(readFileSync(f), 1 << 20);
+      expect(fast).toEqual(plain);
+      cvrs += fast.filter((i) => (i as { type: string }).type === 'cvr').length;
+    }
+    expect(cvrs).toBeGreaterThan(5000);
+  });
+
+  // Rows in the fixture's layout with cells drawn to hit every branch: marks, blanks, bad marks, short and
+  // long rows, redacted rows, repeated CvrNumbers and records, Excel guards, quoted newlines.
+  const header = readFileSync(
+    fixture('colorado-rla-tiny-irv-plurality/cvrs/Tiny-IRV-Examples/ThreeCandidatesTenVotes.csv'),
+    'utf8',
+  )
+    .split(/\r?\n/)
+    .slice(0, 4)
+    .join('\r\n');
+  const width = header.split(/\r?\n/)[3]!.split(',').length;
+  const mark = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom('"0"', '0', '"=""0"""') },
+    { weight: 3, arbitrary: fc.constantFrom('""', '') },
+    { weight: 3, arbitrary: fc.constantFrom('"1"', '1', '="1"') },
+    { weight: 1, arbitrary: fc.constantFrom('"2"', ' 1', '"1\n"', '"1"x') },
+  );
+  const id = fc.oneof(
+    fc.integer({ min: 1, max: 6 }).map(String),
+    fc.constantFrom('"=""3"""', '="4"', 'x7', ' ', '', 'Redacted and Aggregated', '12345678901234567'),
+  );
+  const row = fc
+    .tuple(
+      fc.array(id, { minLength: 7, maxLength: 7 }),
+      fc.array(mark, { minLength: width - 8, maxLength: width - 6 }),
+    )
+    .map(([ids, m]) => [...ids, ...m].join(','));
+  it('on generated exports, in any chunking', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(row, fc.constantFrom('', ',,,', 'a,b')), { maxLength: 12 }),
+        fc.integer({ min: 1, max: 200 }),
+        async (rows, chunk) => {
+          const { fast, plain } = await both(
+            new TextEncoder().encode(`${header}\r\n${rows.join('\r\n')}\r\n`),
+            chunk,
+          );
+          expect(fast).toEqual(plain);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+  it('on mutated fixtures', async () => {
+    const seed = readFileSync(fixture('vendor-format-samples-arlo/dominion/TEST_CVRS.csv'));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            at: fc.nat(),
+            value: fc.constantFrom(0x22, 0x2c, 0x0a, 0x0d, 0x3d, 0x30, 0x31, 0x32, 0x20, 0xe9),
+          }),
+          { maxLength: 8 },
+        ),
+        fc.integer({ min: 1, max: 4096 }),
+        async (edits, chunk) => {
+          const { fast, plain } = await both(mutate(seed, edits), chunk);
+          expect(fast).toEqual(plain);
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 });

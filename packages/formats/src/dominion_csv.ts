@@ -8,7 +8,17 @@
  * Mark cells: "1" a mark, "0" none, "" the contest is not on this card. Boulder's redacted exports add
  * "Redacted and Aggregated" rows — vote sums per ballot style, yielded as pooled tallies, never as cards.
  */
-import { isBlankRow, readCsv, type CsvRow } from './csv.js';
+import {
+  isBlankRow,
+  readCsv,
+  readCsvSpans,
+  spanCells,
+  spanText,
+  type CsvRow,
+  type CsvSpanItem,
+  type CsvSpans,
+} from './csv.js';
+import { createLineTable, createRecordTable, type LineTable, type RecordTable } from './dominion_seen.js';
 import { errorItem, formatError, quoted } from './errors.js';
 import type { ExportInfo, ReaderOptions } from './read_options.js';
 import { withProgress, type Source } from './read_source.js';
@@ -42,7 +52,8 @@ export interface DominionCsvLayout {
 }
 
 const PLURALITY_HEADER = /^(.*?)\s*\(\s*Vote For\s*=\s*(\d+)\s*\)\s*$/i;
-const RANKED_HEADER = /^(.*?)\s*\(\s*Number of positions\s*=\s*(\d+)\s*,\s*Number of ranks\s*=\s*(\d+)\s*\)\s*$/i;
+const RANKED_HEADER =
+  /^(.*?)\s*\(\s*Number of positions\s*=\s*(\d+)\s*,\s*Number of ranks\s*=\s*(\d+)\s*\)\s*$/i;
 const RANKED_CHOICE = /^(.*)\((\d+)\)\s*$/;
 
 /** Whether a choice name is a write-in line ("Write-in", "Write-In 1", "WRITE IN"). */
@@ -55,11 +66,21 @@ export function isWriteIn(name: string): boolean {
  * located errors that make the header unusable (bad `Vote For`, ranked headers with skipped, repeated
  * or reshuffled ranks, missing fixed columns).
  */
-export function dominionCsvLayout(options: { readonly file: string; readonly rows: readonly CsvRow[] }): DominionCsvLayout | FormatError[] {
+export function dominionCsvLayout(options: {
+  readonly file: string;
+  readonly rows: readonly CsvRow[];
+}): DominionCsvLayout | FormatError[] {
   const { file, rows } = options;
   const [r1, r2, r3, r4] = rows;
   if (!r1 || !r2 || !r3 || !r4) {
-    return [formatError({ kind: 'dominion.missing-header', message: 'A Dominion CVR export starts with four header rows; this file has fewer.', file, line: rows.length + 1 })];
+    return [
+      formatError({
+        kind: 'dominion.missing-header',
+        message: 'A Dominion CVR export starts with four header rows; this file has fewer.',
+        file,
+        line: rows.length + 1,
+      }),
+    ];
   }
   const errors: FormatError[] = [];
   let fixed = r2.cells.findIndex((c) => c.trim() !== '');
@@ -98,10 +119,21 @@ export function dominionCsvLayout(options: { readonly file: string; readonly row
     if (plural) {
       const votesAllowed = Number(plural[2]);
       if (!(votesAllowed >= 1)) {
-        errors.push(formatError({ kind: 'dominion.bad-contest-header', message: `Contest ${quoted(header)} allows ${plural[2]} votes; it must allow at least 1.`, file, line: r2.line, column }));
+        errors.push(
+          formatError({
+            kind: 'dominion.bad-contest-header',
+            message: `Contest ${quoted(header)} allows ${plural[2]} votes; it must allow at least 1.`,
+            file,
+            line: r2.line,
+            column,
+          }),
+        );
       }
       const stems = labels.map((l) => RANKED_CHOICE.exec(l)).filter((m) => m !== null);
-      if (stems.some((m) => m[2] === '1') && stems.some((m) => m[2] === '2' && stems.some((o) => o[2] === '1' && o[1] === m[1]))) {
+      if (
+        stems.some((m) => m[2] === '1') &&
+        stems.some((m) => m[2] === '2' && stems.some((o) => o[2] === '1' && o[1] === m[1]))
+      ) {
         errors.push(
           formatError({
             kind: 'dominion.inconsistent-contest',
@@ -113,7 +145,13 @@ export function dominionCsvLayout(options: { readonly file: string; readonly row
         );
       }
       contests.push({
-        info: { name: plural[1]!, choices: labels.map((name) => ({ name, writeIn: isWriteIn(name) })), votesAllowed, numWinners: null, ranked: false },
+        info: {
+          name: plural[1]!,
+          choices: labels.map((name) => ({ name, writeIn: isWriteIn(name) })),
+          votesAllowed,
+          numWinners: null,
+          ranked: false,
+        },
         start: i,
         end: j,
         choices: labels,
@@ -139,7 +177,8 @@ export function dominionCsvLayout(options: { readonly file: string; readonly row
       const firstRank = names.filter((_, k) => ranks[k] === 1);
       const n = firstRank.length;
       if (bad === null) {
-        if (n === 0 || labels.length !== n * rankCount) bad = `it has ${labels.length} choice columns; ${rankCount} ranks of the rank-1 candidates need ${n * rankCount}`;
+        if (n === 0 || labels.length !== n * rankCount)
+          bad = `it has ${labels.length} choice columns; ${rankCount} ranks of the rank-1 candidates need ${n * rankCount}`;
         else if (new Set(firstRank).size !== n) bad = 'a candidate is listed twice at rank 1';
         else {
           for (let k = 0; k < labels.length && bad === null; k++) {
@@ -207,16 +246,27 @@ export function dominionCsvLayout(options: { readonly file: string; readonly row
   };
 }
 
-/** What one card's cells say about one contest; null when the contest is not on the card. */
-function contestVote(cells: readonly string[], contest: DominionCsvContest): ContestVote | null | 'bad' {
+/** Mark codes of one card's choice columns: what a mark cell says, without keeping its text. */
+const NOT_ON_CARD = 0; // ""
+const NO_MARK = 1; // "0"
+const MARK = 2; // "1"
+const BAD_MARK = 3; // anything else
+
+/** The mark code of a cell's text. */
+function markCode(v: string | undefined): number {
+  return v === '' || v === undefined ? NOT_ON_CARD : v === '0' ? NO_MARK : v === '1' ? MARK : BAD_MARK;
+}
+
+/** What one card's mark codes say about one contest; null when the contest is not on the card. */
+function contestVote(codes: Uint8Array, contest: DominionCsvContest): ContestVote | null | 'bad' {
   let present = false;
   let marks: string[] | null = null;
   for (let k = contest.start; k < contest.end; k++) {
-    const v = cells[k];
-    if (v === '' || v === undefined) continue;
+    const v = codes[k]!;
+    if (v === NOT_ON_CARD) continue;
     present = true;
-    if (v === '1') (marks ??= []).push(contest.choices[k - contest.start]!);
-    else if (v !== '0') return 'bad';
+    if (v === MARK) (marks ??= []).push(contest.choices[k - contest.start]!);
+    else if (v !== NO_MARK) return 'bad';
   }
   if (!present) return null;
   if (!contest.info.ranked) return { kind: 'marks', marks: marks ?? [] };
@@ -224,148 +274,325 @@ function contestVote(cells: readonly string[], contest: DominionCsvContest): Con
   const n = contest.info.ranks ?? 0;
   for (let r = 0; r < n; r++) ranks.push([]);
   for (let k = contest.start; k < contest.end; k++) {
-    if (cells[k] === '1') ranks[contest.ranks[k - contest.start]! - 1]!.push(contest.choices[k - contest.start]!);
+    if (codes[k] === MARK)
+      ranks[contest.ranks[k - contest.start]! - 1]!.push(contest.choices[k - contest.start]!);
   }
   while (ranks.length > 0 && ranks[ranks.length - 1]!.length === 0) ranks.pop();
   return { kind: 'ranks', ranks };
 }
+
+/** What a reader of one export remembers between rows. */
+interface CardReader {
+  readonly file: string;
+  readonly jurisdiction: string;
+  readonly layout: DominionCsvLayout;
+  /** Cells a card row must have: the end of the last contest (or the fixed columns). */
+  readonly need: number;
+  /** Mark codes of the current row, by column (reused). */
+  readonly codes: Uint8Array;
+  /** Duplicate detection at statewide scale: numeric CvrNumbers in a compact table, others in a map. */
+  readonly seenNumbers: LineTable;
+  readonly seenOtherIds: Map<string, number>;
+  readonly seenPositions: RecordTable;
+}
+
+/** The fixed-column texts of one card row (trimmed), as both paths read them. */
+interface CardFields {
+  readonly line: number;
+  readonly cvrId: string;
+  readonly tabulator: string;
+  readonly batch: string;
+  readonly recordText: string;
+  readonly imprintedId: string;
+  readonly ballotStyle: string;
+  readonly countingGroup: string;
+}
+
+/**
+ * One card row, once its fixed columns are read and `reader.codes` holds its mark codes: a CVR, or
+ * the located error that rejects it (duplicate CvrNumber or card position, RecordId not a number,
+ * a mark other than 0/1).
+ */
+function cardItem(reader: CardReader, f: CardFields): ReaderItem {
+  const { file, layout } = reader;
+  const { line, cvrId, tabulator, batch, recordText } = f;
+  const col = layout.column;
+  const numeric = cvrId.length <= 15 && /^\d{1,15}$/.test(cvrId) ? Number(cvrId) : null;
+  const earlier = numeric === null ? (reader.seenOtherIds.get(cvrId) ?? 0) : reader.seenNumbers.get(numeric);
+  if (earlier !== 0) {
+    return errorItem({
+      kind: 'dominion.duplicate-cvr',
+      message: `Line ${line} repeats CvrNumber ${quoted(cvrId)} of line ${earlier}. Each card must appear once: export the CVRs again.`,
+      file,
+      line,
+      column: col.cvrNumber + 1,
+      field: 'CvrNumber',
+    });
+  }
+  if (numeric === null) reader.seenOtherIds.set(cvrId, line);
+  else reader.seenNumbers.set(numeric, line);
+  const position = /^\d+$/.test(recordText) ? Number(recordText) : null;
+  if (position === null) {
+    return errorItem({
+      kind: 'dominion.invalid-record-id',
+      message: `Line ${line}: RecordId must be a whole number; found ${quoted(recordText)}.`,
+      file,
+      line,
+      column: col.record + 1,
+      field: 'RecordId',
+    });
+  }
+  const batchKey = `${tabulator}\u0000${batch}`;
+  const other = reader.seenPositions.get({ batch: batchKey, record: position });
+  if (other !== 0) {
+    return errorItem({
+      kind: 'dominion.duplicate-record',
+      message: `Line ${line}: tabulator ${quoted(tabulator)}, batch ${quoted(batch)}, record ${position} is already on line ${other}.`,
+      file,
+      line,
+      column: col.record + 1,
+      field: 'RecordId',
+    });
+  }
+  reader.seenPositions.set({ batch: batchKey, record: position, value: line });
+  const contests: Record<string, ContestVote> = {};
+  for (const c of layout.contests) {
+    const vote = contestVote(reader.codes, c);
+    if (vote === 'bad')
+      return errorItem({
+        kind: 'dominion.invalid-mark',
+        message: `Line ${line}: a mark cell must be 1, 0 or empty.`,
+        file,
+        line,
+        column: c.start + 1,
+      });
+    if (vote !== null) contests[c.info.name] = vote;
+  }
+  return {
+    type: 'cvr',
+    cvr: {
+      jurisdiction: reader.jurisdiction,
+      cvrId,
+      tabulator: tabulator || null,
+      batch: batch || null,
+      position,
+      imprintedId: col.imprintedId === null ? null : f.imprintedId || null,
+      ballotStyle: col.ballotType === null ? null : f.ballotStyle || null,
+      countingGroup: col.countingGroup === null ? null : f.countingGroup || null,
+      contests,
+    },
+  };
+}
+
+/** A "Redacted and Aggregated" row: its vote sums per contest as pooled tallies (never cards). */
+function redactedItems(reader: CardReader, cells: readonly string[], line: number): ReaderItem[] {
+  const { file, layout } = reader;
+  const items: ReaderItem[] = [];
+  const style = layout.column.ballotType === null ? '' : (cells[layout.column.ballotType] ?? '').trim();
+  const pool = [(cells[0] ?? '').trim(), style].filter((s) => s !== '').join(' ');
+  for (const c of layout.contests) {
+    const votes: Record<string, number> = {};
+    let any = false;
+    for (let k = c.start; k < c.end; k++) {
+      const v = (cells[k] ?? '').trim();
+      if (v === '') continue;
+      const n = Number(v);
+      if (!/^\d+$/.test(v)) {
+        items.push(
+          errorItem({
+            kind: 'dominion.invalid-count',
+            message: `Line ${line}: an aggregated vote count must be a whole number; found ${quoted(v)}.`,
+            file,
+            line,
+            column: k + 1,
+          }),
+        );
+        continue;
+      }
+      any = true;
+      const name = c.info.ranked
+        ? `${c.choices[k - c.start]}(${c.ranks[k - c.start]})`
+        : c.choices[k - c.start]!;
+      votes[name] = (votes[name] ?? 0) + n;
+    }
+    if (any)
+      items.push({
+        type: 'pool',
+        pool: { jurisdiction: reader.jurisdiction, pool, cards: null, contest: c.info.name, votes },
+      });
+  }
+  return items;
+}
+
+/** The straightforward path: one data row given as strings. Returns the items it makes (none for a blank row). */
+function rowItems(reader: CardReader, cells: readonly string[], line: number): ReaderItem[] {
+  const { file, layout, need } = reader;
+  if (isBlankRow(cells)) return [];
+  if (cells.length < need) {
+    return [
+      errorItem({
+        kind: 'dominion.short-row',
+        message: `Line ${line} has ${cells.length} cells; the header has ${need} columns.`,
+        file,
+        line,
+        column: cells.length,
+      }),
+    ];
+  }
+  if (/redacted/i.test(cells[0] ?? '')) return redactedItems(reader, cells, line);
+  const col = layout.column;
+  const text = (k: number | null): string => (k === null ? '' : (cells[k] ?? '').trim());
+  for (let k = layout.fixedHeaders.length; k < need; k++) reader.codes[k] = markCode(cells[k]);
+  return [
+    cardItem(reader, {
+      line,
+      cvrId: text(col.cvrNumber),
+      tabulator: text(col.tabulator),
+      batch: text(col.batch),
+      recordText: text(col.record),
+      imprintedId: text(col.imprintedId),
+      ballotStyle: text(col.ballotType),
+      countingGroup: text(col.countingGroup),
+    }),
+  ];
+}
+
+/**
+ * The fast path: record `r` of a span batch, read without a string per mark cell. Returns null when
+ * the row needs the straightforward path (blank or short rows, redacted rows, marks other than 0/1):
+ * then `rowItems` decides, so both paths give the same items.
+ */
+function spanCardItem(reader: CardReader, spans: CsvSpans, r: number): ReaderItem | null {
+  const { layout, need, codes } = reader;
+  const { bytes, starts, ends } = spans;
+  const first = spans.rowStarts[r]!;
+  if (spans.rowStarts[r + 1]! - first < need) return null;
+  const fixed = layout.fixedHeaders.length;
+  let marked = false;
+  for (let k = first + fixed, end = first + need; k < end; k++) {
+    const s = starts[k]!;
+    const len = ends[k]! - s;
+    if (len === 0) codes[k - first] = NOT_ON_CARD;
+    else {
+      const c = len === 1 ? bytes[s]! : 0;
+      if (c === 48) codes[k - first] = NO_MARK;
+      else if (c === 49) codes[k - first] = MARK;
+      else return null;
+      marked = true;
+    }
+  }
+  const col = layout.column;
+  const cvrText = spanText(spans, first + col.cvrNumber);
+  if (/redacted/i.test(col.cvrNumber === 0 ? cvrText : spanText(spans, first))) return null;
+  const fields: CardFields = {
+    line: spans.firstLine + r,
+    cvrId: cvrText.trim(),
+    tabulator: spanText(spans, first + col.tabulator).trim(),
+    batch: spanText(spans, first + col.batch).trim(),
+    recordText: spanText(spans, first + col.record).trim(),
+    imprintedId: col.imprintedId === null ? '' : spanText(spans, first + col.imprintedId).trim(),
+    ballotStyle: col.ballotType === null ? '' : spanText(spans, first + col.ballotType).trim(),
+    countingGroup: col.countingGroup === null ? '' : spanText(spans, first + col.countingGroup).trim(),
+  };
+  if (!marked) {
+    // Possibly a blank row: only when every fixed cell is blank too, which the straightforward path decides.
+    let blank = true;
+    for (let k = 0; k < fixed && blank; k++) if (spanText(spans, first + k).trim() !== '') blank = false;
+    if (blank) return null;
+  }
+  return cardItem(reader, fields);
+}
+
+/** How a Dominion CSV is read: through cell offsets (fast) or cell strings (straightforward); the same items. */
+export type DominionCsvPath = 'spans' | 'rows';
 
 /**
  * Reads a Dominion CVR_Export CSV: yields the contests, then one CVR per card in file order, pooled
  * tallies for "Redacted and Aggregated" rows, and located errors (duplicate CVR numbers or card
  * positions, short rows, marks other than 0/1).
  */
-export async function* readDominionCsv(source: Source, options: ReaderOptions = {}): AsyncGenerator<ReaderItem> {
+export function readDominionCsv(source: Source, options: ReaderOptions = {}): AsyncGenerator<ReaderItem> {
+  return readDominionCsvBy({ source, options, path: 'spans' });
+}
+
+/** `readDominionCsv` by the path given: `rows` is the straightforward reader the fast one is tested against. */
+export async function* readDominionCsvBy(o: {
+  readonly source: Source;
+  readonly options?: ReaderOptions;
+  readonly path: DominionCsvPath;
+}): AsyncGenerator<ReaderItem> {
+  const { source } = o;
+  const options = o.options ?? {};
   const file = source.name;
-  const jurisdiction = options.jurisdiction ?? '';
   let records = 0;
-  const chunks = withProgress(source.open(), { onProgress: options.onProgress, totalBytes: source.size, records: () => records });
+  const chunks = withProgress(source.open(), {
+    onProgress: options.onProgress,
+    totalBytes: source.size,
+    records: () => records,
+  });
   const header: CsvRow[] = [];
-  let layout: DominionCsvLayout | null = null;
-  // Duplicate detection at statewide scale: numeric keys where possible (a few bytes per card).
-  const seenNumbers = new Map<number, number>();
-  const seenOtherIds = new Map<string, number>();
-  const seenPositions = new Map<string, Map<number, number>>();
-  for await (const item of readCsv(chunks, { file })) {
+  let reader: CardReader | null = null;
+  const items: AsyncIterable<CsvSpanItem> =
+    o.path === 'spans' ? readCsvSpans(chunks, { file }) : readCsv(chunks, { file });
+  for await (const item of items) {
     if (item.kind === 'error') {
       yield { type: 'error', error: item.error };
       continue;
     }
-    if (layout === null) {
-      header.push(item);
-      if (header.length < 4) continue;
-      const made = dominionCsvLayout({ file, rows: header });
-      if (Array.isArray(made)) {
-        for (const error of made) yield { type: 'error', error };
-        return;
-      }
-      layout = made;
-      options.onExportInfo?.({ format: 'dominion-csv', version: layout.version, electionName: layout.electionName });
-      for (const c of layout.contests) yield { type: 'contest', contest: c.info };
-      continue;
-    }
-    const { cells, line } = item;
-    if (isBlankRow(cells)) continue;
-    const first = cells[0] ?? '';
-    const need = layout.contests.length > 0 ? layout.contests[layout.contests.length - 1]!.end : layout.fixedHeaders.length;
-    if (cells.length < need) {
-      yield errorItem({ kind: 'dominion.short-row', message: `Line ${line} has ${cells.length} cells; the header has ${need} columns.`, file, line, column: cells.length });
-      continue;
-    }
-    if (/redacted/i.test(first)) {
-      const style = layout.column.ballotType === null ? '' : (cells[layout.column.ballotType] ?? '').trim();
-      const pool = [first.trim(), style].filter((s) => s !== '').join(' ');
-      for (const c of layout.contests) {
-        const votes: Record<string, number> = {};
-        let any = false;
-        for (let k = c.start; k < c.end; k++) {
-          const v = (cells[k] ?? '').trim();
-          if (v === '') continue;
-          const n = Number(v);
-          if (!/^\d+$/.test(v)) {
-            yield errorItem({ kind: 'dominion.invalid-count', message: `Line ${line}: an aggregated vote count must be a whole number; found ${quoted(v)}.`, file, line, column: k + 1 });
-            continue;
-          }
-          any = true;
-          const name = c.info.ranked ? `${c.choices[k - c.start]}(${c.ranks[k - c.start]})` : c.choices[k - c.start]!;
-          votes[name] = (votes[name] ?? 0) + n;
+    const rows = item.kind === 'spans' ? item.rows : 1;
+    for (let r = 0; r < rows; r++) {
+      if (reader === null) {
+        header.push(
+          item.kind === 'spans' ? { kind: 'row', line: item.firstLine + r, cells: spanCells(item, r) } : item,
+        );
+        if (header.length < 4) continue;
+        const layout = dominionCsvLayout({ file, rows: header });
+        if (Array.isArray(layout)) {
+          for (const error of layout) yield { type: 'error', error };
+          return;
         }
-        if (any) yield { type: 'pool', pool: { jurisdiction, pool, cards: null, contest: c.info.name, votes } };
+        const need =
+          layout.contests.length > 0
+            ? layout.contests[layout.contests.length - 1]!.end
+            : layout.fixedHeaders.length;
+        reader = {
+          file,
+          jurisdiction: options.jurisdiction ?? '',
+          layout,
+          need,
+          codes: new Uint8Array(need),
+          seenNumbers: createLineTable(),
+          seenOtherIds: new Map(),
+          seenPositions: createRecordTable(),
+        };
+        options.onExportInfo?.({
+          format: 'dominion-csv',
+          version: layout.version,
+          electionName: layout.electionName,
+        });
+        for (const c of layout.contests) yield { type: 'contest', contest: c.info };
+        continue;
       }
-      continue;
-    }
-    const col = layout.column;
-    const cvrId = (cells[col.cvrNumber] ?? '').trim();
-    const tabulator = (cells[col.tabulator] ?? '').trim();
-    const batch = (cells[col.batch] ?? '').trim();
-    const recordText = (cells[col.record] ?? '').trim();
-    const numeric = /^\d{1,15}$/.test(cvrId) ? Number(cvrId) : null;
-    const earlier = numeric === null ? seenOtherIds.get(cvrId) : seenNumbers.get(numeric);
-    if (earlier !== undefined) {
-      yield errorItem({
-        kind: 'dominion.duplicate-cvr',
-        message: `Line ${line} repeats CvrNumber ${quoted(cvrId)} of line ${earlier}. Each card must appear once: export the CVRs again.`,
-        file,
-        line,
-        column: col.cvrNumber + 1,
-        field: 'CvrNumber',
-      });
-      continue;
-    }
-    if (numeric === null) seenOtherIds.set(cvrId, line);
-    else seenNumbers.set(numeric, line);
-    const position = /^\d+$/.test(recordText) ? Number(recordText) : null;
-    if (position === null) {
-      yield errorItem({ kind: 'dominion.invalid-record-id', message: `Line ${line}: RecordId must be a whole number; found ${quoted(recordText)}.`, file, line, column: col.record + 1, field: 'RecordId' });
-      continue;
-    }
-    const batchKey = `${tabulator}\u0000${batch}`;
-    let inBatch = seenPositions.get(batchKey);
-    if (inBatch === undefined) seenPositions.set(batchKey, (inBatch = new Map()));
-    const other = inBatch.get(position);
-    if (other !== undefined) {
-      yield errorItem({
-        kind: 'dominion.duplicate-record',
-        message: `Line ${line}: tabulator ${quoted(tabulator)}, batch ${quoted(batch)}, record ${position} is already on line ${other}.`,
-        file,
-        line,
-        column: col.record + 1,
-        field: 'RecordId',
-      });
-      continue;
-    }
-    inBatch.set(position, line);
-    const contests: Record<string, ContestVote> = {};
-    let bad = -1;
-    for (const c of layout.contests) {
-      const vote = contestVote(cells, c);
-      if (vote === 'bad') {
-        bad = c.start;
-        break;
+      const fast = item.kind === 'spans' ? spanCardItem(reader, item, r) : null;
+      if (fast !== null) {
+        if (fast.type === 'cvr') records++;
+        yield fast;
+        continue;
       }
-      if (vote !== null) contests[c.info.name] = vote;
+      const cells = item.kind === 'spans' ? spanCells(item, r) : item.cells;
+      const line = item.kind === 'spans' ? item.firstLine + r : item.line;
+      for (const out of rowItems(reader, cells, line)) {
+        if (out.type === 'cvr') records++;
+        yield out;
+      }
     }
-    if (bad >= 0) {
-      yield errorItem({ kind: 'dominion.invalid-mark', message: `Line ${line}: a mark cell must be 1, 0 or empty.`, file, line, column: bad + 1 });
-      continue;
-    }
-    records++;
-    yield {
-      type: 'cvr',
-      cvr: {
-        jurisdiction,
-        cvrId,
-        tabulator: tabulator || null,
-        batch: batch || null,
-        position,
-        imprintedId: col.imprintedId === null ? null : (cells[col.imprintedId] ?? '').trim() || null,
-        ballotStyle: col.ballotType === null ? null : (cells[col.ballotType] ?? '').trim() || null,
-        countingGroup: col.countingGroup === null ? null : (cells[col.countingGroup] ?? '').trim() || null,
-        contests,
-      },
-    };
   }
-  if (layout === null && header.length < 4) {
-    yield errorItem({ kind: 'dominion.missing-header', message: 'A Dominion CVR export starts with four header rows; this file has fewer.', file, line: header.length + 1 });
+  if (reader === null && header.length < 4) {
+    yield errorItem({
+      kind: 'dominion.missing-header',
+      message: 'A Dominion CVR export starts with four header rows; this file has fewer.',
+      file,
+      line: header.length + 1,
+    });
   }
 }
