@@ -21,3 +21,4 @@ export { reconcile, type Reconciliation, type BatchDifference } from './reconcil
 export { cardRows, createCardStreamState, CardStreamRejected, MAX_REPORTED, type CardStreamState, type CardStreamOptions, type ExportBatchCount, type UnlinkedCvr } from './card_stream.js';
 export { storeInputs, storedSource, combinedSha256, filesOfPath, mediaTypeOf, type StoredInput } from './stored_files.js';
 export { storedCvrsAt, type CardKey } from './stored_cvrs.js';
+export { cvrSummary, type CvrSummary } from './summary.js';

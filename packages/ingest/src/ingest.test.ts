@@ -16,6 +16,7 @@ import { auditContestsFromExport, numberContests } from './card_votes.js';
 import { ingestCvrs } from './ingest_cvrs.js';
 import { ingestManifest } from './ingest_manifest.js';
 import { storedCvrsAt } from './stored_cvrs.js';
+import { cvrSummary } from './summary.js';
 import type { AuditContest } from './types.js';
 
 const fixtures = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
@@ -59,8 +60,8 @@ describe.each(implementations)('ingest into $name', ({ open }) => {
     const t = await open();
     store = t.store;
     dispose = t.dispose;
-  });
-  afterAll(async () => dispose?.());
+  }, 60_000);
+  afterAll(async () => dispose?.(), 60_000);
 
   it("Arlo's small election: 5 jurisdictions, tallies equal the spec, reconciliation clean, stored votes decode to the export", async () => {
     expect((await store.createAudit({ auditId: 'arlo' })).ok).toBe(true);
@@ -153,6 +154,10 @@ describe.each(implementations)('ingest into $name', ({ open }) => {
       expect(valid + t.overvotes * (t.votesAllowed ?? 1) + t.undervotes, t.contest).toBe(t.cards * (t.votesAllowed ?? 1));
     }
     expect(await store.countCvrs({ auditId: 'arapahoe' })).toBe(165);
+    const summary = cvrSummary(r.value);
+    expect(summary.cvrs).toBe(165);
+    expect(summary.batches.map((b) => [b.tabulator, b.batch, b.cvrs]).sort()).toEqual(manifest.value.batches.map((b) => [b.tabulator, b.batch, b.ballots]).sort());
+    expect(Object.keys(summary.contests)).toHaveLength(83);
   });
 
   it('a CVR file with a broken row mid-file stores nothing and returns the located error', async () => {
