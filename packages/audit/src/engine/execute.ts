@@ -507,11 +507,11 @@ async function cvrSnapshots(options: {
         if (!c.jurisdictions.includes(j)) continue;
         const vote = cvr.contests[c.name];
         if (vote === undefined) continue;
-        const known = new Set(Object.keys(ctx.universes[c.name]!.tallies));
-        marks[c.name] =
-          vote.kind === 'marks' && vote.overvote !== true
-            ? [...new Set(vote.marks)].filter((m) => known.has(m))
-            : [];
+        const universe = ctx.universes[c.name]!;
+        const known = new Set(Object.keys(universe.tallies));
+        const marked = vote.kind === 'marks' && vote.overvote !== true ? [...new Set(vote.marks)] : [];
+        // An overvote (more marks than allowed) is no valid vote, as in the CVR summary's tallies.
+        marks[c.name] = marked.length > universe.votesAllowed ? [] : marked.filter((m) => known.has(m));
       }
       out[cardKey(list[i]!)] = marks;
     }

@@ -55,3 +55,4 @@ export { canonicalJson, digestOf } from './canonical.js';
 export { summarizeCvrs, createCvrSummarizer, inMemoryCvrFile, inMemoryAuditData } from './memory.js';
 export { roundRetrievalLists, cardsToRecord, auditStatus, type AuditStatus } from './queries.js';
 export { PHANTOM_BATCH, contestPhantomBatch } from './universe.js';
+export { paperBallot, cvrBallot } from './measure.js';
