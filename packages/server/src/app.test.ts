@@ -33,8 +33,8 @@ describe('POST /api/calc', () => {
     expect(((await res.json()) as { error: { field: string } }).error.field).toBe('(request)');
   });
 
-  test('the planner page is served at /', async () => {
-    const res = await app.request('/');
+  test('without a web app build, the basic planner page is served at /', async () => {
+    const res = await createApp({ webDist: null }).request('/');
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('<label for="tallies">');

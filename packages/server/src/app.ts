@@ -1,18 +1,25 @@
 /**
  * The HTTP face of OpenRLA (hono). For now: the public audit planner — `POST /api/calc` (spec/calc.md,
- * no login) and a planner page at `/`. The web app only imports the *type* of this app.
+ * no login) — and the browser app (packages/web/dist) at every other path. The web app only imports
+ * the *type* of this app.
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { calc, isCalcError } from '@openrla/audit';
+import type { Context } from 'hono';
 import { plannerPage } from './planner_page.js';
+import { defaultWebDist, hasWebApp, serveWebApp } from './web_app.js';
 
 /** Calculator requests carry manifests for the `sample` op; 20 MB is ~200,000 batches. */
 const CALC_BODY_LIMIT = 20 * 1024 * 1024;
 
-export function createApp() {
-  return new Hono()
-    .get('/', (c) => c.html(plannerPage()))
+export interface AppOptions {
+  /** The built web app's folder (default packages/web/dist); null serves the basic planner page only. */
+  readonly webDist?: string | null;
+}
+
+export function createApp({ webDist = defaultWebDist() }: AppOptions = {}) {
+  const app = new Hono()
     .get('/healthz', (c) => c.json({ ok: true }))
     .post(
       '/api/calc',
@@ -32,6 +39,20 @@ export function createApp() {
         return isCalcError(answer) ? c.json(answer, 400) : c.json(answer);
       },
     );
+  // Static files and client routes answer only what no route above answers, so API routes always win.
+  app.notFound(webDist !== null && hasWebApp(webDist) ? serveWebApp(webDist) : basicPlanner(webDist));
+  return app;
+}
+
+let hinted = false;
+
+/** Without a web build: the hand-written planner at `/` (and a hint once), 404 elsewhere. */
+function basicPlanner(webDist: string | null): (c: Context) => Response {
+  if (webDist !== null && !hinted) {
+    hinted = true;
+    console.warn(`openrla: no web app build in ${webDist}; serving the basic planner at /. Run \`npm run build\`.`);
+  }
+  return (c) => (c.req.path === '/' && c.req.method === 'GET' ? c.html(plannerPage()) : c.text('Not found', 404));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -1,2 +1,2 @@
-export { createApp, type App } from './app.js';
+export { createApp, type App, type AppOptions } from './app.js';
 export { startServer, type Listening } from './serve.js';

@@ -1,5 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp } from './app.js';
+import { createApp, type AppOptions } from './app.js';
 
 export interface Listening {
   readonly url: string;
@@ -7,9 +7,13 @@ export interface Listening {
 }
 
 /** Starts the app on host:port (port 0 = any free port) and resolves once it listens. */
-export function startServer({ host = '127.0.0.1', port = 8080 }: { host?: string; port?: number } = {}): Promise<Listening> {
+export function startServer({
+  host = '127.0.0.1',
+  port = 8080,
+  ...appOptions
+}: { host?: string; port?: number } & AppOptions = {}): Promise<Listening> {
   return new Promise((resolve, reject) => {
-    const app = createApp();
+    const app = createApp(appOptions);
     let server: ServerType;
     // eslint-disable-next-line prefer-const
     server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
