@@ -8,6 +8,7 @@
  * record (adjudicated) wins over `Original`; schema 5.2 puts `Contests` in the record, 5.10+ puts
  * them in `Cards[]`. Errors carry a JSON path such as `Sessions[41].Original.Cards[0]`.
  */
+import { createRecordTable } from './dominion_seen.js';
 import { errorItem } from './errors.js';
 import type { ReaderOptions } from './read_options.js';
 import { withProgress, type Source } from './read_source.js';
@@ -16,7 +17,10 @@ import type { ContestInfo, ContestVote, Cvr, ReaderItem } from './types.js';
 /** What the manifests say, by Dominion id. */
 export interface DominionManifests {
   readonly contests: ReadonlyMap<number, ContestInfo>;
-  readonly candidates: ReadonlyMap<number, { readonly name: string; readonly contestId: number | null; readonly writeIn: boolean }>;
+  readonly candidates: ReadonlyMap<
+    number,
+    { readonly name: string; readonly contestId: number | null; readonly writeIn: boolean }
+  >;
   readonly ballotTypes: ReadonlyMap<number, string>;
   readonly countingGroups: ReadonlyMap<number, string>;
   readonly tabulators: ReadonlyMap<number, string>;
@@ -61,19 +65,40 @@ async function readManifestList(source: Source): Promise<{ list: ManifestEntry[]
     const text = new TextDecoder().decode(await readAll(source)).replace(/^\uFEFF/, '');
     const json = JSON.parse(text) as { List?: unknown };
     if (!json || !Array.isArray(json.List)) {
-      return { error: errorItem({ kind: 'dominion.bad-manifest', message: `${source.name} has no "List" array.`, file: source.name, path: 'List' }) };
+      return {
+        error: errorItem({
+          kind: 'dominion.bad-manifest',
+          message: `${source.name} has no "List" array.`,
+          file: source.name,
+          path: 'List',
+        }),
+      };
     }
     return { list: json.List.filter((x): x is ManifestEntry => typeof x === 'object' && x !== null) };
   } catch (e) {
-    return { error: errorItem({ kind: 'dominion.bad-manifest', message: `${source.name} is not valid JSON (${(e as Error).message}).`, file: source.name, path: '$' }) };
+    return {
+      error: errorItem({
+        kind: 'dominion.bad-manifest',
+        message: `${source.name} is not valid JSON (${(e as Error).message}).`,
+        file: source.name,
+        path: '$',
+      }),
+    };
   }
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
+const num = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && /^\d+$/.test(v)
+      ? Number(v)
+      : null;
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
 /** Reads the manifests that give names to the ids in the export; each may be absent (names fall back to ids). */
-export async function readDominionManifests(sources: DominionManifestSources): Promise<{ manifests: DominionManifests; errors: ReaderItem[] }> {
+export async function readDominionManifests(
+  sources: DominionManifestSources,
+): Promise<{ manifests: DominionManifests; errors: ReaderItem[] }> {
   const errors: ReaderItem[] = [];
   const load = async (s: Source | undefined): Promise<ManifestEntry[]> => {
     if (!s) return [];
@@ -87,7 +112,12 @@ export async function readDominionManifests(sources: DominionManifestSources): P
   const candidates = new Map<number, { name: string; contestId: number | null; writeIn: boolean }>();
   for (const c of await load(sources.candidate)) {
     const id = num(c.Id);
-    if (id !== null) candidates.set(id, { name: str(c.Description), contestId: num(c.ContestId), writeIn: /write/i.test(str(c.Type)) });
+    if (id !== null)
+      candidates.set(id, {
+        name: str(c.Description),
+        contestId: num(c.ContestId),
+        writeIn: /write/i.test(str(c.Type)),
+      });
   }
   const contests = new Map<number, ContestInfo>();
   for (const c of await load(sources.contest)) {
@@ -95,11 +125,17 @@ export async function readDominionManifests(sources: DominionManifestSources): P
     if (id === null) continue;
     const ranks = num(c.NumOfRanks) ?? 0;
     const voteFor = num(c.VoteFor) ?? 1;
-    const choices = [...candidates.values()].filter((x) => x.contestId === id).map((x) => ({ name: x.name, writeIn: x.writeIn }));
-    const info: ContestInfo = ranks > 0 ? { name: str(c.Description), choices, votesAllowed: 1, numWinners: voteFor, ranked: true, ranks } : { name: str(c.Description), choices, votesAllowed: voteFor, numWinners: null, ranked: false };
+    const choices = [...candidates.values()]
+      .filter((x) => x.contestId === id)
+      .map((x) => ({ name: x.name, writeIn: x.writeIn }));
+    const info: ContestInfo =
+      ranks > 0
+        ? { name: str(c.Description), choices, votesAllowed: 1, numWinners: voteFor, ranked: true, ranks }
+        : { name: str(c.Description), choices, votesAllowed: voteFor, numWinners: null, ranked: false };
     contests.set(id, info);
   }
-  const byId = (list: ManifestEntry[]) => new Map(list.flatMap((x) => (num(x.Id) === null ? [] : [[num(x.Id)!, str(x.Description)] as const])));
+  const byId = (list: ManifestEntry[]) =>
+    new Map(list.flatMap((x) => (num(x.Id) === null ? [] : [[num(x.Id)!, str(x.Description)] as const])));
   return {
     manifests: {
       contests,
@@ -125,6 +161,10 @@ const RB = 125; // }
 const LS = 91; // [
 const RS = 93; // ]
 
+/** The bytes that open or close a string, an object or an array. */
+const STRUCTURAL = new Uint8Array(256);
+for (const b of [Q, LB, RB, LS, RS]) STRUCTURAL[b] = 1;
+
 /**
  * Splits the `Sessions` array of a CvrExport file into elements without parsing the whole file:
  * a byte scanner that tracks strings, escapes and brace depth. Also returns the header fields
@@ -139,7 +179,6 @@ export async function* splitSessions(
   let state: 'prefix' | 'between' | 'element' | 'done' = 'prefix';
   let depth = 0;
   let inString = false;
-  let escape = false;
   let start = -1;
   let scan = 0;
   let index = 0;
@@ -175,14 +214,13 @@ export async function* splitSessions(
     }
     let i = scan;
     while (i < n) {
-      const b = buf[i]!;
       if (state === 'between') {
+        const b = buf[i]!;
         if (b === LB) {
           state = 'element';
           start = i;
           depth = 1;
           inString = false;
-          escape = false;
         } else if (b === RS) {
           state = 'done';
           break;
@@ -190,14 +228,26 @@ export async function* splitSessions(
         i++;
         continue;
       }
-      // state === 'element'
+      // state === 'element': jump over bytes that cannot open or close anything.
       if (inString) {
-        if (escape) escape = false;
-        else if (b === BS) escape = true;
-        else if (b === Q) inString = false;
-      } else if (b === Q) inString = true;
+        // The closing quote is the next quote that no backslash escapes.
+        let c = 0;
+        while (i < n && (c = buf[i]!) !== Q && c !== BS) i++;
+        if (i >= n) break;
+        if (c === BS) {
+          i += 2; // the escaped byte (may lie in the next chunk: then scanning resumes past it)
+          continue;
+        }
+        inString = false;
+        i++;
+        continue;
+      }
+      while (i < n && STRUCTURAL[buf[i]!] === 0) i++;
+      if (i >= n) break;
+      const b = buf[i]!;
+      if (b === Q) inString = true;
       else if (b === LB || b === LS) depth++;
-      else if (b === RB || b === RS) {
+      else {
         depth--;
         if (depth === 0) {
           yield { index, text: decoder.decode(buf.subarray(start, i + 1)) };
@@ -273,7 +323,11 @@ export function sessionCvr(options: {
   const contestLists: { list: unknown; path: string }[] = [];
   if (Array.isArray(rec.Cards)) {
     rec.Cards.forEach((card: unknown, k: number) => {
-      if (card && typeof card === 'object') contestLists.push({ list: (card as { Contests?: unknown }).Contests, path: `${current.path}.Cards[${k}].Contests` });
+      if (card && typeof card === 'object')
+        contestLists.push({
+          list: (card as { Contests?: unknown }).Contests,
+          path: `${current.path}.Cards[${k}].Contests`,
+        });
     });
   } else contestLists.push({ list: rec.Contests, path: `${current.path}.Contests` });
   const contests: Record<string, ContestVote> = {};
@@ -282,7 +336,8 @@ export function sessionCvr(options: {
     for (let k = 0; k < list.length; k++) {
       const c = list[k] as JsonContest;
       const id = num(c?.Id);
-      if (id === null || !Array.isArray(c.Marks)) return { message: 'a contest has no Id or no Marks', path: `${path}[${k}]` };
+      if (id === null || !Array.isArray(c.Marks))
+        return { message: 'a contest has no Id or no Marks', path: `${path}[${k}]` };
       const info = manifests.contests.get(id);
       const name = info?.name ?? String(id);
       const marks = c.Marks as JsonMark[];
@@ -295,7 +350,8 @@ export function sessionCvr(options: {
         for (const m of marks) {
           if (m?.IsVote !== true) continue;
           const r = num(m.Rank) ?? 1;
-          if (r < 1 || r > 1000) return { message: `a mark has rank ${String(m.Rank)}`, path: `${path}[${k}].Marks` };
+          if (r < 1 || r > 1000)
+            return { message: `a mark has rank ${String(m.Rank)}`, path: `${path}[${k}].Marks` };
           while (ranks.length < r) ranks.push([]);
           ranks[r - 1]!.push(nameOf(m));
         }
@@ -303,7 +359,9 @@ export function sessionCvr(options: {
       } else {
         const chosen = marks.filter((m) => m?.IsVote === true).map(nameOf);
         const over = (num(c.Overvotes) ?? 0) > 0;
-        contests[name] = over ? { kind: 'marks', marks: marks.map(nameOf), overvote: true } : { kind: 'marks', marks: chosen };
+        contests[name] = over
+          ? { kind: 'marks', marks: marks.map(nameOf), overvote: true }
+          : { kind: 'marks', marks: chosen };
       }
     }
   }
@@ -328,53 +386,90 @@ export function sessionCvr(options: {
  * and duplicate (tabulator, batch, record) triples across files.
  */
 export async function* readDominionJson(
-  options: { readonly exports: readonly Source[]; readonly manifests: DominionManifestSources } & ReaderOptions,
+  options: {
+    readonly exports: readonly Source[];
+    readonly manifests: DominionManifestSources;
+  } & ReaderOptions,
 ): AsyncGenerator<ReaderItem> {
   const jurisdiction = options.jurisdiction ?? '';
   const { manifests, errors } = await readDominionManifests(options.manifests);
   for (const e of errors) yield e;
   for (const c of manifests.contests.values()) yield { type: 'contest', contest: c };
-  const totalBytes = options.exports.every((s) => s.size !== null) ? options.exports.reduce((s, x) => s + (x.size ?? 0), 0) : null;
+  const totalBytes = options.exports.every((s) => s.size !== null)
+    ? options.exports.reduce((s, x) => s + (x.size ?? 0), 0)
+    : null;
   let startBytes = 0;
   let records = 0;
   let announced = false;
-  const seen = new Map<string, Set<number>>();
+  const seen = createRecordTable(); // (tabulator-batch, record) pairs seen, in a few bytes each
   for (const source of options.exports) {
     const file = source.name;
     const header: { version: string | null; electionId: string | null } = { version: null, electionId: null };
-    const chunks = withProgress(source.open(), { onProgress: options.onProgress, totalBytes, records: () => records, startBytes });
+    const chunks = withProgress(source.open(), {
+      onProgress: options.onProgress,
+      totalBytes,
+      records: () => records,
+      startBytes,
+    });
     startBytes += source.size ?? 0;
     for await (const item of splitSessions(chunks, header)) {
       if (!announced && header.version !== null) {
         announced = true;
-        options.onExportInfo?.({ format: 'dominion-json', version: header.version, electionName: header.electionId });
+        options.onExportInfo?.({
+          format: 'dominion-json',
+          version: header.version,
+          electionName: header.electionId,
+        });
       }
       if ('error' in item) {
         yield item.error === 'no-sessions'
-          ? errorItem({ kind: 'dominion.no-sessions', message: `${file} has no "Sessions" array: it is not a Dominion CvrExport file.`, file, path: 'Sessions' })
-          : errorItem({ kind: 'dominion.truncated-json', message: `${file} ends in the middle of session ${item.index}: the file is incomplete. Copy it again from the export.`, file, path: `Sessions[${item.index}]` });
+          ? errorItem({
+              kind: 'dominion.no-sessions',
+              message: `${file} has no "Sessions" array: it is not a Dominion CvrExport file.`,
+              file,
+              path: 'Sessions',
+            })
+          : errorItem({
+              kind: 'dominion.truncated-json',
+              message: `${file} ends in the middle of session ${item.index}: the file is incomplete. Copy it again from the export.`,
+              file,
+              path: `Sessions[${item.index}]`,
+            });
         continue;
       }
       let session: JsonSession;
       try {
         session = JSON.parse(item.text) as JsonSession;
       } catch (e) {
-        yield errorItem({ kind: 'dominion.invalid-json', message: `${file}: session ${item.index} is not valid JSON (${(e as Error).message}).`, file, path: `Sessions[${item.index}]` });
+        yield errorItem({
+          kind: 'dominion.invalid-json',
+          message: `${file}: session ${item.index} is not valid JSON (${(e as Error).message}).`,
+          file,
+          path: `Sessions[${item.index}]`,
+        });
         continue;
       }
       if (!session || typeof session !== 'object' || Array.isArray(session)) {
-        yield errorItem({ kind: 'dominion.invalid-session', message: `${file}: session ${item.index} is not an object.`, file, path: `Sessions[${item.index}]` });
+        yield errorItem({
+          kind: 'dominion.invalid-session',
+          message: `${file}: session ${item.index} is not an object.`,
+          file,
+          path: `Sessions[${item.index}]`,
+        });
         continue;
       }
       const cvr = sessionCvr({ session, manifests, jurisdiction });
       if ('message' in cvr) {
-        yield errorItem({ kind: 'dominion.invalid-session', message: `${file}: ${cvr.message}.`, file, path: `Sessions[${item.index}].${cvr.path}` });
+        yield errorItem({
+          kind: 'dominion.invalid-session',
+          message: `${file}: ${cvr.message}.`,
+          file,
+          path: `Sessions[${item.index}].${cvr.path}`,
+        });
         continue;
       }
       const key = `${cvr.tabulator}-${cvr.batch}`;
-      let positions = seen.get(key);
-      if (!positions) seen.set(key, (positions = new Set()));
-      if (cvr.position !== null && positions.has(cvr.position)) {
+      if (cvr.position !== null && seen.get({ batch: key, record: cvr.position }) !== 0) {
         yield errorItem({
           kind: 'dominion.duplicate-record',
           message: `${file}: tabulator ${cvr.tabulator}, batch ${cvr.batch}, record ${cvr.position} appears twice in the export.`,
@@ -383,7 +478,7 @@ export async function* readDominionJson(
         });
         continue;
       }
-      if (cvr.position !== null) positions.add(cvr.position);
+      if (cvr.position !== null) seen.set({ batch: key, record: cvr.position, value: 1 });
       records++;
       yield { type: 'cvr', cvr };
     }
