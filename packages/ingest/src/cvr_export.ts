@@ -24,13 +24,19 @@ export interface FileHead {
 
 const HEAD_BYTES = 64 * 1024;
 
-/** The first bytes of a source, decoded as UTF-8 (binary bytes become U+FFFD; enough to recognise a ZIP by name or magic). */
-export async function headOf(source: Source): Promise<string> {
+/** Enough of each file when an export has several (every multi-file format names itself early). */
+export const SHORT_HEAD_BYTES = 8 * 1024;
+
+/**
+ * The first `bytes` of a source (default 64 KiB: a Dominion CSV's four header rows can be long),
+ * decoded as UTF-8 (binary bytes become U+FFFD; enough to recognise a ZIP by name or magic).
+ */
+export async function headOf(source: Source, bytes = HEAD_BYTES): Promise<string> {
   const parts: Uint8Array[] = [];
   let size = 0;
   const iterator = source.open()[Symbol.asyncIterator]();
   try {
-    while (size < HEAD_BYTES) {
+    while (size < bytes) {
       const next = await iterator.next();
       if (next.done) break;
       parts.push(next.value);
@@ -45,7 +51,7 @@ export async function headOf(source: Source): Promise<string> {
     all.set(p, at);
     at += p.length;
   }
-  return new TextDecoder('utf-8').decode(all.subarray(0, Math.min(size, HEAD_BYTES)));
+  return new TextDecoder('utf-8').decode(all.subarray(0, Math.min(size, bytes)));
 }
 
 const DOMINION_MANIFESTS: Readonly<Record<string, keyof DominionManifestSources>> = {

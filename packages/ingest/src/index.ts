@@ -6,7 +6,7 @@
 export type { AuditContest, ByteStreamInput, FileInput, IngestError, IngestProgress } from './types.js';
 export { ingestManifest, MAX_ERRORS, type IngestManifestOptions, type ManifestIngest, type ManifestRefusal } from './ingest_manifest.js';
 export { ingestCvrs, type CvrIngest, type CvrRefusal, type IngestCvrsOptions, type StoredFileRef, type UnlinkedSummary } from './ingest_cvrs.js';
-export { detectCvrExport, readCvrExport, headOf, type CvrDetection, type CvrFormat, type FileHead } from './cvr_export.js';
+export { detectCvrExport, readCvrExport, headOf, SHORT_HEAD_BYTES, type CvrDetection, type CvrFormat, type FileHead } from './cvr_export.js';
 export {
   numberContests,
   auditContestsFromExport,
@@ -22,3 +22,5 @@ export { cardRows, createCardStreamState, CardStreamRejected, MAX_REPORTED, type
 export { storeInputs, storedSource, combinedSha256, filesOfPath, mediaTypeOf, type StoredInput } from './stored_files.js';
 export { storedCvrsAt, type CardKey } from './stored_cvrs.js';
 export { cvrSummary, type CvrSummary } from './summary.js';
+export { storeAuditData, recordAuditData, summarizeCvrExport, readManifestFile, type CvrFileInfo, type ExportFileRef, type RecordCvrExport } from './audit_data.js';
+export { createAuditLog, loadAudit, readAuditMeta, appendMeta, auditDataOf, runCommand, runCommands, uploadManifest, uploadCvrs, auditEventOf, metaAuditId, type AuditDraft, type AuditMeta, type LoadedAudit, type Executed, type SessionError, type SessionResult } from './audit_session.js';

@@ -9,7 +9,7 @@ import { summarizeTally, type ContestInfo, type ContestSummary, type ManifestBat
 import type { AuditStore, Result } from '@openrla/store';
 import { cardRows, CardStreamRejected, createCardStreamState, type CardStreamState, type ExportBatchCount, type UnlinkedCvr } from './card_stream.js';
 import { numberContests } from './card_votes.js';
-import { detectCvrExport, headOf, readCvrExport, type CvrDetection, type CvrFormat } from './cvr_export.js';
+import { detectCvrExport, headOf, readCvrExport, SHORT_HEAD_BYTES, type CvrDetection, type CvrFormat, type FileHead } from './cvr_export.js';
 import { indexManifest, type UnlinkedReason } from './manifest_links.js';
 import { reconcile, type Reconciliation } from './reconcile.js';
 import { combinedSha256, storeInputs } from './stored_files.js';
@@ -104,7 +104,9 @@ export async function ingestCvrs(options: IngestCvrsOptions): Promise<Result<Cvr
   let format: CvrDetection;
   if (options.format) format = { format: options.format, reason: 'given' };
   else {
-    const heads = await Promise.all(files.map(async (f) => ({ name: f.name, head: await headOf(f.source) })));
+    const bytes = files.length === 1 ? undefined : SHORT_HEAD_BYTES;
+    const heads: FileHead[] = [];
+    for (const f of files) heads.push({ name: f.name, head: await headOf(f.source, bytes) });
     const detected = detectCvrExport(heads);
     if ('kind' in detected) return refusal({ errors: [detected], sha256 });
     format = detected;
