@@ -9,16 +9,21 @@ import { calc, isCalcError } from '@openrla/audit';
 import type { Context } from 'hono';
 import { plannerPage } from './planner_page.js';
 import { defaultWebDist, hasWebApp, serveWebApp } from './web_app.js';
+import type { AuditStore } from '@openrla/store';
+import { accountsRoutesOf } from './auth/app_wiring.js';
+import type { AuthAppOptions } from './auth/app_wiring.js';
 
 /** Calculator requests carry manifests for the `sample` op; 20 MB is ~200,000 batches. */
 const CALC_BODY_LIMIT = 20 * 1024 * 1024;
 
-export interface AppOptions {
+export interface AppOptions extends AuthAppOptions {
   /** The built web app's folder (default packages/web/dist); null serves the basic planner page only. */
   readonly webDist?: string | null;
+  /** The audit's store (accounts, sessions and audits); without one, only the public routes work. */
+  readonly store?: AuditStore;
 }
 
-export function createApp({ webDist = defaultWebDist() }: AppOptions = {}) {
+export function createApp({ webDist = defaultWebDist(), ...options }: AppOptions = {}) {
   const app = new Hono()
     .get('/healthz', (c) => c.json({ ok: true }))
     .post(
@@ -38,7 +43,9 @@ export function createApp({ webDist = defaultWebDist() }: AppOptions = {}) {
         const answer = calc(request);
         return isCalcError(answer) ? c.json(answer, 400) : c.json(answer);
       },
-    );
+    )
+    // Accounts, sessions and roles (src/auth; docs/decisions/0008-accounts-and-sessions.md).
+    .route('/api', accountsRoutesOf(options));
   // Static files and client routes answer only what no route above answers, so API routes always win.
   app.notFound(webDist !== null && hasWebApp(webDist) ? serveWebApp(webDist) : basicPlanner(webDist));
   return app;

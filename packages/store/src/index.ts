@@ -6,5 +6,6 @@ export type { CardVotes } from './votes_codec.js';
 export { openStore, storeOptionsFromEnv } from './open_store.js';
 export { createMemoryStore } from './memory_store.js';
 export type { StoreOptions } from './open_store.js';
-export { FILE_CHUNK_BYTES } from './sql_store.js';
+export { FILE_CHUNK_BYTES, sqlDriverOf } from './sql_store.js';
+export type { SqlDriver, SqlSession, SqlResult } from './sql_driver.js';
 export { MIGRATIONS_DIR, loadMigrations } from './migrate.js';

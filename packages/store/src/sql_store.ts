@@ -251,6 +251,17 @@ function cvrPartition(importId: number): string {
 }
 
 /** Builds the AuditStore over a migrated database. */
+/** The driver behind each SQL store, for modules that keep their own tables in the same database. */
+const DRIVERS = new WeakMap<AuditStore, SqlDriver>();
+
+/**
+ * The SqlDriver behind a PGlite or PostgreSQL store (null for the in-memory store), for server modules
+ * that keep their own tables (accounts, sessions) in the audit's database, in the same migrations.
+ */
+export function sqlDriverOf(store: AuditStore): SqlDriver | null {
+  return DRIVERS.get(store) ?? null;
+}
+
 export function createSqlStore(driver: SqlDriver): AuditStore {
   async function lockedImport(
     session: SqlSession,
@@ -710,5 +721,6 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
       return driver.close();
     },
   };
+  DRIVERS.set(store, driver);
   return store;
 }
