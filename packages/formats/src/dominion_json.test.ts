@@ -1,8 +1,14 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readDominionJson, splitSessions, type DominionManifestSources } from './dominion_json.js';
+import {
+  readDominionJson,
+  readDominionJsonBy,
+  splitSessions,
+  type DominionManifestSources,
+} from './dominion_json.js';
 import { collect, fixture, mutate } from './fixtures.testlib.js';
 import { bytesSource, fileSource, type Source } from './read_source.js';
 import { addContestInfo, addCvr, createTally, summarizeTally, type IrvRules } from './tally.js';
@@ -384,5 +390,76 @@ describe('Dominion JSON: the session splitter agrees with the reference state ma
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('Dominion JSON: splitting on a worker thread gives exactly the items of splitting on the calling thread', () => {
+  const both = async (exports: readonly Source[], manifests: DominionManifestSources) => {
+    const main = await collect(readDominionJsonBy({ exports, manifests, split: 'main' }));
+    const worker = await collect(readDominionJsonBy({ exports, manifests, split: 'worker' }));
+    return { main, worker };
+  };
+  it('on the SF and Alaska fixtures', async () => {
+    const sf = fixture('dominion-json-sf2020');
+    const alaska = fixture('dominion-json-alaska2024/partial_cvr');
+    for (const [dir, files] of [
+      [sf, ['CvrExport_42.json', 'CvrExport_24940.json']],
+      [
+        alaska,
+        readdirSync(alaska)
+          .filter((f) => f.startsWith('CvrExport'))
+          .sort(),
+      ],
+    ] as const) {
+      const { main, worker } = await both(
+        files.map((f) => fileSource(path.join(dir, f))),
+        manifestsIn(dir),
+      );
+      expect(worker).toEqual(main);
+      expect(main.cvrs.length).toBeGreaterThan(20);
+    }
+  });
+  it('on a generated export of several MB with escapes, a broken session, duplicates and a truncated end', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'openrla-dominion-'));
+    try {
+      const src = JSON.parse(readFileSync(fixture('dominion-json-sf2020/CvrExport_42.json'), 'utf8')) as {
+        Sessions: Record<string, unknown>[];
+      };
+      const sessions: string[] = [];
+      for (let batch = 1; sessions.length < 1500; batch++) {
+        src.Sessions.forEach((s, k) =>
+          sessions.push(
+            JSON.stringify({ ...s, ImageMask: `D:\\"x\\\\${batch}"}]{[`, BatchId: batch, RecordId: k % 100 }),
+          ),
+        );
+      }
+      sessions[700] = sessions[700]!.replace('"Original"', '"Original"::');
+      const text = `{"Version":"5.10.50.85","ElectionId":"Test","Sessions":[${sessions.join(',\n')}]}`;
+      const whole = path.join(dir, 'CvrExport_1.json');
+      const cut = path.join(dir, 'CvrExport_2.json');
+      writeFileSync(whole, text);
+      writeFileSync(cut, text.slice(0, Math.floor(text.length * 0.7)));
+      expect(text.length).toBeGreaterThan(3 << 20);
+      const progress: number[][] = [[], []];
+      const runs = await Promise.all(
+        (['main', 'worker'] as const).map((split, k) =>
+          collect(
+            readDominionJsonBy({
+              exports: [fileSource(whole), fileSource(cut)],
+              manifests: manifestsIn(fixture('dominion-json-sf2020')),
+              split,
+              onProgress: (p) => progress[k]!.push(p.bytes),
+            }),
+          ),
+        ),
+      );
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[0]!.errors.map((e) => e.kind)).toContain('dominion.invalid-json');
+      expect(runs[0]!.errors.map((e) => e.kind)).toContain('dominion.duplicate-record');
+      expect(runs[0]!.errors.at(-1)!.kind).toBe('dominion.truncated-json');
+      expect(progress[1]!.at(-1)).toBe(progress[0]!.at(-1));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,7 @@
  * them in `Cards[]`. Errors carry a JSON path such as `Sessions[41].Original.Cards[0]`.
  */
 import { createRecordTable } from './dominion_seen.js';
+import { splitSessionsOnWorker } from './dominion_json_worker.js';
 import { errorItem } from './errors.js';
 import type { ReaderOptions } from './read_options.js';
 import { withProgress, type Source } from './read_source.js';
@@ -148,6 +149,10 @@ export async function readDominionManifests(
   };
 }
 
+/** What the splitter yields: a session's text with its index, or why the file cannot be split further. */
+export type SessionSplit =
+  SessionSlice | { readonly error: 'no-sessions' | 'truncated'; readonly index: number };
+
 /** One element of the `Sessions` array, as its bytes, with its index. */
 interface SessionSlice {
   readonly index: number;
@@ -165,17 +170,33 @@ const RS = 93; // ]
 const STRUCTURAL = new Uint8Array(256);
 for (const b of [Q, LB, RB, LS, RS]) STRUCTURAL[b] = 1;
 
+/** One element of the `Sessions` array: its index, its byte range in the file, and its bytes (valid until the next item). */
+export interface SessionRange {
+  readonly index: number;
+  readonly start: number;
+  readonly end: number;
+  readonly bytes: Uint8Array;
+}
+
+/** Why a file cannot be split (further): no `Sessions` array, or it ends inside session `index`. */
+export interface SessionSplitError {
+  readonly error: 'no-sessions' | 'truncated';
+  readonly index: number;
+}
+
 /**
  * Splits the `Sessions` array of a CvrExport file into elements without parsing the whole file:
- * a byte scanner that tracks strings, escapes and brace depth. Also returns the header fields
- * (`Version`, `ElectionId`) found before the array.
+ * a byte scanner that tracks strings, escapes and brace depth, and jumps over the bytes that cannot
+ * open or close anything. Also fills in the header fields (`Version`, `ElectionId`) found before
+ * the array.
  */
-export async function* splitSessions(
+export async function* splitSessionRanges(
   chunks: AsyncIterable<Uint8Array>,
   header: { version: string | null; electionId: string | null },
-): AsyncGenerator<SessionSlice | { readonly error: 'no-sessions' | 'truncated'; readonly index: number }> {
+): AsyncGenerator<SessionRange | SessionSplitError> {
   const decoder = new TextDecoder();
   let buf: Uint8Array = new Uint8Array(0);
+  let base = 0; // the file offset of buf[0]
   let state: 'prefix' | 'between' | 'element' | 'done' = 'prefix';
   let depth = 0;
   let inString = false;
@@ -193,6 +214,7 @@ export async function* splitSessions(
     next.set(chunk, rest.length);
     scan -= keepFrom;
     if (start >= 0) start -= keepFrom;
+    base += keepFrom;
     buf = next;
     const n = buf.length;
     if (state === 'prefix') {
@@ -250,7 +272,7 @@ export async function* splitSessions(
       else {
         depth--;
         if (depth === 0) {
-          yield { index, text: decoder.decode(buf.subarray(start, i + 1)) };
+          yield { index, start: base + start, end: base + i + 1, bytes: buf.subarray(start, i + 1) };
           index++;
           state = 'between';
           start = -1;
@@ -262,6 +284,17 @@ export async function* splitSessions(
   }
   if (state === 'prefix') yield { error: 'no-sessions', index: 0 };
   else if (state !== 'done') yield { error: 'truncated', index };
+}
+
+/** `splitSessionRanges` with each session's text. */
+export async function* splitSessions(
+  chunks: AsyncIterable<Uint8Array>,
+  header: { version: string | null; electionId: string | null },
+): AsyncGenerator<SessionSplit> {
+  const decoder = new TextDecoder();
+  for await (const item of splitSessionRanges(chunks, header)) {
+    yield 'error' in item ? item : { index: item.index, text: decoder.decode(item.bytes) };
+  }
 }
 
 interface JsonMark {
@@ -385,10 +418,70 @@ export function sessionCvr(options: {
  * export file in order, with located errors (file + JSON path) for malformed sessions, truncated files
  * and duplicate (tabulator, batch, record) triples across files.
  */
-export async function* readDominionJson(
+export function readDominionJson(
   options: {
     readonly exports: readonly Source[];
     readonly manifests: DominionManifestSources;
+  } & ReaderOptions,
+): AsyncGenerator<ReaderItem> {
+  return readDominionJsonBy({ ...options, split: 'auto' });
+}
+
+/**
+ * Where the sessions of an export file are split out: on the calling thread, on a worker thread
+ * (files on disk only), or `auto`: on a worker for files on disk of at least `WORKER_MIN_BYTES`.
+ * The items are the same whichever is chosen.
+ */
+export type DominionJsonSplit = 'main' | 'worker' | 'auto';
+
+/** Below this size a worker thread costs more to start than it saves. */
+const WORKER_MIN_BYTES = 32 << 20;
+
+/** The sessions of one export file, split where `split` says. */
+function sessionsOf(o: {
+  readonly source: Source;
+  readonly split: DominionJsonSplit;
+  readonly header: { version: string | null; electionId: string | null };
+  readonly progress: {
+    readonly onProgress?: ReaderOptions['onProgress'];
+    readonly totalBytes: number | null;
+    readonly records: () => number;
+    readonly startBytes: number;
+  };
+}): AsyncIterable<SessionSplit> {
+  const { source, header, progress } = o;
+  const onWorker =
+    source.path !== undefined &&
+    (o.split === 'worker' || (o.split === 'auto' && (source.size ?? 0) >= WORKER_MIN_BYTES));
+  if (!onWorker) return splitSessions(withProgress(source.open(), progress), header);
+  // Progress as withProgress reports it: every 4 MiB read, and once at the end.
+  const onProgress = progress.onProgress;
+  let last = progress.startBytes;
+  let bytes = progress.startBytes;
+  const report = (): void =>
+    onProgress?.({ bytes, totalBytes: progress.totalBytes, records: progress.records() });
+  return (async function* () {
+    yield* splitSessionsOnWorker({
+      path: source.path!,
+      header,
+      onBytes: (read) => {
+        bytes = progress.startBytes + read;
+        if (bytes - last >= 4 << 20) {
+          last = bytes;
+          report();
+        }
+      },
+    });
+    report();
+  })();
+}
+
+/** `readDominionJson` with the choice of where sessions are split (tests compare the two). */
+export async function* readDominionJsonBy(
+  options: {
+    readonly exports: readonly Source[];
+    readonly manifests: DominionManifestSources;
+    readonly split: DominionJsonSplit;
   } & ReaderOptions,
 ): AsyncGenerator<ReaderItem> {
   const jurisdiction = options.jurisdiction ?? '';
@@ -405,14 +498,14 @@ export async function* readDominionJson(
   for (const source of options.exports) {
     const file = source.name;
     const header: { version: string | null; electionId: string | null } = { version: null, electionId: null };
-    const chunks = withProgress(source.open(), {
-      onProgress: options.onProgress,
-      totalBytes,
-      records: () => records,
-      startBytes,
+    const sessions = sessionsOf({
+      source,
+      split: options.split,
+      header,
+      progress: { onProgress: options.onProgress, totalBytes, records: () => records, startBytes },
     });
     startBytes += source.size ?? 0;
-    for await (const item of splitSessions(chunks, header)) {
+    for await (const item of sessions) {
       if (!announced && header.version !== null) {
         announced = true;
         options.onExportInfo?.({

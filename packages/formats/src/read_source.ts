@@ -12,6 +12,8 @@ export interface Source {
   readonly name: string;
   /** Size in bytes when known. */
   readonly size: number | null;
+  /** The file's path when the bytes are a file on disk (a worker thread may then read it itself). */
+  readonly path?: string;
   /** A fresh stream of the bytes, from the start. */
   open(): AsyncIterable<Uint8Array>;
 }
@@ -29,6 +31,7 @@ export function fileSource(filePath: string): Source {
   return {
     name: path.basename(filePath),
     size,
+    path: filePath,
     open: () => createReadStream(filePath, { highWaterMark: CHUNK }) as AsyncIterable<Uint8Array>,
   };
 }
@@ -40,7 +43,8 @@ export function bytesSource(name: string, data: Uint8Array | string, chunkSize =
     name,
     size: bytes.length,
     async *open() {
-      for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, Math.min(bytes.length, i + chunkSize));
+      for (let i = 0; i < bytes.length; i += chunkSize)
+        yield bytes.subarray(i, Math.min(bytes.length, i + chunkSize));
     },
   };
 }
@@ -48,7 +52,12 @@ export function bytesSource(name: string, data: Uint8Array | string, chunkSize =
 /** Counts bytes going through a stream and reports progress at most every `everyBytes`. */
 export function withProgress(
   chunks: AsyncIterable<Uint8Array>,
-  report: { readonly onProgress?: ReadOptions['onProgress']; readonly totalBytes: number | null; readonly records: () => number; readonly startBytes?: number },
+  report: {
+    readonly onProgress?: ReadOptions['onProgress'];
+    readonly totalBytes: number | null;
+    readonly records: () => number;
+    readonly startBytes?: number;
+  },
   everyBytes = 4 << 20,
 ): AsyncIterable<Uint8Array> {
   if (!report.onProgress) return chunks;
