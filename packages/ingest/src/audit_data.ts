@@ -82,7 +82,9 @@ function hashingSource(source: Source): { readonly source: Source; digest(): str
 /** A manifest file parsed from a source, with the SHA-256 of the bytes read; the reader's first error otherwise. */
 export async function readManifestFile(
   source: Source,
-): Promise<{ readonly ok: true; readonly value: ManifestFile } | { readonly ok: false; readonly error: IngestError }> {
+): Promise<
+  { readonly ok: true; readonly value: ManifestFile } | { readonly ok: false; readonly error: IngestError }
+> {
   const hashing = hashingSource(source);
   const batches: ManifestBatch[] = [];
   for await (const item of readManifest(hashing.source, {})) {
@@ -98,10 +100,18 @@ function placeKey(tabulator: string | null, batch: string, position: number): st
 }
 
 /** A reader's CVR placed on its manifest card (the manifest's names), or as the export places it when it links to none. */
-function placed(options: { readonly index: ManifestIndex; readonly cvr: Cvr }): { readonly cvr: Cvr; readonly key: string | null } {
+function placed(options: { readonly index: ManifestIndex; readonly cvr: Cvr }): {
+  readonly cvr: Cvr;
+  readonly key: string | null;
+} {
   const link = linkCvr(options);
   if (!link.linked) return { cvr: options.cvr, key: null };
-  const cvr: Cvr = { ...options.cvr, tabulator: link.batch.tabulator, batch: link.batch.batch, position: link.position };
+  const cvr: Cvr = {
+    ...options.cvr,
+    tabulator: link.batch.tabulator,
+    batch: link.batch.batch,
+    position: link.position,
+  };
   return { cvr, key: placeKey(link.batch.tabulator, link.batch.batch, link.position) };
 }
 
@@ -145,7 +155,11 @@ export async function summarizeCvrExport(options: {
   const marks = new Map<string, Set<string>>();
   const errors: IngestError[] = [];
   let summarizer: ReturnType<typeof createCvrSummarizer> | null = null;
-  for await (const item of readCvrExport({ format: options.format, sources: options.sources, read: { jurisdiction: options.jurisdiction } })) {
+  for await (const item of readCvrExport({
+    format: options.format,
+    sources: options.sources,
+    read: { jurisdiction: options.jurisdiction },
+  })) {
     switch (item.type) {
       case 'contest':
         if (!infos.has(item.contest.name)) infos.set(item.contest.name, item.contest);
@@ -178,20 +192,35 @@ export async function summarizeCvrExport(options: {
   }
   if (errors.length > 0) return { ok: false, error: errors };
   const summary = (summarizer ?? createCvrSummarizer([])).summary();
-  return { ok: true, value: { contests: [...infos.values()], summary, numbering: numberingOf({ definition: options.definition, infos, marks }) } };
+  return {
+    ok: true,
+    value: {
+      contests: [...infos.values()],
+      summary,
+      numbering: numberingOf({ definition: options.definition, infos, marks }),
+    },
+  };
 }
 
 function numbered(info: CvrFileInfo): ContestNumbering {
   const n = numberContests(info.numbering);
-  if (!n.ok) throw new Error(`audit data: the numbering of ${info.sha256} is invalid: ${n.error[0]?.message}`);
+  if (!n.ok)
+    throw new Error(`audit data: the numbering of ${info.sha256} is invalid: ${n.error[0]?.message}`);
   return n.value;
 }
 
 /** A CVR as the store gives it back: the card's votes through the numbering (encode, then decode). */
-function throughNumbering(options: { readonly numbering: ContestNumbering; readonly votesAllowed: ReadonlyMap<string, number>; readonly cvr: Cvr }): Cvr {
+function throughNumbering(options: {
+  readonly numbering: ContestNumbering;
+  readonly votesAllowed: ReadonlyMap<string, number>;
+  readonly cvr: Cvr;
+}): Cvr {
   const { numbering, cvr } = options;
   const votes = encodeCardVotes({ numbering, cvr, votesAllowed: options.votesAllowed });
-  if (typeof votes !== 'string') throw new Error(`audit data: CVR ${cvr.cvrId} does not fit the numbering (${votes.kind} in ${votes.contest})`);
+  if (typeof votes !== 'string')
+    throw new Error(
+      `audit data: CVR ${cvr.cvrId} does not fit the numbering (${votes.kind} in ${votes.contest})`,
+    );
   const contests = decodeCardVotes({ numbering, votes });
   if (contests === null) throw new Error(`audit data: CVR ${cvr.cvrId}: votes "${votes}" do not decode`);
   return { ...cvr, countingGroup: null, contests };
@@ -216,8 +245,13 @@ export function storeAuditData(options: {
         m = (async () => {
           const file = await store.getFile(sha256);
           if (!file) return null;
-          const read = await readManifestFile(storedSource({ store, sha256, name: file.name, size: file.size }));
-          if (!read.ok) throw new Error(`audit data: the stored manifest ${sha256} no longer reads: ${read.error.message}`);
+          const read = await readManifestFile(
+            storedSource({ store, sha256, name: file.name, size: file.size }),
+          );
+          if (!read.ok)
+            throw new Error(
+              `audit data: the stored manifest ${sha256} no longer reads: ${read.error.message}`,
+            );
           return read.value;
         })();
         manifests.set(sha256, m);
@@ -246,7 +280,11 @@ export function storeAuditData(options: {
 }
 
 /** A file of a published record: its SHA-256 name on disk. */
-function diskSource(options: { readonly path: string; readonly name: string; readonly size: number | null }): Source {
+function diskSource(options: {
+  readonly path: string;
+  readonly name: string;
+  readonly size: number | null;
+}): Source {
   return {
     name: options.name,
     size: options.size,
@@ -313,9 +351,21 @@ export function recordAuditData(options: {
     const m = await manifest(manifestSha);
     if (m === null) return null;
     const sources = files.map((f) => diskSource({ path: f.path, name: f.name, size: null }));
-    const read = { format: exp.format, sources, jurisdiction: exp.jurisdiction, manifest: m.batches, definition };
+    const read = {
+      format: exp.format,
+      sources,
+      jurisdiction: exp.jurisdiction,
+      manifest: m.batches,
+      definition,
+    };
     const summarised = await summarizeCvrExport(read);
-    if (!summarised.ok) return { sha256: `unreadable: ${summarised.error[0]?.message ?? ''}`, contests: [], summary: { batches: [], contests: {}, cvrs: 0 }, cvrsAt: (cards) => cards.map(() => null) };
+    if (!summarised.ok)
+      return {
+        sha256: `unreadable: ${summarised.error[0]?.message ?? ''}`,
+        contests: [],
+        summary: { batches: [], contests: {}, cvrs: 0 },
+        cvrsAt: (cards) => cards.map(() => null),
+      };
     const info = summarised.value;
     const numbering = numbered({ ...exp, fileName: '', manifestSha256: manifestSha, ...info });
     const votesAllowed = new Map(info.contests.map((c) => [c.name, c.votesAllowed]));
@@ -327,7 +377,11 @@ export function recordAuditData(options: {
         const wanted = new Map<string, Cvr | null>();
         for (const c of cards) wanted.set(placeKey(c.tabulator, c.batch, c.position), null);
         const index = indexManifest(m.batches);
-        for await (const item of readCvrExport({ format: exp.format, sources, read: { jurisdiction: exp.jurisdiction } })) {
+        for await (const item of readCvrExport({
+          format: exp.format,
+          sources,
+          read: { jurisdiction: exp.jurisdiction },
+        })) {
           if (item.type !== 'cvr') continue;
           const p = placed({ index, cvr: item.cvr });
           if (p.key === null || !wanted.has(p.key) || wanted.get(p.key) !== null) continue;

@@ -40,7 +40,8 @@ export interface SessionError {
   readonly index?: number;
 }
 
-export type SessionResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SessionError };
+export type SessionResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SessionError };
 
 /** The id of an audit's side log. */
 export function metaAuditId(auditId: string): string {
@@ -49,17 +50,35 @@ export function metaAuditId(auditId: string): string {
 
 /** The engine's event from a stored one (the store counts from 1, the engine from 0). */
 export function auditEventOf(stored: StoredEvent): AuditEvent {
-  return { seq: stored.seq - 1, type: stored.type, author: stored.author, at: stored.at, payload: stored.payload } as unknown as AuditEvent;
+  return {
+    seq: stored.seq - 1,
+    type: stored.type,
+    author: stored.author,
+    at: stored.at,
+    payload: stored.payload,
+  } as unknown as AuditEvent;
 }
 
 function newEventOf(event: AuditEvent): NewEvent {
-  return { type: event.type, author: event.author, at: event.at, payload: event.payload as unknown as JsonValue };
+  return {
+    type: event.type,
+    author: event.author,
+    at: event.at,
+    payload: event.payload as unknown as JsonValue,
+  };
 }
 
 /** Creates an audit (its log and side log). */
-export async function createAuditLog(options: { readonly store: AuditStore; readonly auditId: string }): Promise<SessionResult<null>> {
+export async function createAuditLog(options: {
+  readonly store: AuditStore;
+  readonly auditId: string;
+}): Promise<SessionResult<null>> {
   const { store, auditId } = options;
-  if (auditId.endsWith('~meta')) return { ok: false, error: { kind: 'audit.invalid', field: 'audit', message: `An audit id cannot end in "~meta".` } };
+  if (auditId.endsWith('~meta'))
+    return {
+      ok: false,
+      error: { kind: 'audit.invalid', field: 'audit', message: `An audit id cannot end in "~meta".` },
+    };
   const made = await store.createAudit({ auditId });
   if (!made.ok) return { ok: false, error: made.error };
   const meta = await store.createAudit({ auditId: metaAuditId(auditId) });
@@ -76,14 +95,33 @@ export interface LoadedAudit {
 }
 
 /** Reads and folds the audit's log. */
-export async function loadAudit(options: { readonly store: AuditStore; readonly auditId: string }): Promise<SessionResult<LoadedAudit>> {
+export async function loadAudit(options: {
+  readonly store: AuditStore;
+  readonly auditId: string;
+}): Promise<SessionResult<LoadedAudit>> {
   const { store, auditId } = options;
   const head = await store.getAudit(auditId);
-  if (!head) return { ok: false, error: { kind: 'audit.not-found', field: 'audit', message: `There is no audit "${auditId}". Create it with \`openrla audit init\`.` } };
+  if (!head)
+    return {
+      ok: false,
+      error: {
+        kind: 'audit.not-found',
+        field: 'audit',
+        message: `There is no audit "${auditId}". Create it with \`openrla audit init\`.`,
+      },
+    };
   const stored: StoredEvent[] = [];
   for await (const e of store.readEvents({ auditId })) stored.push(e);
   const events = stored.map(auditEventOf);
-  return { ok: true, value: { stored, events, state: fold(events), headSeq: stored.length === 0 ? 0 : stored[stored.length - 1]!.seq } };
+  return {
+    ok: true,
+    value: {
+      stored,
+      events,
+      state: fold(events),
+      headSeq: stored.length === 0 ? 0 : stored[stored.length - 1]!.seq,
+    },
+  };
 }
 
 /** The side log: the latest draft and every CVR export's info by SHA-256. */
@@ -102,7 +140,10 @@ export interface AuditDraft {
   readonly contests: AuditDefinition['contests'];
 }
 
-export async function readAuditMeta(options: { readonly store: AuditStore; readonly auditId: string }): Promise<AuditMeta> {
+export async function readAuditMeta(options: {
+  readonly store: AuditStore;
+  readonly auditId: string;
+}): Promise<AuditMeta> {
   let draft: AuditDraft | null = null;
   const cvrFiles = new Map<string, CvrFileInfo>();
   let headSeq = 0;
@@ -138,12 +179,22 @@ export async function appendMeta(options: {
     const appended = await store.appendEvents({
       auditId: id,
       expectedSeq: head?.headSeq ?? 0,
-      events: [{ type: options.type, author: options.context.author, at: options.context.now(), payload: options.payload as unknown as JsonValue }],
+      events: [
+        {
+          type: options.type,
+          author: options.context.author,
+          at: options.context.now(),
+          payload: options.payload as unknown as JsonValue,
+        },
+      ],
     });
     if (appended.ok) return { ok: true, value: null };
     if (appended.error.kind !== 'event.conflict') return { ok: false, error: appended.error };
   }
-  return { ok: false, error: { kind: 'event.conflict', message: 'The audit changed too often while saving; try again.' } };
+  return {
+    ok: false,
+    error: { kind: 'event.conflict', message: 'The audit changed too often while saving; try again.' },
+  };
 }
 
 /** The engine's data for this audit, read from the store. */
@@ -190,18 +241,29 @@ export async function runCommands(options: {
     const produced: AuditEvent[] = [];
     for (let index = 0; index < commands.length; index++) {
       const answer = await execute({ state, command: commands[index]!, context, data });
-      if (!answer.ok) return { ok: false, error: commands.length > 1 ? { ...answer.error, index } : answer.error };
+      if (!answer.ok)
+        return { ok: false, error: commands.length > 1 ? { ...answer.error, index } : answer.error };
       for (const event of answer.value) {
         evolve(state, event);
         produced.push(event);
       }
     }
     if (produced.length === 0) return { ok: true, value: { events: [], state } };
-    const appended = await store.appendEvents({ auditId, expectedSeq: loaded.value.headSeq, events: produced.map(newEventOf) });
+    const appended = await store.appendEvents({
+      auditId,
+      expectedSeq: loaded.value.headSeq,
+      events: produced.map(newEventOf),
+    });
     if (appended.ok) return { ok: true, value: { events: produced, state } };
     if (appended.error.kind !== 'event.conflict') return { ok: false, error: appended.error };
   }
-  return { ok: false, error: { kind: 'event.conflict', message: 'Another user changed the audit at the same moment twice; run the command again.' } };
+  return {
+    ok: false,
+    error: {
+      kind: 'event.conflict',
+      message: 'Another user changed the audit at the same moment twice; run the command again.',
+    },
+  };
 }
 
 /** Runs one command (see runCommands). */
@@ -258,10 +320,18 @@ export async function uploadManifest(options: {
     store,
     auditId,
     context: options.context,
-    command: { type: 'manifest.upload', jurisdiction, sha256: ingested.value.sha256, fileName: ingested.value.name },
+    command: {
+      type: 'manifest.upload',
+      jurisdiction,
+      sha256: ingested.value.sha256,
+      fileName: ingested.value.name,
+    },
   });
   if (!ran.ok) return ran;
-  return { ok: true, value: { ...ran.value, sha256: ingested.value.sha256, ballots: ingested.value.ballots } };
+  return {
+    ok: true,
+    value: { ...ran.value, sha256: ingested.value.sha256, ballots: ingested.value.ballots },
+  };
 }
 
 /**
@@ -283,19 +353,47 @@ export async function uploadCvrs(options: {
   if (!loaded.ok) return loaded;
   const state = loaded.value.state;
   const definition = state.definition;
-  if (definition === null) return { ok: false, error: { kind: 'audit.not-defined', message: 'Define the audit (contests, jurisdictions, risk limit) before uploading CVRs.' } };
+  if (definition === null)
+    return {
+      ok: false,
+      error: {
+        kind: 'audit.not-defined',
+        message: 'Define the audit (contests, jurisdictions, risk limit) before uploading CVRs.',
+      },
+    };
   if (!definition.jurisdictions.includes(jurisdiction))
-    return { ok: false, error: { kind: 'upload.unknown-jurisdiction', field: 'jurisdiction', message: `"${jurisdiction}" is not a jurisdiction of the audit (${definition.jurisdictions.join(', ')}).` } };
+    return {
+      ok: false,
+      error: {
+        kind: 'upload.unknown-jurisdiction',
+        field: 'jurisdiction',
+        message: `"${jurisdiction}" is not a jurisdiction of the audit (${definition.jurisdictions.join(', ')}).`,
+      },
+    };
   const manifestState = state.manifests.get(jurisdiction);
   if (!manifestState)
-    return { ok: false, error: { kind: 'upload.manifest-first', field: 'jurisdiction', message: `Upload ${jurisdiction}'s ballot manifest first: the CVRs are linked to its cards.` } };
+    return {
+      ok: false,
+      error: {
+        kind: 'upload.manifest-first',
+        field: 'jurisdiction',
+        message: `Upload ${jurisdiction}'s ballot manifest first: the CVRs are linked to its cards.`,
+      },
+    };
   const stored = await storeInputs({ store, inputs: options.files });
   if (!stored.ok) return { ok: false, error: firstError(stored.error) };
   const files = stored.value;
   const sha256 = combinedSha256(files);
   const current = state.cvrFiles.get(jurisdiction);
   if (current !== undefined && current.sha256 !== sha256 && state.seed !== null)
-    return { ok: false, error: { kind: 'upload.after-seed', field: 'sha256', message: `${jurisdiction}: the seed is set, so the CVR export can no longer change.` } };
+    return {
+      ok: false,
+      error: {
+        kind: 'upload.after-seed',
+        field: 'sha256',
+        message: `${jurisdiction}: the seed is set, so the CVR export can no longer change.`,
+      },
+    };
   let format: CvrFormat;
   if (options.format) format = options.format;
   else {
@@ -306,10 +404,28 @@ export async function uploadCvrs(options: {
   }
   const data = auditDataOf({ store, auditId });
   const manifest = await data.manifest(manifestState.sha256);
-  if (!manifest) return { ok: false, error: { kind: 'data.file-missing', message: `${jurisdiction}'s manifest is not in the store.` } };
-  const summarised = await summarizeCvrExport({ format, sources: files.map((f) => f.source), jurisdiction, manifest: manifest.batches, definition });
+  if (!manifest)
+    return {
+      ok: false,
+      error: { kind: 'data.file-missing', message: `${jurisdiction}'s manifest is not in the store.` },
+    };
+  const summarised = await summarizeCvrExport({
+    format,
+    sources: files.map((f) => f.source),
+    jurisdiction,
+    manifest: manifest.batches,
+    definition,
+  });
   if (!summarised.ok) return { ok: false, error: firstError(summarised.error) };
-  const ingestOptions = { store, auditId, jurisdiction, files: files.map((f) => f.source), contests: summarised.value.numbering, manifest: manifest.batches, format };
+  const ingestOptions = {
+    store,
+    auditId,
+    jurisdiction,
+    files: files.map((f) => f.source),
+    contests: summarised.value.numbering,
+    manifest: manifest.batches,
+    format,
+  };
   const before = await store.getCvrImport({ auditId, jurisdiction });
   // Cards of another file: left by an upload the log never recorded (a killed process), or replaced now.
   if (before && before.fileSha256 !== sha256) await store.deleteCvrs({ auditId, jurisdiction });
@@ -327,7 +443,12 @@ export async function uploadCvrs(options: {
   };
   const meta = await appendMeta({ store, auditId, type: 'cvr-file', payload: info, context });
   if (!meta.ok) return meta;
-  const ran = await runCommand({ store, auditId, context, command: { type: 'cvrs.upload', jurisdiction, sha256: info.sha256, fileName } });
+  const ran = await runCommand({
+    store,
+    auditId,
+    context,
+    command: { type: 'cvrs.upload', jurisdiction, sha256: info.sha256, fileName },
+  });
   if (!ran.ok) return ran;
   return { ok: true, value: { ...ran.value, info, unlinked: ingested.value.unlinked.cards } };
 }

@@ -24,3 +24,5 @@ export { storedCvrsAt, type CardKey } from './stored_cvrs.js';
 export { cvrSummary, type CvrSummary } from './summary.js';
 export { storeAuditData, recordAuditData, summarizeCvrExport, readManifestFile, type CvrFileInfo, type ExportFileRef, type RecordCvrExport } from './audit_data.js';
 export { createAuditLog, loadAudit, readAuditMeta, appendMeta, auditDataOf, runCommand, runCommands, uploadManifest, uploadCvrs, auditEventOf, metaAuditId, type AuditDraft, type AuditMeta, type LoadedAudit, type Executed, type SessionError, type SessionResult } from './audit_session.js';
+export { storeAuditData, recordAuditData, summarizeCvrExport, readManifestFile, type CvrFileInfo, type ExportFileRef, type RecordCvrExport } from './audit_data.js';
+export { createAuditLog, loadAudit, readAuditMeta, appendMeta, auditDataOf, runCommand, runCommands, uploadManifest, uploadCvrs, auditEventOf, metaAuditId, type AuditDraft, type AuditMeta, type LoadedAudit, type Executed, type SessionError, type SessionResult } from './audit_session.js';

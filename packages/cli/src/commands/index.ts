@@ -4,10 +4,12 @@ import { register as registerCalc } from './calc.js';
 import { register as registerServe } from './serve.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerSample } from './sample.js';
+import { register as registerAudit } from './audit.js';
 
 export const registrations: ReadonlyArray<(program: Command) => void> = [
   registerCalc,
   registerServe,
   registerInspect,
   registerSample,
+  registerAudit,
 ];
