@@ -4,7 +4,7 @@
  * next entry, so at most one entry is in memory: an inner ZIP is the one thing held whole, because a
  * ZIP can only be read from its end. A damaged archive becomes error values naming the archive and entry.
  */
-import { open as openHandle, stat } from 'node:fs/promises';
+import { open as openHandle, readFile, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -24,6 +24,8 @@ export type ZipItem =
       /** The innermost archive holding this entry: its name without folders (e.g. `VERITY-CENTRAL-01.zip`). */
       readonly archive: string;
       readonly data: AsyncIterable<Uint8Array>;
+      /** The entry's whole bytes, when it was small enough to be read at once (then `data` yields just them). */
+      readonly bytes?: Uint8Array;
     }
   | { readonly type: 'error'; readonly error: FormatError };
 
@@ -109,6 +111,8 @@ function openStream(zip: ZipFile, entry: Entry): Promise<Readable> {
 /** Entries up to this size (compressed) are read whole and inflated at once; bigger ones stream. */
 const SMALL_ENTRY = 8 << 20;
 const WINDOW = 4 << 20;
+/** Archives up to this size are read into memory whole (yauzl then reads its directory without file reads). */
+const IN_MEMORY_ARCHIVE = 64 << 20;
 
 /**
  * Reads byte ranges of an archive through one large window, so that thousands of small entries laid
@@ -193,6 +197,11 @@ export async function* walkZip(options: WalkZipOptions): AsyncGenerator<ZipItem>
     if (options.buffer) {
       zip = await openBuffer(Buffer.from(options.buffer.buffer, options.buffer.byteOffset, options.buffer.byteLength));
       ranges = bufferRanges(options.buffer);
+    } else if (((await fileSize(options.file)) ?? Infinity) <= IN_MEMORY_ARCHIVE) {
+      // A small archive is read whole: its directory then costs no file read per entry.
+      const buffer = await readFile(options.file);
+      zip = await openBuffer(buffer);
+      ranges = bufferRanges(buffer);
     } else {
       zip = await openFile(options.file);
       ranges = await fileRanges(options.file);
@@ -262,7 +271,7 @@ async function* walkOpen(args: {
         continue;
       }
       const bytes = data;
-      yield { type: 'entry', file, path, name: baseName(entry.fileName), archive: args.archive, data: (async function* () { yield bytes; })() };
+      yield { type: 'entry', file, path, name: baseName(entry.fileName), archive: args.archive, bytes, data: (async function* () { yield bytes; })() };
       if (args.top) options.onBytes?.(entry.compressedSize);
       continue;
     }
