@@ -408,7 +408,8 @@ describe('Dominion JSON: splitting on a worker thread gives exactly the items of
         alaska,
         readdirSync(alaska)
           .filter((f) => f.startsWith('CvrExport'))
-          .sort(),
+          .sort()
+          .slice(0, 3),
       ],
     ] as const) {
       const { main, worker } = await both(
