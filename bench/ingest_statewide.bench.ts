@@ -43,7 +43,10 @@ import { createTestDatabase } from '../packages/store/src/testing.js';
 import { report, time as wallTime, type BenchRow } from './lib.js';
 
 /** lib.ts' time(), plus this process's CPU time per run (fairer than wall time on shared cores). */
-async function time(fn: () => unknown, options: { runs: number; warmup: number }): Promise<{ ms: number; runs: number; peakMB: number; cpuMs: number }> {
+async function time(
+  fn: () => unknown,
+  options: { runs: number; warmup: number },
+): Promise<{ ms: number; runs: number; peakMB: number; cpuMs: number }> {
   let cpu = 0;
   const t = await wallTime(async () => {
     const c0 = process.cpuUsage();
@@ -79,7 +82,9 @@ function ensureElection(): void {
   const tmp = `${DIR}.partial-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   process.stderr.write(`ingest bench: generating the statewide election at scale ${SCALE} into ${DIR} …\n`);
-  execFileSync('python3', [GENERATOR, '--out', tmp, '--scale', String(SCALE), '--force', '--quiet'], { stdio: 'inherit' });
+  execFileSync('python3', [GENERATOR, '--out', tmp, '--scale', String(SCALE), '--force', '--quiet'], {
+    stdio: 'inherit',
+  });
   renameSync(tmp, DIR);
 }
 
@@ -110,11 +115,24 @@ async function ingestAll(store: AuditStore, auditId: string): Promise<number> {
   let cards = 0;
   for (const c of counties) {
     const folder = path.join(DIR, c.folder);
-    const manifest = await ingestManifest({ store, auditId, jurisdiction: c.county, file: path.join(folder, 'manifest.csv') });
+    const manifest = await ingestManifest({
+      store,
+      auditId,
+      jurisdiction: c.county,
+      file: path.join(folder, 'manifest.csv'),
+    });
     if (!manifest.ok) throw new Error(`${c.county}: ${JSON.stringify(manifest.error.errors.slice(0, 3))}`);
-    const r = await ingestCvrs({ store, auditId, jurisdiction: c.county, files: [path.join(folder, 'cvr')], contests, manifest: manifest.value.batches });
+    const r = await ingestCvrs({
+      store,
+      auditId,
+      jurisdiction: c.county,
+      files: [path.join(folder, 'cvr')],
+      contests,
+      manifest: manifest.value.batches,
+    });
     if (!r.ok) throw new Error(`${c.county}: ${JSON.stringify(r.error.errors.slice(0, 3))}`);
-    if (r.value.stored !== c.cards || !r.value.reconciliation?.clean) throw new Error(`${c.county}: ${r.value.stored} of ${c.cards} cards stored`);
+    if (r.value.stored !== c.cards || !r.value.reconciliation?.clean)
+      throw new Error(`${c.county}: ${r.value.stored} of ${c.cards} cards stored`);
     cards += r.value.stored;
   }
   return cards;
@@ -129,14 +147,24 @@ async function readAll(): Promise<number> {
   for (const c of counties) {
     const folder = path.join(DIR, c.folder);
     const batches = [];
-    for await (const item of readManifest(fileSource(path.join(folder, 'manifest.csv')), { jurisdiction: c.county })) if (item.type === 'batch') batches.push(item.batch);
+    for await (const item of readManifest(fileSource(path.join(folder, 'manifest.csv')), {
+      jurisdiction: c.county,
+    }))
+      if (item.type === 'batch') batches.push(item.batch);
     const sources = filesOfPath(path.join(folder, 'cvr')).map((f) => fileSource(f));
     const heads = await Promise.all(sources.map(async (s) => ({ name: s.name, head: await headOf(s) })));
     const detected = detectCvrExport(heads);
     if ('kind' in detected) throw new Error(detected.message);
     const state = createCardStreamState();
     const items = readCvrExport({ format: detected.format, sources, read: { jurisdiction: c.county } });
-    for await (const row of cardRows({ items, numbering: numbering.value, manifest: indexManifest(batches), state, file: c.folder })) void row;
+    for await (const row of cardRows({
+      items,
+      numbering: numbering.value,
+      manifest: indexManifest(batches),
+      state,
+      file: c.folder,
+    }))
+      void row;
     cards += state.rows;
   }
   return cards;
@@ -160,7 +188,10 @@ function* syntheticItems(contests: readonly AuditContest[], n: number): Generato
       countingGroup: null,
       contests: {
         [recall.name]: { kind: 'marks', marks: h % 50 === 0 ? [] : [recall.choices[h & 1]!] },
-        [replacement.name]: { kind: 'marks', marks: h % 7 === 0 ? [] : [replacement.choices[h % replacement.choices.length]!] },
+        [replacement.name]: {
+          kind: 'marks',
+          marks: h % 7 === 0 ? [] : [replacement.choices[h % replacement.choices.length]!],
+        },
       },
     };
     yield { type: 'cvr', cvr };
@@ -171,7 +202,15 @@ function syntheticManifest(n: number) {
   const perBatch = 250;
   const out = [];
   for (let b = 0; b * perBatch < n; b++) {
-    out.push({ jurisdiction: 'Synthetic', container: null, tabulator: `${Math.floor(b / 100)}`, batch: `${b % 100}`, ballots: Math.min(perBatch, n - b * perBatch), hasCvrs: null, line: b + 2 });
+    out.push({
+      jurisdiction: 'Synthetic',
+      container: null,
+      tabulator: `${Math.floor(b / 100)}`,
+      batch: `${b % 100}`,
+      ballots: Math.min(perBatch, n - b * perBatch),
+      hasCvrs: null,
+      line: b + 2,
+    });
   }
   return out;
 }
@@ -185,7 +224,14 @@ async function overheadRows(stores: readonly { name: string; store: AuditStore }
   const alone = await time(
     async () => {
       const state = createCardStreamState();
-      for await (const row of cardRows({ items: syntheticItems(contests, SYNTHETIC_CARDS), numbering: numbering.value, manifest: index, state, file: 'synthetic' })) void row;
+      for await (const row of cardRows({
+        items: syntheticItems(contests, SYNTHETIC_CARDS),
+        numbering: numbering.value,
+        manifest: index,
+        state,
+        file: 'synthetic',
+      }))
+        void row;
       if (state.rows !== SYNTHETIC_CARDS) throw new Error('rows');
     },
     { runs: 3, warmup: 1 },
@@ -209,7 +255,13 @@ async function overheadRows(stores: readonly { name: string; store: AuditStore }
           auditId: 'synthetic',
           jurisdiction: 'Synthetic',
           fileSha256: (run++).toString(16).padStart(64, '0'),
-          cvrs: cardRows({ items: syntheticItems(contests, SYNTHETIC_CARDS), numbering: numbering.value, manifest: index, state, file: 'synthetic' }),
+          cvrs: cardRows({
+            items: syntheticItems(contests, SYNTHETIC_CARDS),
+            numbering: numbering.value,
+            manifest: index,
+            state,
+            file: 'synthetic',
+          }),
         });
         if (!r.ok || r.value.cards !== SYNTHETIC_CARDS) throw new Error(JSON.stringify(r));
       },
@@ -243,7 +295,12 @@ async function statewideRow(name: string, store: AuditStore): Promise<BenchRow> 
     ms: t.ms,
     runs: t.runs,
     peakMB: t.peakMB,
-    extra: { 'cards/s': Math.round(cards / (t.ms / 1000)), 'MB/s': Math.round(bytes / 1e6 / (t.ms / 1000)), 'cpu ms': t.cpuMs, scale: SCALE },
+    extra: {
+      'cards/s': Math.round(cards / (t.ms / 1000)),
+      'MB/s': Math.round(bytes / 1e6 / (t.ms / 1000)),
+      'cpu ms': t.cpuMs,
+      scale: SCALE,
+    },
   };
 }
 
@@ -260,7 +317,12 @@ if (want('read-only')) {
     ms: t.ms,
     runs: t.runs,
     peakMB: t.peakMB,
-    extra: { 'cards/s': Math.round(cards / (t.ms / 1000)), 'MB/s': Math.round(bytes / 1e6 / (t.ms / 1000)), 'cpu ms': t.cpuMs, scale: SCALE },
+    extra: {
+      'cards/s': Math.round(cards / (t.ms / 1000)),
+      'MB/s': Math.round(bytes / 1e6 / (t.ms / 1000)),
+      'cpu ms': t.cpuMs,
+      scale: SCALE,
+    },
   });
 }
 

@@ -5,7 +5,15 @@
  * cards linked to each manifest batch, the unlinked cards and the located errors. Nothing here holds
  * more than one card, plus one counter per batch and per contest.
  */
-import { addContestInfo, addCvr, createTally, type ContestInfo, type Cvr, type ReaderItem, type Tally } from '@openrla/formats';
+import {
+  addContestInfo,
+  addCvr,
+  createTally,
+  type ContestInfo,
+  type Cvr,
+  type ReaderItem,
+  type Tally,
+} from '@openrla/formats';
 import type { CvrRow } from '@openrla/store';
 import { encodeCardVotes, type ContestNumbering } from './card_votes.js';
 import { batchKey, findBatch, type ManifestIndex, type UnlinkedReason } from './manifest_links.js';
@@ -91,7 +99,13 @@ function addUnlinked(state: CardStreamState, cvr: Cvr, reason: UnlinkedReason): 
   state.unlinkedCards++;
   state.unlinkedByReason[reason] = (state.unlinkedByReason[reason] ?? 0) + 1;
   if (state.unlinkedExamples.length < MAX_REPORTED) {
-    state.unlinkedExamples.push({ cvrId: cvr.cvrId, tabulator: cvr.tabulator, batch: cvr.batch, position: cvr.position, reason });
+    state.unlinkedExamples.push({
+      cvrId: cvr.cvrId,
+      tabulator: cvr.tabulator,
+      batch: cvr.batch,
+      position: cvr.position,
+      reason,
+    });
   }
 }
 
@@ -105,7 +119,13 @@ export async function* cardRows(options: CardStreamOptions): AsyncGenerator<CvrR
   let lastTabulator: string | null | undefined;
   let lastBatch: string | null | undefined;
   let exportCount: ExportBatchCount | undefined;
-  let manifestBatch: { readonly key: string; readonly tabulator: string; readonly batch: string; readonly ballots: number; readonly linked: { n: number } } | null = null;
+  let manifestBatch: {
+    readonly key: string;
+    readonly tabulator: string;
+    readonly batch: string;
+    readonly ballots: number;
+    readonly linked: { n: number };
+  } | null = null;
   for await (const item of options.items) {
     if (item.type === 'cvr') {
       const cvr = item.cvr;
@@ -122,7 +142,10 @@ export async function* cardRows(options: CardStreamOptions): AsyncGenerator<CvrR
         }
         manifestBatch = null;
         if (cvr.batch !== null && cvr.batch !== '') {
-          const b = manifest === null ? { tabulator: cvr.tabulator, batch: cvr.batch, ballots: Infinity } : findBatch({ index: manifest, tabulator: cvr.tabulator, batch: cvr.batch });
+          const b =
+            manifest === null
+              ? { tabulator: cvr.tabulator, batch: cvr.batch, ballots: Infinity }
+              : findBatch({ index: manifest, tabulator: cvr.tabulator, batch: cvr.batch });
           if (b) {
             const key = batchKey(b.tabulator, b.batch);
             let linked = state.linked.get(key);
@@ -184,7 +207,8 @@ export async function* cardRows(options: CardStreamOptions): AsyncGenerator<CvrR
     } else if (item.type === 'contest') {
       const info = item.contest;
       const conflict = addContestInfo(state.tally, info);
-      if (conflict !== null) addError(state, { kind: 'cvr.contest-conflict', file, field: info.name, message: conflict });
+      if (conflict !== null)
+        addError(state, { kind: 'cvr.contest-conflict', file, field: info.name, message: conflict });
       if (!state.votesAllowed.has(info.name)) {
         state.votesAllowed.set(info.name, info.votesAllowed);
         state.contests.push(info);

@@ -31,19 +31,29 @@ export interface ContestNumbering {
 }
 
 /** Numbers the audit's contests and choices; a repeated contest or choice name is an error. */
-export function numberContests(contests: readonly AuditContest[]): Result<ContestNumbering, readonly IngestError[]> {
+export function numberContests(
+  contests: readonly AuditContest[],
+): Result<ContestNumbering, readonly IngestError[]> {
   const errors: IngestError[] = [];
   const byName = new Map<string, NumberedContest>();
   const list: NumberedContest[] = [];
   contests.forEach((c, index) => {
     if (byName.has(c.name)) {
-      errors.push({ kind: 'contest.duplicate', field: 'contests', message: `The audit lists the contest "${c.name}" twice.` });
+      errors.push({
+        kind: 'contest.duplicate',
+        field: 'contests',
+        message: `The audit lists the contest "${c.name}" twice.`,
+      });
       return;
     }
     const choiceIndex = new Map<string, number>();
     c.choices.forEach((choice, i) => {
       if (choiceIndex.has(choice)) {
-        errors.push({ kind: 'contest.duplicate-choice', field: 'contests', message: `The contest "${c.name}" lists the choice "${choice}" twice.` });
+        errors.push({
+          kind: 'contest.duplicate-choice',
+          field: 'contests',
+          message: `The contest "${c.name}" lists the choice "${choice}" twice.`,
+        });
       } else choiceIndex.set(choice, i);
     });
     const numbered: NumberedContest = {
@@ -78,7 +88,11 @@ export interface VoteProblem {
 }
 
 /** The reason a contest's vote could not be encoded, or its codec text (`i:a.b.c`). */
-function encodeContest(options: { readonly contest: NumberedContest; readonly vote: ContestVote; readonly votesAllowed: number }): string | VoteProblem {
+function encodeContest(options: {
+  readonly contest: NumberedContest;
+  readonly vote: ContestVote;
+  readonly votesAllowed: number;
+}): string | VoteProblem {
   const { contest, vote } = options;
   let text = `${contest.index}:`;
   if (vote.kind === 'marks') {
@@ -86,12 +100,14 @@ function encodeContest(options: { readonly contest: NumberedContest; readonly vo
     const marks = vote.marks;
     for (let i = 0; i < marks.length; i++) {
       const choice = contest.choiceIndex.get(marks[i]!);
-      if (choice === undefined) return { kind: 'cvr.unknown-choice', contest: contest.name, choice: marks[i]! };
+      if (choice === undefined)
+        return { kind: 'cvr.unknown-choice', contest: contest.name, choice: marks[i]! };
       text += i === 0 ? `${choice}` : `.${choice}`;
     }
     if (vote.overvote && marks.length <= options.votesAllowed) {
       const unnamed = contest.choices.length;
-      for (let i = marks.length; i <= options.votesAllowed; i++) text += i === 0 ? `${unnamed}` : `.${unnamed}`;
+      for (let i = marks.length; i <= options.votesAllowed; i++)
+        text += i === 0 ? `${unnamed}` : `.${unnamed}`;
     }
     return text;
   }
@@ -134,7 +150,8 @@ export function encodeCardVotes(options: {
       out = last < 0 ? text : `${out};${text}`;
       last = contest.index;
     } else {
-      parts = out === '' ? [] : out.split(';').map((t) => ({ index: Number(t.slice(0, t.indexOf(':'))), text: t }));
+      parts =
+        out === '' ? [] : out.split(';').map((t) => ({ index: Number(t.slice(0, t.indexOf(':'))), text: t }));
       parts.push({ index: contest.index, text });
     }
   }
@@ -147,7 +164,10 @@ export function encodeCardVotes(options: {
  * The inverse of encodeCardVotes: contest name → what the card shows, for the audited contests on the
  * card; null when the text is not a valid encoding for this numbering.
  */
-export function decodeCardVotes(options: { readonly numbering: ContestNumbering; readonly votes: string }): Record<string, ContestVote> | null {
+export function decodeCardVotes(options: {
+  readonly numbering: ContestNumbering;
+  readonly votes: string;
+}): Record<string, ContestVote> | null {
   const { numbering, votes } = options;
   const out: Record<string, ContestVote> = {};
   if (votes === '') return out;
@@ -176,7 +196,10 @@ export function decodeCardVotes(options: { readonly numbering: ContestNumbering;
   return out;
 }
 
-function decodeMarks(options: { readonly contest: NumberedContest; readonly numbers: readonly number[] }): ContestVote | null {
+function decodeMarks(options: {
+  readonly contest: NumberedContest;
+  readonly numbers: readonly number[];
+}): ContestVote | null {
   const { contest, numbers } = options;
   const marks: string[] = [];
   let unnamed = false;
@@ -188,7 +211,10 @@ function decodeMarks(options: { readonly contest: NumberedContest; readonly numb
   return unnamed ? { kind: 'marks', marks, overvote: true } : { kind: 'marks', marks };
 }
 
-function decodeRanks(options: { readonly contest: NumberedContest; readonly numbers: readonly number[] }): ContestVote | null {
+function decodeRanks(options: {
+  readonly contest: NumberedContest;
+  readonly numbers: readonly number[];
+}): ContestVote | null {
   const { contest, numbers } = options;
   if (numbers.length % 2 !== 0) return null;
   const ranks: string[][] = [];

@@ -4,11 +4,24 @@
  * (`detectText`); exports made of several files (Dominion JSON with its manifests, Hart ZIPs, ES&S CVR +
  * ballots CSVs, NIST CDF reports) are recognised here by their names and first bytes.
  */
-import { detectText, readClearBallot, readDominionCsv, readDominionJson, readEss, readHart, readNistCdf, type DominionManifestSources, type ReaderItem, type ReadOptions, type Source } from '@openrla/formats';
+import {
+  detectText,
+  readClearBallot,
+  readDominionCsv,
+  readDominionJson,
+  readEss,
+  readHart,
+  readNistCdf,
+  type DominionManifestSources,
+  type ReaderItem,
+  type ReadOptions,
+  type Source,
+} from '@openrla/formats';
 import type { IngestError } from './types.js';
 
 /** The CVR export formats an ingest reads. */
-export type CvrFormat = 'dominion-csv' | 'dominion-json' | 'clearballot' | 'ess' | 'hart' | 'nist-cdf-json' | 'nist-cdf-xml';
+export type CvrFormat =
+  'dominion-csv' | 'dominion-json' | 'clearballot' | 'ess' | 'hart' | 'nist-cdf-json' | 'nist-cdf-xml';
 
 export interface CvrDetection {
   readonly format: CvrFormat;
@@ -64,10 +77,13 @@ const DOMINION_MANIFESTS: Readonly<Record<string, keyof DominionManifestSources>
 
 const isZip = (f: FileHead): boolean => /\.zip$/i.test(f.name) || f.head.startsWith('PK\u0003\u0004');
 const isHartXml = (f: FileHead): boolean => /CVRDesign\.xsd/.test(f.head.slice(0, 4096));
-const isNistJson = (f: FileHead): boolean => /^\s*\{[\s\S]{0,200}"@type"\s*:\s*"CVR\.CastVoteRecordReport"/.test(f.head);
+const isNistJson = (f: FileHead): boolean =>
+  /^\s*\{[\s\S]{0,200}"@type"\s*:\s*"CVR\.CastVoteRecordReport"/.test(f.head);
 const isNistXml = (f: FileHead): boolean => /<CastVoteRecordReport\b/.test(f.head.slice(0, 4096));
-const isEssCsv = (f: FileHead): boolean => /\.csv$/i.test(f.name) && /(^|\n|,)"?Cast Vote Record"?\s*,/i.test(f.head.slice(0, 8192));
-const isDominionJsonExport = (f: FileHead): boolean => /^CvrExport.*\.json$/i.test(f.name) || /^\s*\{[\s\S]*"Sessions"\s*:/.test(f.head);
+const isEssCsv = (f: FileHead): boolean =>
+  /\.csv$/i.test(f.name) && /(^|\n|,)"?Cast Vote Record"?\s*,/i.test(f.head.slice(0, 8192));
+const isDominionJsonExport = (f: FileHead): boolean =>
+  /^CvrExport.*\.json$/i.test(f.name) || /^\s*\{[\s\S]*"Sessions"\s*:/.test(f.head);
 
 /** Names the format of an export made of these files, or says why it is not a CVR export. */
 export function detectCvrExport(files: readonly FileHead[]): CvrDetection | IngestError {
@@ -76,15 +92,31 @@ export function detectCvrExport(files: readonly FileHead[]): CvrDetection | Inge
   const exports = files.filter(isDominionJsonExport);
   if (exports.length > 0) {
     const manifests = files.filter((f) => DOMINION_MANIFESTS[f.name.toLowerCase()] !== undefined).length;
-    return { format: 'dominion-json', reason: `${exports.length} Dominion CvrExport JSON file(s) and ${manifests} manifest file(s)` };
+    return {
+      format: 'dominion-json',
+      reason: `${exports.length} Dominion CvrExport JSON file(s) and ${manifests} manifest file(s)`,
+    };
   }
   const zips = files.filter(isZip).length;
   if (zips > 0 || files.some(isHartXml)) {
-    return { format: 'hart', reason: zips > 0 ? `${zips} ZIP archive(s) of Hart CVR XML files` : 'Hart CVR XML (CVRDesign.xsd namespace)' };
+    return {
+      format: 'hart',
+      reason:
+        zips > 0 ? `${zips} ZIP archive(s) of Hart CVR XML files` : 'Hart CVR XML (CVRDesign.xsd namespace)',
+    };
   }
-  if (files.every(isNistJson)) return { format: 'nist-cdf-json', reason: `${files.length} NIST SP 1500-103 CastVoteRecordReport JSON file(s)` };
-  if (files.every(isNistXml)) return { format: 'nist-cdf-xml', reason: `${files.length} NIST SP 1500-103 CastVoteRecordReport XML file(s)` };
-  if (files.some(isEssCsv)) return { format: 'ess', reason: `ES&S "Cast Vote Record" CSV with ${files.length - 1} ballots file(s)` };
+  if (files.every(isNistJson))
+    return {
+      format: 'nist-cdf-json',
+      reason: `${files.length} NIST SP 1500-103 CastVoteRecordReport JSON file(s)`,
+    };
+  if (files.every(isNistXml))
+    return {
+      format: 'nist-cdf-xml',
+      reason: `${files.length} NIST SP 1500-103 CastVoteRecordReport XML file(s)`,
+    };
+  if (files.some(isEssCsv))
+    return { format: 'ess', reason: `ES&S "Cast Vote Record" CSV with ${files.length - 1} ballots file(s)` };
   if (files.length === 1) {
     const d = detectText(first);
     if (d) {
@@ -132,7 +164,15 @@ export function readCvrExport(options: {
       }
       // The export files are named CvrExport*.json; a lone upload under another name is taken as one.
       const named = sources.filter((s) => /^CvrExport.*\.json$/i.test(s.name));
-      const exports = named.length > 0 ? named : sources.filter((s) => /\.json$/i.test(s.name) && !/manifest\.json$/i.test(s.name) && !/^configuration\.json$/i.test(s.name));
+      const exports =
+        named.length > 0
+          ? named
+          : sources.filter(
+              (s) =>
+                /\.json$/i.test(s.name) &&
+                !/manifest\.json$/i.test(s.name) &&
+                !/^configuration\.json$/i.test(s.name),
+            );
       return readDominionJson({ exports, manifests, ...read });
     }
     case 'ess':

@@ -35,8 +35,13 @@ interface Spec {
   readonly contests: readonly SpecContest[];
 }
 const spec = JSON.parse(readFileSync(path.join(arlo, 'small-election.spec.json'), 'utf8')) as Spec;
-const fileOf = (jurisdiction: string, suffix: string): string => path.join(arlo, `${jurisdiction.replace(/ /g, '_')}__${suffix}`);
-const specContests: AuditContest[] = spec.contests.map((c) => ({ name: c.name, choices: Object.keys(c.tally), votesAllowed: c.votes_allowed }));
+const fileOf = (jurisdiction: string, suffix: string): string =>
+  path.join(arlo, `${jurisdiction.replace(/ /g, '_')}__${suffix}`);
+const specContests: AuditContest[] = spec.contests.map((c) => ({
+  name: c.name,
+  choices: Object.keys(c.tally),
+  votesAllowed: c.votes_allowed,
+}));
 
 async function exportOf(file: string): Promise<{ contests: ContestInfo[]; cvrs: Cvr[] }> {
   const contests: ContestInfo[] = [];
@@ -69,7 +74,12 @@ describe.each(implementations)('ingest into $name', ({ open }) => {
     let manifestBallots = 0;
     let cards = 0;
     for (const { name } of spec.jurisdictions) {
-      const manifest = await ingestManifest({ store, auditId: 'arlo', jurisdiction: name, file: fileOf(name, 'ballot_manifest.csv') });
+      const manifest = await ingestManifest({
+        store,
+        auditId: 'arlo',
+        jurisdiction: name,
+        file: fileOf(name, 'ballot_manifest.csv'),
+      });
       if (!manifest.ok) throw new Error(JSON.stringify(manifest.error));
       manifestBallots += manifest.value.ballots;
       const cvrFile = fileOf(name, 'cvrs.csv');
@@ -108,13 +118,35 @@ describe.each(implementations)('ingest into $name', ({ open }) => {
       const numbering = numberContests(specContests);
       if (!numbering.ok) throw new Error('numbering');
       const { cvrs } = await exportOf(cvrFile);
-      const keys = cvrs.map((c) => ({ jurisdiction: name, tabulator: c.tabulator, batch: c.batch!, position: c.position! }));
-      const phantom = { jurisdiction: name, tabulator: cvrs[0]!.tabulator, batch: cvrs[0]!.batch!, position: 10_000 };
-      const back = await storedCvrsAt({ store, auditId: 'arlo', numbering: numbering.value, cards: [...keys, phantom] });
+      const keys = cvrs.map((c) => ({
+        jurisdiction: name,
+        tabulator: c.tabulator,
+        batch: c.batch!,
+        position: c.position!,
+      }));
+      const phantom = {
+        jurisdiction: name,
+        tabulator: cvrs[0]!.tabulator,
+        batch: cvrs[0]!.batch!,
+        position: 10_000,
+      };
+      const back = await storedCvrsAt({
+        store,
+        auditId: 'arlo',
+        numbering: numbering.value,
+        cards: [...keys, phantom],
+      });
       expect(back[cvrs.length]).toBeNull();
       cvrs.forEach((cvr, i) => {
-        const want = Object.fromEntries(Object.entries(cvr.contests).filter(([k]) => specContests.some((c) => c.name === k)));
-        expect(back[i], `${name} ${cvr.cvrId}`).toEqual({ ...cvr, jurisdiction: name, countingGroup: null, contests: want });
+        const want = Object.fromEntries(
+          Object.entries(cvr.contests).filter(([k]) => specContests.some((c) => c.name === k)),
+        );
+        expect(back[i], `${name} ${cvr.cvrId}`).toEqual({
+          ...cvr,
+          jurisdiction: name,
+          countingGroup: null,
+          contests: want,
+        });
       });
     }
     expect(manifestBallots).toBe(cards);
@@ -126,7 +158,12 @@ describe.each(implementations)('ingest into $name', ({ open }) => {
   it('Arapahoe 2016 (Dominion CSV 5.2) with its Colorado manifest: 165 cards linked, manifest hash as submitted', async () => {
     expect((await store.createAudit({ auditId: 'arapahoe' })).ok).toBe(true);
     const manifestFile = path.join(arapahoe, 'arapahoe-manifest.csv');
-    const manifest = await ingestManifest({ store, auditId: 'arapahoe', jurisdiction: 'Arapahoe', file: manifestFile });
+    const manifest = await ingestManifest({
+      store,
+      auditId: 'arapahoe',
+      jurisdiction: 'Arapahoe',
+      file: manifestFile,
+    });
     if (!manifest.ok) throw new Error(JSON.stringify(manifest.error));
     const submitted = readFileSync(path.join(arapahoe, 'manifest-hash.txt'), 'utf8').trim().split(/\s+/)[0];
     expect(manifest.value.sha256).toBe(submitted);
@@ -146,24 +183,39 @@ describe.each(implementations)('ingest into $name', ({ open }) => {
     expect(r.value.cards).toBe(165);
     expect(r.value.stored).toBe(165);
     expect(r.value.contests).toHaveLength(83);
-    expect(r.value.reconciliation).toMatchObject({ clean: true, manifestCards: 165, linkedCards: 165, shortfall: 0, batches: [] });
+    expect(r.value.reconciliation).toMatchObject({
+      clean: true,
+      manifestCards: 165,
+      linkedCards: 165,
+      shortfall: 0,
+      batches: [],
+    });
     // Tallies: "cards containing the contest" = cards whose cells for it are not empty.
     for (const t of r.value.tallies) {
       expect(t.cards, t.contest).toBe(cvrs.filter((c) => c.contests[t.contest] !== undefined).length);
       const valid = Object.values(t.votes).reduce((a, b) => a + b, 0);
-      expect(valid + t.overvotes * (t.votesAllowed ?? 1) + t.undervotes, t.contest).toBe(t.cards * (t.votesAllowed ?? 1));
+      expect(valid + t.overvotes * (t.votesAllowed ?? 1) + t.undervotes, t.contest).toBe(
+        t.cards * (t.votesAllowed ?? 1),
+      );
     }
     expect(await store.countCvrs({ auditId: 'arapahoe' })).toBe(165);
     const summary = cvrSummary(r.value);
     expect(summary.cvrs).toBe(165);
-    expect(summary.batches.map((b) => [b.tabulator, b.batch, b.cvrs]).sort()).toEqual(manifest.value.batches.map((b) => [b.tabulator, b.batch, b.ballots]).sort());
+    expect(summary.batches.map((b) => [b.tabulator, b.batch, b.cvrs]).sort()).toEqual(
+      manifest.value.batches.map((b) => [b.tabulator, b.batch, b.ballots]).sort(),
+    );
     expect(Object.keys(summary.contests)).toHaveLength(83);
   });
 
   it('a CVR file with a broken row mid-file stores nothing and returns the located error', async () => {
     expect((await store.createAudit({ auditId: 'broken' })).ok).toBe(true);
     const name = 'Kendall Park';
-    const manifest = await ingestManifest({ store, auditId: 'broken', jurisdiction: name, file: fileOf(name, 'ballot_manifest.csv') });
+    const manifest = await ingestManifest({
+      store,
+      auditId: 'broken',
+      jurisdiction: name,
+      file: fileOf(name, 'ballot_manifest.csv'),
+    });
     if (!manifest.ok) throw new Error('manifest');
     const lines = readFileSync(fileOf(name, 'cvrs.csv'), 'utf8').split('\n');
     const broken = Math.floor(lines.length / 2);
@@ -188,7 +240,13 @@ describe.each(implementations)('ingest into $name', ({ open }) => {
     expect((await store.createAudit({ auditId: 'dup' })).ok).toBe(true);
     const file = path.join(arapahoe, 'invalid-cvr-dup-line.csv');
     const { contests } = await exportOf(file);
-    const r = await ingestCvrs({ store, auditId: 'dup', jurisdiction: 'Arapahoe', files: [file], contests: auditContestsFromExport(contests) });
+    const r = await ingestCvrs({
+      store,
+      auditId: 'dup',
+      jurisdiction: 'Arapahoe',
+      files: [file],
+      contests: auditContestsFromExport(contests),
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.errors.length).toBeGreaterThan(0);
@@ -198,7 +256,12 @@ describe.each(implementations)('ingest into $name', ({ open }) => {
   it('re-ingesting the same files is idempotent; another file for the same county is refused', async () => {
     expect((await store.createAudit({ auditId: 'again' })).ok).toBe(true);
     const name = 'Mount Olive';
-    const m1 = await ingestManifest({ store, auditId: 'again', jurisdiction: name, file: fileOf(name, 'ballot_manifest.csv') });
+    const m1 = await ingestManifest({
+      store,
+      auditId: 'again',
+      jurisdiction: name,
+      file: fileOf(name, 'ballot_manifest.csv'),
+    });
     const m2 = await ingestManifest({
       store,
       auditId: 'again',
@@ -207,9 +270,19 @@ describe.each(implementations)('ingest into $name', ({ open }) => {
     });
     if (!m1.ok || !m2.ok) throw new Error('manifest');
     expect(m2.value).toEqual({ ...m1.value, name: 'again.csv' });
-    const options = { store, auditId: 'again', jurisdiction: name, files: [fileOf(name, 'cvrs.csv')], contests: specContests, manifest: m1.value.batches };
+    const options = {
+      store,
+      auditId: 'again',
+      jurisdiction: name,
+      files: [fileOf(name, 'cvrs.csv')],
+      contests: specContests,
+      manifest: m1.value.batches,
+    };
     const first = await ingestCvrs(options);
-    const second = await ingestCvrs({ ...options, files: [{ name: 'upload.csv', stream: fileSource(fileOf(name, 'cvrs.csv')).open() }] });
+    const second = await ingestCvrs({
+      ...options,
+      files: [{ name: 'upload.csv', stream: fileSource(fileOf(name, 'cvrs.csv')).open() }],
+    });
     if (!first.ok || !second.ok) throw new Error('cvrs');
     expect(first.value.created).toBe(true);
     expect(second.value.created).toBe(false);
@@ -224,49 +297,97 @@ describe.each(implementations)('ingest into $name', ({ open }) => {
   it('a manifest with a duplicate batch is refused with file and line', async () => {
     expect((await store.createAudit({ auditId: 'dup-batch' })).ok).toBe(true);
     const text = 'Tabulator,Batch Name,Number of Ballots\nT1,B1,10\nT1,B2,7\nT1,B1,5\n';
-    const r = await ingestManifest({ store, auditId: 'dup-batch', jurisdiction: 'X', file: bytesSource('manifest.csv', text) });
+    const r = await ingestManifest({
+      store,
+      auditId: 'dup-batch',
+      jurisdiction: 'X',
+      file: bytesSource('manifest.csv', text),
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.error.errors[0]).toMatchObject({ kind: 'manifest.duplicate-batch', file: 'manifest.csv', line: 4 });
+    expect(r.error.errors[0]).toMatchObject({
+      kind: 'manifest.duplicate-batch',
+      file: 'manifest.csv',
+      line: 4,
+    });
     expect(r.error.sha256).toBe(createHash('sha256').update(text).digest('hex'));
   });
 
   it('CVRs that link to no manifest card are counted, not stored, and the batch shortfall is reported', async () => {
     expect((await store.createAudit({ auditId: 'short' })).ok).toBe(true);
     const name = 'Siletz';
-    const m = await ingestManifest({ store, auditId: 'short', jurisdiction: name, file: fileOf(name, 'ballot_manifest.csv') });
+    const m = await ingestManifest({
+      store,
+      auditId: 'short',
+      jurisdiction: name,
+      file: fileOf(name, 'ballot_manifest.csv'),
+    });
     if (!m.ok) throw new Error('manifest');
     // The manifest claims one more card in its first batch and lacks its last batch.
     const first = m.value.batches[0]!;
     const last = m.value.batches[m.value.batches.length - 1]!;
     const manifest = [{ ...first, ballots: first.ballots + 1 }, ...m.value.batches.slice(1, -1)];
-    const r = await ingestCvrs({ store, auditId: 'short', jurisdiction: name, files: [fileOf(name, 'cvrs.csv')], contests: specContests, manifest });
+    const r = await ingestCvrs({
+      store,
+      auditId: 'short',
+      jurisdiction: name,
+      files: [fileOf(name, 'cvrs.csv')],
+      contests: specContests,
+      manifest,
+    });
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     const missing = m.value.batches.length > 1 ? last.ballots : 0;
     expect(r.value.unlinked.cards).toBe(missing);
     expect(r.value.unlinked.byReason['batch-not-in-manifest'] ?? 0).toBe(missing);
     expect(r.value.stored).toBe(r.value.cards - missing);
     expect(r.value.reconciliation).toMatchObject({ clean: false, shortfall: 1 });
-    expect(r.value.reconciliation?.batches[0]).toMatchObject({ batch: first.batch, manifestCards: first.ballots + 1, cvrCards: first.ballots, difference: -1 });
+    expect(r.value.reconciliation?.batches[0]).toMatchObject({
+      batch: first.batch,
+      manifestCards: first.ballots + 1,
+      cvrCards: first.ballots,
+      difference: -1,
+    });
     expect(await store.countCvrs({ auditId: 'short' })).toBe(r.value.stored);
   });
 
   it('a choice the audit does not list refuses the export with the card named; nothing is stored', async () => {
     expect((await store.createAudit({ auditId: 'unknown-choice' })).ok).toBe(true);
     const name = 'Waurika';
-    const contests = specContests.map((c) => (c.name === 'Minister of Farming' ? { ...c, choices: c.choices.filter((x) => x !== 'Erin George') } : c));
-    const r = await ingestCvrs({ store, auditId: 'unknown-choice', jurisdiction: name, files: [fileOf(name, 'cvrs.csv')], contests });
+    const contests = specContests.map((c) =>
+      c.name === 'Minister of Farming' ? { ...c, choices: c.choices.filter((x) => x !== 'Erin George') } : c,
+    );
+    const r = await ingestCvrs({
+      store,
+      auditId: 'unknown-choice',
+      jurisdiction: name,
+      files: [fileOf(name, 'cvrs.csv')],
+      contests,
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.error.errors[0]).toMatchObject({ kind: 'cvr.unknown-choice', file: 'Waurika__cvrs.csv', field: 'Minister of Farming' });
+    expect(r.error.errors[0]).toMatchObject({
+      kind: 'cvr.unknown-choice',
+      file: 'Waurika__cvrs.csv',
+      field: 'Minister of Farming',
+    });
     expect(r.error.errors[0]?.path).toMatch(/^cvr \d+$/);
     expect(await store.countCvrs({ auditId: 'unknown-choice' })).toBe(0);
   });
 
   it('a manifest uploaded as a CVR export is refused and named as a manifest', async () => {
     expect((await store.createAudit({ auditId: 'not-cvr' })).ok).toBe(true);
-    const r = await ingestCvrs({ store, auditId: 'not-cvr', jurisdiction: 'Siletz', files: [fileOf('Siletz', 'ballot_manifest.csv')], contests: specContests });
+    const r = await ingestCvrs({
+      store,
+      auditId: 'not-cvr',
+      jurisdiction: 'Siletz',
+      files: [fileOf('Siletz', 'ballot_manifest.csv')],
+      contests: specContests,
+    });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.errors[0]).toMatchObject({ kind: 'format.not-cvr', file: 'Siletz__ballot_manifest.csv' });
+    if (!r.ok)
+      expect(r.error.errors[0]).toMatchObject({
+        kind: 'format.not-cvr',
+        file: 'Siletz__ballot_manifest.csv',
+      });
   });
 });

@@ -5,11 +5,32 @@
  * cards that link to no manifest card. Importing the same files again changes nothing and returns the
  * same report.
  */
-import { summarizeTally, type ContestInfo, type ContestSummary, type ManifestBatch, type Progress } from '@openrla/formats';
+import {
+  summarizeTally,
+  type ContestInfo,
+  type ContestSummary,
+  type ManifestBatch,
+  type Progress,
+} from '@openrla/formats';
 import type { AuditStore, Result } from '@openrla/store';
-import { cardRows, CardStreamRejected, createCardStreamState, type CardStreamState, type ExportBatchCount, type UnlinkedCvr } from './card_stream.js';
+import {
+  cardRows,
+  CardStreamRejected,
+  createCardStreamState,
+  type CardStreamState,
+  type ExportBatchCount,
+  type UnlinkedCvr,
+} from './card_stream.js';
 import { numberContests } from './card_votes.js';
-import { detectCvrExport, headOf, readCvrExport, SHORT_HEAD_BYTES, type CvrDetection, type CvrFormat, type FileHead } from './cvr_export.js';
+import {
+  detectCvrExport,
+  headOf,
+  readCvrExport,
+  SHORT_HEAD_BYTES,
+  type CvrDetection,
+  type CvrFormat,
+  type FileHead,
+} from './cvr_export.js';
 import { indexManifest, type UnlinkedReason } from './manifest_links.js';
 import { reconcile, type Reconciliation } from './reconcile.js';
 import { combinedSha256, storeInputs } from './stored_files.js';
@@ -73,7 +94,12 @@ export interface CvrRefusal {
   readonly format: CvrDetection | null;
 }
 
-function refusal(options: { readonly errors: readonly IngestError[]; readonly errorCount?: number; readonly sha256?: string | null; readonly format?: CvrDetection | null }): {
+function refusal(options: {
+  readonly errors: readonly IngestError[];
+  readonly errorCount?: number;
+  readonly sha256?: string | null;
+  readonly format?: CvrDetection | null;
+}): {
   readonly ok: false;
   readonly error: CvrRefusal;
 } {
@@ -91,7 +117,8 @@ function refusal(options: { readonly errors: readonly IngestError[]; readonly er
 /** Stores, reads, checks and imports one county's CVR export (see the module comment). */
 export async function ingestCvrs(options: IngestCvrsOptions): Promise<Result<CvrIngest, CvrRefusal>> {
   const { store, auditId, jurisdiction, onProgress } = options;
-  if (!(await store.getAudit(auditId))) return refusal({ errors: [{ kind: 'audit.not-found', message: `There is no audit "${auditId}".` }] });
+  if (!(await store.getAudit(auditId)))
+    return refusal({ errors: [{ kind: 'audit.not-found', message: `There is no audit "${auditId}".` }] });
   const numbering = numberContests(options.contests);
   if (!numbering.ok) return refusal({ errors: numbering.error });
 
@@ -115,7 +142,12 @@ export async function ingestCvrs(options: IngestCvrsOptions): Promise<Result<Cvr
   const before = await store.getCvrImport({ auditId, jurisdiction });
   if (before && before.fileSha256 !== sha256) {
     return refusal({
-      errors: [{ kind: 'cvr.already-imported', message: `CVRs for ${jurisdiction} were already imported from another file. Remove them before uploading a new file.` }],
+      errors: [
+        {
+          kind: 'cvr.already-imported',
+          message: `CVRs for ${jurisdiction} were already imported from another file. Remove them before uploading a new file.`,
+        },
+      ],
       sha256,
       format,
     });
@@ -126,7 +158,12 @@ export async function ingestCvrs(options: IngestCvrsOptions): Promise<Result<Cvr
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
   const read = {
     jurisdiction,
-    ...(onProgress ? { onProgress: (p: Progress) => onProgress({ phase: 'read', bytes: p.bytes, totalBytes, cards: state.cards }) } : {}),
+    ...(onProgress
+      ? {
+          onProgress: (p: Progress) =>
+            onProgress({ phase: 'read', bytes: p.bytes, totalBytes, cards: state.cards }),
+        }
+      : {}),
   };
   const rows = cardRows({
     items: readCvrExport({ format: format.format, sources: files.map((f) => f.source), read }),
@@ -145,16 +182,21 @@ export async function ingestCvrs(options: IngestCvrsOptions): Promise<Result<Cvr
       const imported = await store.importCvrs({ auditId, jurisdiction, fileSha256: sha256, cvrs: rows });
       if (!imported.ok) {
         // An error of the reader or of the votes stops the stream; the store may also refuse (e.g. two cards at one place).
-        if (state.errorCount > 0) return refusal({ errors: state.errors, errorCount: state.errorCount, sha256, format });
+        if (state.errorCount > 0)
+          return refusal({ errors: state.errors, errorCount: state.errorCount, sha256, format });
         return refusal({ errors: [imported.error], sha256, format });
       }
       created = imported.value.created;
     }
   } catch (error) {
-    if (error instanceof CardStreamRejected) return refusal({ errors: state.errors, errorCount: state.errorCount, sha256, format });
+    if (error instanceof CardStreamRejected)
+      return refusal({ errors: state.errors, errorCount: state.errorCount, sha256, format });
     throw error;
   }
-  return { ok: true, value: report({ state, sha256, files: fileRefs, format, created, manifest: options.manifest ?? null }) };
+  return {
+    ok: true,
+    value: report({ state, sha256, files: fileRefs, format, created, manifest: options.manifest ?? null }),
+  };
 }
 
 function report(options: {
@@ -176,7 +218,13 @@ function report(options: {
     contests: state.contests,
     tallies: summarizeTally(state.tally),
     batches: [...state.exportBatches.values()],
-    reconciliation: manifest ? reconcile({ manifest, linked: state.linked, unlinkedCards: state.unlinkedCards }) : null,
-    unlinked: { cards: state.unlinkedCards, byReason: state.unlinkedByReason, examples: state.unlinkedExamples },
+    reconciliation: manifest
+      ? reconcile({ manifest, linked: state.linked, unlinkedCards: state.unlinkedCards })
+      : null,
+    unlinked: {
+      cards: state.unlinkedCards,
+      byReason: state.unlinkedByReason,
+      examples: state.unlinkedExamples,
+    },
   };
 }

@@ -39,17 +39,28 @@ export interface ManifestRefusal {
 }
 
 /** Stores and reads a ballot manifest; any located error refuses the whole file. */
-export async function ingestManifest(options: IngestManifestOptions): Promise<Result<ManifestIngest, ManifestRefusal>> {
+export async function ingestManifest(
+  options: IngestManifestOptions,
+): Promise<Result<ManifestIngest, ManifestRefusal>> {
   const { store, auditId, jurisdiction } = options;
-  const refuse = (errors: readonly IngestError[], sha256: string | null = null): { ok: false; error: ManifestRefusal } => ({
+  const refuse = (
+    errors: readonly IngestError[],
+    sha256: string | null = null,
+  ): { ok: false; error: ManifestRefusal } => ({
     ok: false,
     error: { errors: errors.slice(0, MAX_ERRORS), errorCount: errors.length, sha256 },
   });
-  if (!(await store.getAudit(auditId))) return refuse([{ kind: 'audit.not-found', message: `There is no audit "${auditId}".` }]);
+  if (!(await store.getAudit(auditId)))
+    return refuse([{ kind: 'audit.not-found', message: `There is no audit "${auditId}".` }]);
   const stored = await storeInputs({ store, inputs: [options.file] });
   if (!stored.ok) return refuse(stored.error);
   if (stored.value.length !== 1) {
-    return refuse([{ kind: 'manifest.several-files', message: `A ballot manifest is one CSV file; ${stored.value.length} files were given.` }]);
+    return refuse([
+      {
+        kind: 'manifest.several-files',
+        message: `A ballot manifest is one CSV file; ${stored.value.length} files were given.`,
+      },
+    ]);
   }
   const file = stored.value[0]!;
   const batches: ManifestBatch[] = [];
@@ -64,7 +75,16 @@ export async function ingestManifest(options: IngestManifestOptions): Promise<Re
   }
   if (errorCount > 0) return { ok: false, error: { errors, errorCount, sha256: file.sha256 } };
   if (batches.length === 0) {
-    return refuse([{ kind: 'manifest.empty', file: file.name, message: `${file.name} lists no batches. A manifest has one row per batch of ballot cards.` }], file.sha256);
+    return refuse(
+      [
+        {
+          kind: 'manifest.empty',
+          file: file.name,
+          message: `${file.name} lists no batches. A manifest has one row per batch of ballot cards.`,
+        },
+      ],
+      file.sha256,
+    );
   }
   const ballots = batches.reduce((s, b) => s + b.ballots, 0);
   return { ok: true, value: { sha256: file.sha256, name: file.name, batches, ballots, errors: [] } };

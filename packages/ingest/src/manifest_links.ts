@@ -49,12 +49,19 @@ export function indexManifest(batches: readonly ManifestBatch[]): ManifestIndex 
 }
 
 /** The manifest batch of a (tabulator, batch) pair as a CVR names it, or undefined. */
-export function findBatch(options: { readonly index: ManifestIndex; readonly tabulator: string | null; readonly batch: string }): ManifestBatch | undefined {
+export function findBatch(options: {
+  readonly index: ManifestIndex;
+  readonly tabulator: string | null;
+  readonly batch: string;
+}): ManifestBatch | undefined {
   const { index, tabulator, batch } = options;
-  const hit = index.exact.get(batchKey(tabulator, batch)) ?? index.normalised.get(batchKey(normalise(tabulator ?? ''), normalise(batch)));
+  const hit =
+    index.exact.get(batchKey(tabulator, batch)) ??
+    index.normalised.get(batchKey(normalise(tabulator ?? ''), normalise(batch)));
   if (hit) return hit;
   const named = index.byName.get(batch);
-  if (named && (named.tabulator === null || named.tabulator === '' || tabulator === null || tabulator === '')) return named;
+  if (named && (named.tabulator === null || named.tabulator === '' || tabulator === null || tabulator === ''))
+    return named;
   return undefined;
 }
 
@@ -62,7 +69,8 @@ export function findBatch(options: { readonly index: ManifestIndex; readonly tab
 export function linkCvr(options: { readonly index: ManifestIndex; readonly cvr: Cvr }): CvrLink {
   const { cvr } = options;
   if (cvr.batch === null || cvr.batch === '') return { linked: false, reason: 'no-batch' };
-  if (cvr.position === null || !Number.isInteger(cvr.position) || cvr.position < 1) return { linked: false, reason: 'no-position' };
+  if (cvr.position === null || !Number.isInteger(cvr.position) || cvr.position < 1)
+    return { linked: false, reason: 'no-position' };
   const batch = findBatch({ index: options.index, tabulator: cvr.tabulator, batch: cvr.batch });
   if (!batch) return { linked: false, reason: 'batch-not-in-manifest' };
   if (cvr.position > batch.ballots) return { linked: false, reason: 'position-beyond-batch' };

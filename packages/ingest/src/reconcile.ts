@@ -50,7 +50,13 @@ export function reconcile(options: {
     manifestCards += b.ballots;
     linkedCards += cvrCards;
     if (cvrCards !== b.ballots) {
-      batches.push({ tabulator: b.tabulator, batch: b.batch, manifestCards: b.ballots, cvrCards, difference: cvrCards - b.ballots });
+      batches.push({
+        tabulator: b.tabulator,
+        batch: b.batch,
+        manifestCards: b.ballots,
+        cvrCards,
+        difference: cvrCards - b.ballots,
+      });
       if (cvrCards < b.ballots) shortfall += b.ballots - cvrCards;
     }
   }

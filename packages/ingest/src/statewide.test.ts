@@ -37,42 +37,77 @@ describe.skipIf(!hasPython)('statewide test election at scale 0.001, county by c
   const dir = mkdtempSync(join(tmpdir(), 'openrla-ingest-statewide-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('every county: format detected, every card linked and stored, tallies equal truth/county_tallies.csv', { timeout: 180_000 }, async () => {
-    execFileSync('python3', [GENERATOR, '--out', dir, '--scale', '0.001', '--force', '--quiet', '--jobs', '1']);
-    const election = JSON.parse(readFileSync(join(dir, 'election.json'), 'utf8')) as {
-      contests: { name: string; votes_allowed: number; choices: string[] }[];
-    };
-    const contests: AuditContest[] = election.contests.map((c) => ({ name: c.name, choices: c.choices, votesAllowed: c.votes_allowed }));
-    const counties = csvRows(readFileSync(join(dir, 'truth', 'counties.csv'), 'utf8'));
-    expect(counties).toHaveLength(58);
-    const truth = csvRows(readFileSync(join(dir, 'truth', 'county_tallies.csv'), 'utf8'));
-    const { store, dispose } = await openTestPglite();
-    try {
-      expect((await store.createAudit({ auditId: 'ca-2021' })).ok).toBe(true);
-      let total = 0;
-      for (const county of counties) {
-        const jurisdiction = county['county']!;
-        const folder = join(dir, county['folder']!);
-        const manifest = await ingestManifest({ store, auditId: 'ca-2021', jurisdiction, file: join(folder, 'manifest.csv') });
-        if (!manifest.ok) throw new Error(`${jurisdiction}: ${JSON.stringify(manifest.error.errors)}`);
-        const r = await ingestCvrs({ store, auditId: 'ca-2021', jurisdiction, files: [join(folder, 'cvr')], contests, manifest: manifest.value.batches });
-        if (!r.ok) throw new Error(`${jurisdiction}: ${JSON.stringify(r.error.errors.slice(0, 3))}`);
-        const v = r.value;
-        expect(v.format.format, jurisdiction).toBe(FORMATS[county['format']!]);
-        expect(v.cards, jurisdiction).toBe(Number(county['cards']));
-        expect(v.stored, jurisdiction).toBe(v.cards);
-        expect(v.reconciliation?.clean, jurisdiction).toBe(true);
-        total += v.cards;
-        for (const row of truth.filter((t) => t['county'] === jurisdiction)) {
-          const t = v.tallies.find((x) => x.contest === row['contest']);
-          const choice = row['choice']!;
-          const mine = choice === '(overvote)' ? t?.overvotes : choice === '(undervote)' ? t?.undervotes : t?.votes[choice];
-          expect(mine ?? 0, `${jurisdiction} / ${row['contest']} / ${choice}`).toBe(Number(row['votes']));
+  it(
+    'every county: format detected, every card linked and stored, tallies equal truth/county_tallies.csv',
+    { timeout: 180_000 },
+    async () => {
+      execFileSync('python3', [
+        GENERATOR,
+        '--out',
+        dir,
+        '--scale',
+        '0.001',
+        '--force',
+        '--quiet',
+        '--jobs',
+        '1',
+      ]);
+      const election = JSON.parse(readFileSync(join(dir, 'election.json'), 'utf8')) as {
+        contests: { name: string; votes_allowed: number; choices: string[] }[];
+      };
+      const contests: AuditContest[] = election.contests.map((c) => ({
+        name: c.name,
+        choices: c.choices,
+        votesAllowed: c.votes_allowed,
+      }));
+      const counties = csvRows(readFileSync(join(dir, 'truth', 'counties.csv'), 'utf8'));
+      expect(counties).toHaveLength(58);
+      const truth = csvRows(readFileSync(join(dir, 'truth', 'county_tallies.csv'), 'utf8'));
+      const { store, dispose } = await openTestPglite();
+      try {
+        expect((await store.createAudit({ auditId: 'ca-2021' })).ok).toBe(true);
+        let total = 0;
+        for (const county of counties) {
+          const jurisdiction = county['county']!;
+          const folder = join(dir, county['folder']!);
+          const manifest = await ingestManifest({
+            store,
+            auditId: 'ca-2021',
+            jurisdiction,
+            file: join(folder, 'manifest.csv'),
+          });
+          if (!manifest.ok) throw new Error(`${jurisdiction}: ${JSON.stringify(manifest.error.errors)}`);
+          const r = await ingestCvrs({
+            store,
+            auditId: 'ca-2021',
+            jurisdiction,
+            files: [join(folder, 'cvr')],
+            contests,
+            manifest: manifest.value.batches,
+          });
+          if (!r.ok) throw new Error(`${jurisdiction}: ${JSON.stringify(r.error.errors.slice(0, 3))}`);
+          const v = r.value;
+          expect(v.format.format, jurisdiction).toBe(FORMATS[county['format']!]);
+          expect(v.cards, jurisdiction).toBe(Number(county['cards']));
+          expect(v.stored, jurisdiction).toBe(v.cards);
+          expect(v.reconciliation?.clean, jurisdiction).toBe(true);
+          total += v.cards;
+          for (const row of truth.filter((t) => t['county'] === jurisdiction)) {
+            const t = v.tallies.find((x) => x.contest === row['contest']);
+            const choice = row['choice']!;
+            const mine =
+              choice === '(overvote)'
+                ? t?.overvotes
+                : choice === '(undervote)'
+                  ? t?.undervotes
+                  : t?.votes[choice];
+            expect(mine ?? 0, `${jurisdiction} / ${row['contest']} / ${choice}`).toBe(Number(row['votes']));
+          }
         }
+        expect(await store.countCvrs({ auditId: 'ca-2021' })).toBe(total);
+      } finally {
+        await dispose();
       }
-      expect(await store.countCvrs({ auditId: 'ca-2021' })).toBe(total);
-    } finally {
-      await dispose();
-    }
-  });
+    },
+  );
 });

@@ -27,18 +27,30 @@ export async function storedCvrsAt(options: {
   readonly cards: readonly CardKey[];
 }): Promise<(Cvr | null)[]> {
   const { store, auditId, numbering, cards } = options;
-  const key = (c: { readonly jurisdiction: string; readonly tabulator: string | null; readonly batch: string; readonly position: number }): string =>
-    `${c.jurisdiction}\u0000${c.tabulator ?? ''}\u0000${c.batch}\u0000${c.position}`;
+  const key = (c: {
+    readonly jurisdiction: string;
+    readonly tabulator: string | null;
+    readonly batch: string;
+    readonly position: number;
+  }): string => `${c.jurisdiction}\u0000${c.tabulator ?? ''}\u0000${c.batch}\u0000${c.position}`;
   const found = await store.getCvrs({
     auditId,
-    keys: cards.map((c) => ({ jurisdiction: c.jurisdiction, tabulator: c.tabulator ?? '', batch: c.batch, position: c.position })),
+    keys: cards.map((c) => ({
+      jurisdiction: c.jurisdiction,
+      tabulator: c.tabulator ?? '',
+      batch: c.batch,
+      position: c.position,
+    })),
   });
   const byKey = new Map(found.map((row) => [key(row), row]));
   return cards.map((card) => {
     const row = byKey.get(key(card));
     if (!row) return null;
     const contests = decodeCardVotes({ numbering, votes: row.votes });
-    if (contests === null) throw new Error(`ingest: the stored votes "${row.votes}" of ${key(card)} do not fit the audit's contests`);
+    if (contests === null)
+      throw new Error(
+        `ingest: the stored votes "${row.votes}" of ${key(card)} do not fit the audit's contests`,
+      );
     return {
       jurisdiction: row.jurisdiction,
       cvrId: row.cvrId,

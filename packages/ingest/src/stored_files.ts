@@ -49,12 +49,19 @@ export function filesOfPath(p: string): string[] {
     .filter((f) => statSync(f).isFile());
 }
 
-function isStream(input: FileInput): input is { readonly name: string; readonly stream: AsyncIterable<Uint8Array> } {
+function isStream(
+  input: FileInput,
+): input is { readonly name: string; readonly stream: AsyncIterable<Uint8Array> } {
   return typeof input !== 'string' && 'stream' in input;
 }
 
 /** A source that reads a stored file back from the store, chunk by chunk. */
-export function storedSource(options: { readonly store: AuditStore; readonly sha256: string; readonly name: string; readonly size: number }): Source {
+export function storedSource(options: {
+  readonly store: AuditStore;
+  readonly sha256: string;
+  readonly name: string;
+  readonly size: number;
+}): Source {
   const { store, sha256, name, size } = options;
   return {
     name,
@@ -67,7 +74,10 @@ export function storedSource(options: { readonly store: AuditStore; readonly sha
   };
 }
 
-async function* counted(chunks: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+async function* counted(
+  chunks: AsyncIterable<Uint8Array>,
+  onBytes: (n: number) => void,
+): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) {
     onBytes(chunk.length);
     yield chunk;
@@ -84,16 +94,39 @@ export async function storeInputs(options: {
   readonly onProgress?: (progress: IngestProgress) => void;
 }): Promise<Result<readonly StoredInput[], readonly IngestError[]>> {
   const { store } = options;
-  const pending: { readonly name: string; readonly source: Source | null; readonly stream: AsyncIterable<Uint8Array> | null }[] = [];
+  const pending: {
+    readonly name: string;
+    readonly source: Source | null;
+    readonly stream: AsyncIterable<Uint8Array> | null;
+  }[] = [];
   for (const input of options.inputs) {
     if (typeof input === 'string') {
       let files: string[];
       try {
         files = filesOfPath(input);
       } catch (error) {
-        return { ok: false, error: [{ kind: 'file.unreadable', file: path.basename(input), message: `Cannot read ${input}: ${(error as Error).message}` }] };
+        return {
+          ok: false,
+          error: [
+            {
+              kind: 'file.unreadable',
+              file: path.basename(input),
+              message: `Cannot read ${input}: ${(error as Error).message}`,
+            },
+          ],
+        };
       }
-      if (files.length === 0) return { ok: false, error: [{ kind: 'file.empty-folder', file: path.basename(input), message: `The folder ${input} holds no files.` }] };
+      if (files.length === 0)
+        return {
+          ok: false,
+          error: [
+            {
+              kind: 'file.empty-folder',
+              file: path.basename(input),
+              message: `The folder ${input} holds no files.`,
+            },
+          ],
+        };
       for (const f of files) pending.push({ name: path.basename(f), source: fileSource(f), stream: null });
     } else if (isStream(input)) pending.push({ name: input.name, source: null, stream: input.stream });
     else pending.push({ name: input.name, source: input, stream: null });
@@ -115,12 +148,26 @@ export async function storeInputs(options: {
     try {
       content = counted(p.stream ?? p.source!.open(), onBytes);
     } catch (error) {
-      return { ok: false, error: [{ kind: 'file.unreadable', file: p.name, message: `Cannot read ${p.name}: ${(error as Error).message}` }] };
+      return {
+        ok: false,
+        error: [
+          {
+            kind: 'file.unreadable',
+            file: p.name,
+            message: `Cannot read ${p.name}: ${(error as Error).message}`,
+          },
+        ],
+      };
     }
     const put = await store.putFile({ content, name: p.name, mediaType: mediaTypeOf(p.name) });
     if (!put.ok) return { ok: false, error: [{ ...put.error, file: put.error.file ?? p.name }] };
     const { sha256, size } = put.value;
-    out.push({ name: p.name, sha256, size, source: p.source ?? storedSource({ store, sha256, name: p.name, size }) });
+    out.push({
+      name: p.name,
+      sha256,
+      size,
+      source: p.source ?? storedSource({ store, sha256, name: p.name, size }),
+    });
   }
   options.onProgress?.({ phase: 'store', bytes, totalBytes, cards: 0 });
   return { ok: true, value: out };

@@ -7,14 +7,23 @@
 import type { CvrIngest } from './ingest_cvrs.js';
 
 export interface CvrSummary {
-  readonly batches: readonly { readonly tabulator: string | null; readonly batch: string | null; readonly cvrs: number }[];
-  readonly contests: Readonly<Record<string, { readonly cards: number; readonly votes: Readonly<Record<string, number>> }>>;
+  readonly batches: readonly {
+    readonly tabulator: string | null;
+    readonly batch: string | null;
+    readonly cvrs: number;
+  }[];
+  readonly contests: Readonly<
+    Record<string, { readonly cards: number; readonly votes: Readonly<Record<string, number>> }>
+  >;
   readonly cvrs: number;
 }
 
 /** The engine-shaped summary of an ingest's report. */
 export function cvrSummary(ingest: CvrIngest): CvrSummary {
-  const contests: Record<string, { readonly cards: number; readonly votes: Readonly<Record<string, number>> }> = {};
+  const contests: Record<
+    string,
+    { readonly cards: number; readonly votes: Readonly<Record<string, number>> }
+  > = {};
   for (const t of ingest.tallies) contests[t.contest] = { cards: t.cards, votes: t.votes };
   return {
     batches: ingest.batches.map((b) => ({ tabulator: b.tabulator, batch: b.batch, cvrs: b.cvrs })),
