@@ -8,3 +8,4 @@ export { readEss, splitTabulatorCvr, type EssInput, type EssReadOptions } from '
 export { walkZip, type WalkZipOptions, type ZipItem } from './zip.js';
 export { createXmlCollector, type XmlCollector, type XmlElement, type XmlEvent } from './xml.js';
 export { streamJson, type JsonStreamItem, type JsonStreamOptions } from './nist-json-stream.js';
+export * from './dominion_public.js';
