@@ -1,2 +1,3 @@
 export { createApp, type App, type AppOptions } from './app.js';
 export { startServer, type Listening } from './serve.js';
+export * from './auth/index.js';

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { StoreKind } from '@openrla/store';
 import { hc } from 'hono/client';
+import { createApp } from '../app.js';
 import type { App } from '../app.js';
 import { Agent, openHarness } from './harness.js';
 import type { Harness } from './harness.js';
@@ -40,16 +41,11 @@ function eventsOf(h: Harness): string[] {
   return h.logs.flatMap((l) => (typeof l.event === 'string' ? [l.event] : []));
 }
 
-async function setUp(h: Harness): Promise<Agent> {
-  const admin = await new Agent(h.app).start();
-  const res = await admin.request('POST', '/api/setup', { body: ADMIN });
-  expect(res.status).toBe(201);
-  return admin;
-}
-
 async function signIn(h: Harness, who: { email: string; password: string }, ip?: string): Promise<Agent> {
   const agent = await new Agent(h.app, ip).start();
-  const res = await agent.request('POST', '/api/login', { body: { email: who.email, password: who.password } });
+  const res = await agent.request('POST', '/api/login', {
+    body: { email: who.email, password: who.password },
+  });
   expect(res.status).toBe(200);
   return agent;
 }
@@ -75,8 +71,10 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
     const loser = ra.status === 409 ? ra : rb;
     expect((loser.body as ErrorBody).error.kind).toBe('auth.setup-done');
     expect((await a.request('GET', '/api/setup')).body).toEqual({ needed: false });
-    const again = await a.request('POST', '/api/setup', { body: { ...ADMIN, email: 'late@state.example.gov' } });
-    expect(again.body).toMatchObject({ error: { kind: "auth.setup-done" } });
+    const again = await a.request('POST', '/api/setup', {
+      body: { ...ADMIN, email: 'late@state.example.gov' },
+    });
+    expect(again.body).toMatchObject({ error: { kind: 'auth.setup-done' } });
     expect(again.status).toBe(409);
     expect(eventsOf(h)).toContain('auth.setup');
     expect(eventsOf(h)).toContain('auth.setup-refused');
@@ -134,7 +132,10 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
     const admin = await signIn(h, ADMIN);
     const other = await signIn(h, ADMIN);
     const me = await other.request<{ user: { userId: string } }>('GET', '/api/me');
-    const res = await admin.request<{ revoked: number }>('POST', `/api/users/${me.body.user.userId}/revoke-sessions`);
+    const res = await admin.request<{ revoked: number }>(
+      'POST',
+      `/api/users/${me.body.user.userId}/revoke-sessions`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.revoked).toBeGreaterThanOrEqual(2);
     expect((await other.request('GET', '/api/me')).status).toBe(401);
@@ -163,7 +164,9 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ kind: 'request.invalid', field: 'password' });
     const admin = await signIn(h, ADMIN);
-    const short = await admin.request<ErrorBody>('POST', '/api/users', { body: { ...CLERK, password: 'short' } });
+    const short = await admin.request<ErrorBody>('POST', '/api/users', {
+      body: { ...CLERK, password: 'short' },
+    });
     expect(short.status).toBe(400);
     expect(short.body.error).toMatchObject({ kind: 'request.invalid', field: 'password' });
   });
@@ -175,11 +178,15 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
     const policy = DEFAULT_THROTTLE_POLICY.account;
     const attacker = await new Agent(h.app, '203.0.113.66').start();
     for (let i = 0; i < policy.freeFailures; i++) {
-      const r = await attacker.request('POST', '/api/login', { body: { email: victim.email, password: 'guess guess ' + i } });
+      const r = await attacker.request('POST', '/api/login', {
+        body: { email: victim.email, password: 'guess guess ' + i },
+      });
       expect(r.status).toBe(401);
     }
     // Even the right password waits now, from any address.
-    const blocked = await (await new Agent(h.app, '203.0.113.67').start()).request<ErrorBody>('POST', '/api/login', {
+    const blocked = await (
+      await new Agent(h.app, '203.0.113.67').start()
+    ).request<ErrorBody>('POST', '/api/login', {
       body: { email: victim.email, password: victim.password },
     });
     expect(blocked.status).toBe(429);
@@ -188,30 +195,47 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
     expect(eventsOf(h)).toContain('auth.login-throttled');
     // After the delay, one more failure doubles it.
     h.clock.advance(policy.baseDelayMs);
-    expect((await attacker.request('POST', '/api/login', { body: { email: victim.email, password: 'again' } })).status).toBe(401);
-    const twice = await attacker.request('POST', '/api/login', { body: { email: victim.email, password: victim.password } });
+    expect(
+      (await attacker.request('POST', '/api/login', { body: { email: victim.email, password: 'again' } }))
+        .status,
+    ).toBe(401);
+    const twice = await attacker.request('POST', '/api/login', {
+      body: { email: victim.email, password: victim.password },
+    });
     expect(twice.status).toBe(429);
     expect(Number(twice.headers.get('retry-after'))).toBe((2 * policy.baseDelayMs) / 1000);
     // Recovers: after the delay the right password works, and the count starts again.
     h.clock.advance(2 * policy.baseDelayMs);
     const ok = await new Agent(h.app, '203.0.113.68').start();
-    expect((await ok.request('POST', '/api/login', { body: { email: victim.email, password: victim.password } })).status).toBe(200);
-    expect((await attacker.request('POST', '/api/login', { body: { email: victim.email, password: 'x' } })).status).toBe(401);
+    expect(
+      (await ok.request('POST', '/api/login', { body: { email: victim.email, password: victim.password } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await attacker.request('POST', '/api/login', { body: { email: victim.email, password: 'x' } })).status,
+    ).toBe(401);
   });
 
   test('rate limiting per address: many accounts from one address', async () => {
     const policy = DEFAULT_THROTTLE_POLICY.ip;
     const bot = await new Agent(h.app, '192.0.2.99').start();
     for (let i = 0; i < policy.freeFailures; i++) {
-      const r = await bot.request('POST', '/api/login', { body: { email: `user${i}@spray.example`, password: 'password1234' } });
+      const r = await bot.request('POST', '/api/login', {
+        body: { email: `user${i}@spray.example`, password: 'password1234' },
+      });
       expect(r.status).toBe(401);
     }
-    const r = await bot.request('POST', '/api/login', { body: { email: ADMIN.email, password: ADMIN.password } });
+    const r = await bot.request('POST', '/api/login', {
+      body: { email: ADMIN.email, password: ADMIN.password },
+    });
     expect(r.status).toBe(429);
     // Another address is not affected, and the address recovers after its delay.
     await signIn(h, ADMIN, '192.0.2.100');
     h.clock.advance(policy.baseDelayMs);
-    expect((await bot.request('POST', '/api/login', { body: { email: ADMIN.email, password: ADMIN.password } })).status).toBe(200);
+    expect(
+      (await bot.request('POST', '/api/login', { body: { email: ADMIN.email, password: ADMIN.password } }))
+        .status,
+    ).toBe(200);
   });
 
   test('a session expires after 30 idle minutes, is kept alive by use, and ends after 12 hours', async () => {
@@ -254,15 +278,23 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
     });
     expect(foreign.status).toBe(403);
     expect(foreign.body.error.kind).toBe('auth.bad-origin');
-    const crossSite = await admin.request('POST', '/api/users', { body, headers: { 'sec-fetch-site': 'cross-site' } });
+    const crossSite = await admin.request('POST', '/api/users', {
+      body,
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
     expect(crossSite.status).toBe(403);
     // Nothing was created by the refused requests; the proper request works, from our own origin too.
-    const proper = await admin.request('POST', '/api/users', { body, headers: { origin: 'http://localhost' } });
+    const proper = await admin.request('POST', '/api/users', {
+      body,
+      headers: { origin: 'http://localhost' },
+    });
     expect(proper.status).toBe(201);
     expect(eventsOf(h)).toEqual(expect.arrayContaining(['auth.csrf-refused', 'auth.origin-refused']));
     // Before sign-in, the login form needs the double-submit token too.
     const stranger = new Agent(h.app);
-    const login = await stranger.request<ErrorBody>('POST', '/api/login', { body: { email: ADMIN.email, password: ADMIN.password } });
+    const login = await stranger.request<ErrorBody>('POST', '/api/login', {
+      body: { email: ADMIN.email, password: ADMIN.password },
+    });
     expect(login.status).toBe(403);
     expect(login.body.error.kind).toBe('auth.csrf');
   });
@@ -277,11 +309,19 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
     expect(dup.body.error).toMatchObject({ kind: 'user.email-taken', field: 'email' });
     const lincoln = await signIn(h, CLERK);
     const adams = await signIn(h, CLERK2);
-    expect((await lincoln.request('POST', '/api/audit-boards/lincoln-1/credentials', { body: { round: 1 } })).status).toBe(201);
-    expect((await adams.request('POST', '/api/audit-boards/adams-1/credentials', { body: { round: 1 } })).status).toBe(201);
+    expect(
+      (await lincoln.request('POST', '/api/audit-boards/lincoln-1/credentials', { body: { round: 1 } }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await adams.request('POST', '/api/audit-boards/adams-1/credentials', { body: { round: 1 } })).status,
+    ).toBe(201);
 
     // Read: own jurisdiction yes, another no.
-    const own = await lincoln.request<{ boards: { boardId: string }[] }>('GET', '/api/jurisdictions/Lincoln%20County/audit-boards');
+    const own = await lincoln.request<{ boards: { boardId: string }[] }>(
+      'GET',
+      '/api/jurisdictions/Lincoln%20County/audit-boards',
+    );
     expect(own.status).toBe(200);
     expect(own.body.boards.map((b) => b.boardId)).toEqual(['lincoln-1']);
     const other = await lincoln.request<ErrorBody>('GET', '/api/jurisdictions/Adams%20County/audit-boards');
@@ -292,7 +332,9 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
       body: { round: 1, jurisdiction: 'Adams County' },
     });
     expect(named.status).toBe(403);
-    const takeover = await lincoln.request<ErrorBody>('POST', '/api/audit-boards/adams-1/credentials', { body: { round: 1 } });
+    const takeover = await lincoln.request<ErrorBody>('POST', '/api/audit-boards/adams-1/credentials', {
+      body: { round: 1 },
+    });
     expect(takeover.status).toBe(403);
     expect(takeover.body.error.kind).toBe('auth.other-jurisdiction');
     // The state administrator sees both.
@@ -311,7 +353,10 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
     const { passphrase, link } = issued.body;
     expect(passphrase.split('-')).toHaveLength(6);
     expect(link).toBe(`http://localhost/audit-board/login?board=lincoln-7#${passphrase}`);
-    expect((await lincoln.request('POST', '/api/audit-boards/lincoln-8/credentials', { body: { round: 1 } })).status).toBe(201);
+    expect(
+      (await lincoln.request('POST', '/api/audit-boards/lincoln-8/credentials', { body: { round: 1 } }))
+        .status,
+    ).toBe(201);
 
     // Not for another board.
     const board = await new Agent(h.app, '198.51.100.20').start();
@@ -334,8 +379,16 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
       { body: { boardId: 'lincoln-7', passphrase: typed, members: MEMBERS } },
     );
     expect(ok.status).toBe(200);
-    expect(ok.body.board).toEqual({ boardId: 'lincoln-7', jurisdiction: 'Lincoln County', round: 1, members: MEMBERS });
-    const me = await board.request<{ principal: { role: string; boardId: string; round: number } }>('GET', '/api/me');
+    expect(ok.body.board).toEqual({
+      boardId: 'lincoln-7',
+      jurisdiction: 'Lincoln County',
+      round: 1,
+      members: MEMBERS,
+    });
+    const me = await board.request<{ principal: { role: string; boardId: string; round: number } }>(
+      'GET',
+      '/api/me',
+    );
     expect(me.body.principal).toMatchObject({ role: 'audit-board', boardId: 'lincoln-7', round: 1 });
     const again = await new Agent(h.app, '198.51.100.21').start();
     const reuse = await again.request<ErrorBody>('POST', '/api/audit-boards/login', {
@@ -344,21 +397,27 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
     expect(reuse.status).toBe(409);
     expect(reuse.body.error.kind).toBe('auth.passphrase-used');
     // The administrator sees who signed in.
-    const list = await lincoln.request<{ boards: { boardId: string; members: unknown; usedAt: string | null }[] }>(
-      'GET',
-      '/api/jurisdictions/Lincoln%20County/audit-boards',
-    );
+    const list = await lincoln.request<{
+      boards: { boardId: string; members: unknown; usedAt: string | null }[];
+    }>('GET', '/api/jurisdictions/Lincoln%20County/audit-boards');
     expect(list.body.boards.find((b) => b.boardId === 'lincoln-7')).toMatchObject({ members: MEMBERS });
 
     // Round 2: a new passphrase; the round-1 session ends and the old passphrase stays dead.
-    const round2 = await lincoln.request<{ passphrase: string }>('POST', '/api/audit-boards/lincoln-7/credentials', {
-      body: { round: 2 },
-    });
+    const round2 = await lincoln.request<{ passphrase: string }>(
+      'POST',
+      '/api/audit-boards/lincoln-7/credentials',
+      {
+        body: { round: 2 },
+      },
+    );
     expect(round2.status).toBe(201);
     expect((await board.request('GET', '/api/me')).status).toBe(401);
     expect(
-      (await again.request('POST', '/api/audit-boards/login', { body: { boardId: 'lincoln-7', passphrase, members: MEMBERS } }))
-        .status,
+      (
+        await again.request('POST', '/api/audit-boards/login', {
+          body: { boardId: 'lincoln-7', passphrase, members: MEMBERS },
+        })
+      ).status,
     ).toBe(401);
     const r2 = await again.request<{ board: { round: number } }>('POST', '/api/audit-boards/login', {
       body: { boardId: 'lincoln-7', passphrase: round2.body.passphrase, members: MEMBERS },
@@ -366,15 +425,24 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
     expect(r2.status).toBe(200);
     expect(r2.body.board.round).toBe(2);
     expect(eventsOf(h)).toEqual(
-      expect.arrayContaining(['auth.board-credentials-issued', 'auth.board-login', 'auth.board-login-failed', 'auth.board-passphrase-reused']),
+      expect.arrayContaining([
+        'auth.board-credentials-issued',
+        'auth.board-login',
+        'auth.board-login-failed',
+        'auth.board-passphrase-reused',
+      ]),
     );
   });
 
   test('two boards racing with one passphrase: exactly one signs in', async () => {
     const lincoln = await signIn(h, CLERK);
-    const issued = await lincoln.request<{ passphrase: string }>('POST', '/api/audit-boards/lincoln-race/credentials', {
-      body: { round: 1 },
-    });
+    const issued = await lincoln.request<{ passphrase: string }>(
+      'POST',
+      '/api/audit-boards/lincoln-race/credentials',
+      {
+        body: { round: 1 },
+      },
+    );
     const agents = await Promise.all([1, 2, 3].map((i) => new Agent(h.app, `198.51.100.${40 + i}`).start()));
     const results = await Promise.all(
       agents.map((a) =>
@@ -389,7 +457,7 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
   test('the typed client (hc) reaches the same routes', async () => {
     const agent = await signIn(h, ADMIN);
     const client = hc<App>('http://localhost', {
-      fetch: (input: RequestInfo | URL, init?: RequestInit) => h.app.request(input, init),
+      fetch: (input: string | URL | Request, init?: RequestInit) => h.app.request(input, init),
       headers: () => ({
         cookie: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
         'x-csrf-token': agent.csrfToken ?? '',
@@ -407,6 +475,45 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
 });
 
 describe('settings', () => {
+  test('without a store: account routes answer 503 as data; the calculator stays public and needs no token', async () => {
+    const app = createApp({ webDist: null });
+    const agent = await new Agent(app).start();
+    const setup = await agent.request<ErrorBody>('POST', '/api/setup', { body: ADMIN });
+    expect(setup.status).toBe(503);
+    expect(setup.body.error.kind).toBe('server.no-store');
+    expect((await agent.request('GET', '/api/me')).status).toBe(503);
+    const calc = await app.request('/api/calc', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        op: 'sample-size',
+        method: 'bravo',
+        riskLimit: 0.1,
+        contest: { ballots: 10000, tallies: { Alice: 5500, Bob: 4300 } },
+      }),
+    });
+    expect(calc.status).toBe(200);
+  });
+
+  test('allowed origins: a configured origin is accepted, and then the request origin is not', async () => {
+    const h = await openHarness({ kind: 'memory', auth: { allowedOrigins: ['https://rla.example.gov'] } });
+    try {
+      const agent = await new Agent(h.app).start();
+      const own = await agent.request<ErrorBody>('POST', '/api/setup', {
+        body: ADMIN,
+        headers: { origin: 'http://localhost' },
+      });
+      expect(own.status).toBe(403);
+      const configured = await agent.request('POST', '/api/setup', {
+        body: ADMIN,
+        headers: { origin: 'https://rla.example.gov' },
+      });
+      expect(configured.status).toBe(201);
+    } finally {
+      await h.dispose();
+    }
+  });
+
   test('Secure cookies when configured; no store means 503 for account routes but the calculator stays public', async () => {
     const h = await openHarness({ kind: 'memory', auth: { secureCookies: true } });
     try {

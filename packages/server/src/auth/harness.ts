@@ -54,9 +54,10 @@ export async function openStoreOfKind(
   }
 }
 
-export async function openHarness(
-  options: { readonly kind: StoreKind; readonly auth?: AuthConfigInput },
-): Promise<Harness> {
+export async function openHarness(options: {
+  readonly kind: StoreKind;
+  readonly auth?: AuthConfigInput;
+}): Promise<Harness> {
   const { store, dispose } = await openStoreOfKind(options.kind);
   const clock = manualClock();
   const logs: LogLine[] = [];
@@ -64,7 +65,8 @@ export async function openHarness(
     { level: 'debug' },
     { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
   );
-  const build = () => createApp({ store, clock, logger, webDist: null, auth: { ...TEST_AUTH, ...options.auth } });
+  const build = () =>
+    createApp({ store, clock, logger, webDist: null, auth: { ...TEST_AUTH, ...options.auth } });
   return { app: build(), store, clock, logs, secondApp: build, dispose };
 }
 
@@ -100,7 +102,11 @@ export class Agent {
     return this;
   }
 
-  async request<T = unknown>(method: string, path: string, options: AgentRequest = {}): Promise<AgentResponse<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: AgentRequest = {},
+  ): Promise<AgentResponse<T>> {
     const headers: Record<string, string> = { 'x-forwarded-for': this.ip, ...options.headers };
     if (this.cookies.size > 0) headers['cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if ((options.csrf ?? true) && this.csrfToken) headers[CSRF_HEADER] = this.csrfToken;

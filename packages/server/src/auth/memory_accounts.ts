@@ -140,7 +140,11 @@ export function createMemoryAccounts(): AccountStore {
       return [...credentials.values()]
         .filter((x) => jurisdiction === undefined || x.jurisdiction === jurisdiction)
         .sort((a, b) =>
-          a.boardId === b.boardId ? a.issuedAt.getTime() - b.issuedAt.getTime() : a.boardId < b.boardId ? -1 : 1,
+          a.boardId === b.boardId
+            ? a.issuedAt.getTime() - b.issuedAt.getTime()
+            : a.boardId < b.boardId
+              ? -1
+              : 1,
         );
     },
   };

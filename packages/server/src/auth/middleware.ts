@@ -75,7 +75,11 @@ export function principalOf(session: SessionRecord): Principal {
     case 'state-admin':
       return { role: 'state-admin', userId: session.userId ?? '' };
     case 'jurisdiction-admin':
-      return { role: 'jurisdiction-admin', userId: session.userId ?? '', jurisdiction: session.jurisdiction ?? '' };
+      return {
+        role: 'jurisdiction-admin',
+        userId: session.userId ?? '',
+        jurisdiction: session.jurisdiction ?? '',
+      };
     case 'audit-board':
       return {
         role: 'audit-board',
@@ -103,7 +107,10 @@ export function createGuards(deps: AuthDeps) {
         logger.warn({ event: 'auth.no-store', path: c.req.path }, 'account route called without a store');
         return errorResponse(c, {
           status: 503,
-          error: { kind: 'server.no-store', message: 'This server runs without a database: accounts are off.' },
+          error: {
+            kind: 'server.no-store',
+            message: 'This server runs without a database: accounts are off.',
+          },
         });
       }
       c.set('accounts', deps.accounts);
@@ -118,7 +125,10 @@ export function createGuards(deps: AuthDeps) {
       if (!accounts) {
         return errorResponse(c, {
           status: 503,
-          error: { kind: 'server.no-store', message: 'This server runs without a database: accounts are off.' },
+          error: {
+            kind: 'server.no-store',
+            message: 'This server runs without a database: accounts are off.',
+          },
         });
       }
       c.set('accounts', accounts);
@@ -201,7 +211,10 @@ export function createGuards(deps: AuthDeps) {
       ];
       const sent = c.req.header(CSRF_HEADER);
       if (!sent || !expected.some((e) => sameSecret(sent, e))) {
-        logger.warn({ event: 'auth.csrf-refused', path: c.req.path, session: auth !== undefined }, 'no CSRF token');
+        logger.warn(
+          { event: 'auth.csrf-refused', path: c.req.path, session: auth !== undefined },
+          'no CSRF token',
+        );
         return errorResponse(c, {
           status: 403,
           error: {

@@ -39,6 +39,10 @@ export async function recordFailedAttempt(options: {
 }): Promise<void> {
   const { accounts, keys, now } = options;
   for (const { key, policy } of keys) {
-    await accounts.recordFailure({ key, at: now, forgetBefore: new Date(now.getTime() - policy.forgetAfterMs) });
+    await accounts.recordFailure({
+      key,
+      at: now,
+      forgetBefore: new Date(now.getTime() - policy.forgetAfterMs),
+    });
   }
 }

@@ -104,7 +104,11 @@ export function authRoutes(deps: AuthDeps) {
   const { clock, logger, config } = deps;
   const { storeRequired, requireRole, csrfProtection } = createGuards(deps);
 
-  function userSession(options: { readonly user: UserRecord; readonly token: string; readonly now: Date }): SessionRecord {
+  function userSession(options: {
+    readonly user: UserRecord;
+    readonly token: string;
+    readonly now: Date;
+  }): SessionRecord {
     const { user, token, now } = options;
     return {
       tokenHash: tokenHash(token),
@@ -245,7 +249,12 @@ export function authRoutes(deps: AuthDeps) {
           });
         }
         const user = await accounts.getUser(principal.userId);
-        return c.json({ principal, user: user ? userView(user) : null, board: null, csrfToken: csrfTokenOf(token) });
+        return c.json({
+          principal,
+          user: user ? userView(user) : null,
+          board: null,
+          csrfToken: csrfTokenOf(token),
+        });
       })
 
       /** The state administrator lists the accounts. */
@@ -271,11 +280,20 @@ export function authRoutes(deps: AuthDeps) {
           logger.warn({ event: 'auth.user-create-refused', email: body.email }, 'email already taken');
           return errorResponse(c, {
             status: 409,
-            error: { kind: 'user.email-taken', message: `An account with ${body.email} exists.`, field: 'email' },
+            error: {
+              kind: 'user.email-taken',
+              message: `An account with ${body.email} exists.`,
+              field: 'email',
+            },
           });
         }
         logger.info(
-          { event: 'auth.user-created', ...principalLog(principal), newUserId: user.userId, newRole: user.role },
+          {
+            event: 'auth.user-created',
+            ...principalLog(principal),
+            newUserId: user.userId,
+            newRole: user.role,
+          },
           'account created',
         );
         return c.json({ user: userView(user) }, 201);
@@ -292,7 +310,10 @@ export function authRoutes(deps: AuthDeps) {
           });
         }
         const revoked = await c.var.accounts.revokeSessionsOfUser({ userId, at: clock.now() });
-        logger.info({ event: 'auth.sessions-revoked', ...principalLog(principal), userId, revoked }, 'sessions revoked');
+        logger.info(
+          { event: 'auth.sessions-revoked', ...principalLog(principal), userId, revoked },
+          'sessions revoked',
+        );
         return c.json({ revoked });
       })
 
@@ -303,7 +324,8 @@ export function authRoutes(deps: AuthDeps) {
         async (c) => {
           const { principal } = authOf(c);
           const jurisdiction = c.req.param('jurisdiction');
-          if (!canActOnJurisdiction({ principal, jurisdiction })) return otherJurisdiction(c, principal, jurisdiction);
+          if (!canActOnJurisdiction({ principal, jurisdiction }))
+            return otherJurisdiction(c, principal, jurisdiction);
           const boards = await c.var.accounts.listBoardCredentials({ jurisdiction });
           return c.json({ boards: boards.map(boardView) });
         },
@@ -320,7 +342,8 @@ export function authRoutes(deps: AuthDeps) {
         jsonBody(issueCredentialsSchema),
         async (c) => {
           const { principal } = authOf(c);
-          if (principal.role !== 'jurisdiction-admin') throw new Error('auth: guard let another role through');
+          if (principal.role !== 'jurisdiction-admin')
+            throw new Error('auth: guard let another role through');
           const body = c.req.valid('json');
           const boardId = c.req.param('boardId');
           if (!/^[A-Za-z0-9._-]{1,100}$/.test(boardId)) {
@@ -334,7 +357,8 @@ export function authRoutes(deps: AuthDeps) {
             });
           }
           const jurisdiction = body.jurisdiction ?? principal.jurisdiction;
-          if (!canActOnJurisdiction({ principal, jurisdiction })) return otherJurisdiction(c, principal, jurisdiction);
+          if (!canActOnJurisdiction({ principal, jurisdiction }))
+            return otherJurisdiction(c, principal, jurisdiction);
           const passphrase = newPassphrase();
           const now = clock.now();
           const issued = await c.var.accounts.issueBoardCredential({
@@ -350,7 +374,12 @@ export function authRoutes(deps: AuthDeps) {
           const base = config.publicUrl ?? new URL(c.req.url).origin;
           const link = `${base}/audit-board/login?board=${encodeURIComponent(boardId)}#${passphrase}`;
           logger.info(
-            { event: 'auth.board-credentials-issued', ...principalLog(principal), boardId, round: body.round },
+            {
+              event: 'auth.board-credentials-issued',
+              ...principalLog(principal),
+              boardId,
+              round: body.round,
+            },
             'audit board passphrase issued',
           );
           return c.json({ boardId, jurisdiction, round: body.round, passphrase, link }, 201);
@@ -361,78 +390,100 @@ export function authRoutes(deps: AuthDeps) {
        * An audit board signs in with its passphrase (typed, or carried by its link) and names its
        * members. The passphrase works once, for that board and round only.
        */
-      .post('/audit-boards/login', storeRequired(), csrfProtection(), jsonBody(boardLoginSchema), async (c) => {
-        const body = c.req.valid('json');
-        const accounts = c.var.accounts;
-        const now = clock.now();
-        const keys = throttleKeys(c, `board:${body.boardId}`);
-        const until = await throttledUntil({ accounts, keys, now });
-        if (until) {
-          logger.warn({ event: 'auth.board-login-throttled', boardId: body.boardId }, 'board sign-in backing off');
-          return rateLimited(c, until, now);
-        }
-        const credential = await accounts.liveBoardCredential(body.boardId);
-        const passphrase = normalizePassphrase(body.passphrase);
-        let good = false;
-        if (credential) good = await verifySecret({ hash: credential.passphraseHash, secret: passphrase });
-        else await checkDummy(passphrase);
-        if (!credential || !good) {
-          await recordFailedAttempt({ accounts, keys, now });
-          logger.warn({ event: 'auth.board-login-failed', boardId: body.boardId }, 'wrong board or passphrase');
-          return errorResponse(c, {
-            status: 401,
-            error: {
-              kind: 'auth.bad-credentials',
-              message: 'The board or the passphrase is wrong. Check the sheet your jurisdiction gave you.',
-            },
-          });
-        }
-        const token = newSessionToken();
-        const session: SessionRecord = {
-          tokenHash: tokenHash(token),
-          role: 'audit-board',
-          userId: null,
-          credentialId: credential.credentialId,
-          jurisdiction: credential.jurisdiction,
-          boardId: credential.boardId,
-          round: credential.round,
-          createdAt: now,
-          lastSeenAt: now,
-          revokedAt: null,
-        };
-        const used =
-          credential.usedAt === null &&
-          (await accounts.signInBoard({ credentialId: credential.credentialId, members: body.members, session }));
-        if (!used) {
-          logger.warn(
-            { event: 'auth.board-passphrase-reused', boardId: body.boardId, round: credential.round },
-            'passphrase already used',
-          );
-          return errorResponse(c, {
-            status: 409,
-            error: {
-              kind: 'auth.passphrase-used',
-              message: 'This passphrase was already used. Ask your jurisdiction administrator for a new one.',
-            },
-          });
-        }
-        await accounts.clearThrottle(keys[0]!.key);
-        setSessionCookie({ c, token, config });
-        logger.info(
-          {
-            event: 'auth.board-login',
-            boardId: credential.boardId,
+      .post(
+        '/audit-boards/login',
+        storeRequired(),
+        csrfProtection(),
+        jsonBody(boardLoginSchema),
+        async (c) => {
+          const body = c.req.valid('json');
+          const accounts = c.var.accounts;
+          const now = clock.now();
+          const keys = throttleKeys(c, `board:${body.boardId}`);
+          const until = await throttledUntil({ accounts, keys, now });
+          if (until) {
+            logger.warn(
+              { event: 'auth.board-login-throttled', boardId: body.boardId },
+              'board sign-in backing off',
+            );
+            return rateLimited(c, until, now);
+          }
+          const credential = await accounts.liveBoardCredential(body.boardId);
+          const passphrase = normalizePassphrase(body.passphrase);
+          let good = false;
+          if (credential) good = await verifySecret({ hash: credential.passphraseHash, secret: passphrase });
+          else await checkDummy(passphrase);
+          if (!credential || !good) {
+            await recordFailedAttempt({ accounts, keys, now });
+            logger.warn(
+              { event: 'auth.board-login-failed', boardId: body.boardId },
+              'wrong board or passphrase',
+            );
+            return errorResponse(c, {
+              status: 401,
+              error: {
+                kind: 'auth.bad-credentials',
+                message: 'The board or the passphrase is wrong. Check the sheet your jurisdiction gave you.',
+              },
+            });
+          }
+          const token = newSessionToken();
+          const session: SessionRecord = {
+            tokenHash: tokenHash(token),
+            role: 'audit-board',
+            userId: null,
+            credentialId: credential.credentialId,
             jurisdiction: credential.jurisdiction,
+            boardId: credential.boardId,
             round: credential.round,
-            members: body.members.length,
-          },
-          'audit board signed in',
-        );
-        return c.json({
-          board: { boardId: credential.boardId, jurisdiction: credential.jurisdiction, round: credential.round, members: body.members },
-          csrfToken: csrfTokenOf(token),
-        });
-      })
+            createdAt: now,
+            lastSeenAt: now,
+            revokedAt: null,
+          };
+          const used =
+            credential.usedAt === null &&
+            (await accounts.signInBoard({
+              credentialId: credential.credentialId,
+              members: body.members,
+              session,
+            }));
+          if (!used) {
+            logger.warn(
+              { event: 'auth.board-passphrase-reused', boardId: body.boardId, round: credential.round },
+              'passphrase already used',
+            );
+            return errorResponse(c, {
+              status: 409,
+              error: {
+                kind: 'auth.passphrase-used',
+                message:
+                  'This passphrase was already used. Ask your jurisdiction administrator for a new one.',
+              },
+            });
+          }
+          await accounts.clearThrottle(keys[0]!.key);
+          setSessionCookie({ c, token, config });
+          logger.info(
+            {
+              event: 'auth.board-login',
+              boardId: credential.boardId,
+              jurisdiction: credential.jurisdiction,
+              round: credential.round,
+              members: body.members.length,
+            },
+            'audit board signed in',
+          );
+          return c.json({
+            board: {
+              boardId: credential.boardId,
+              jurisdiction: credential.jurisdiction,
+              round: credential.round,
+              members: body.members,
+            },
+            csrfToken: csrfTokenOf(token),
+          });
+        },
+      )
   );
 
   function otherJurisdiction(c: Context, principal: Principal, jurisdiction: string) {

@@ -19,7 +19,10 @@ export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 
 /** An argon2id PHC string of the password (salted). */
-export async function hashSecret(options: { readonly secret: string; readonly cost: Argon2Cost }): Promise<string> {
+export async function hashSecret(options: {
+  readonly secret: string;
+  readonly cost: Argon2Cost;
+}): Promise<string> {
   return hash(options.secret, {
     algorithm: 2, // argon2id
     memoryCost: options.cost.memoryCost,
@@ -29,7 +32,10 @@ export async function hashSecret(options: { readonly secret: string; readonly co
 }
 
 /** Whether `secret` matches the PHC string (false for a malformed hash). */
-export async function verifySecret(options: { readonly hash: string; readonly secret: string }): Promise<boolean> {
+export async function verifySecret(options: {
+  readonly hash: string;
+  readonly secret: string;
+}): Promise<boolean> {
   try {
     return await verify(options.hash, options.secret);
   } catch {
@@ -63,8 +69,8 @@ export function newCsrfCookieToken(): string {
 
 /** Constant-time comparison of two strings. */
 export function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
+  const x = Buffer.from(a, 'utf16le'); // lossless, even for lone surrogates
+  const y = Buffer.from(b, 'utf16le');
   return x.length === y.length && timingSafeEqual(x, y);
 }
 

@@ -110,7 +110,16 @@ function credentialOf(r: CredentialRow): BoardCredential {
 const INSERT_USER = `INSERT INTO users (user_id, email, name, role, jurisdiction, password_hash, created_at, disabled_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
 function userParams(u: UserRecord): unknown[] {
-  return [u.userId, u.email, u.name, u.role, u.jurisdiction, u.passwordHash, iso(u.createdAt), iso(u.disabledAt)];
+  return [
+    u.userId,
+    u.email,
+    u.name,
+    u.role,
+    u.jurisdiction,
+    u.passwordHash,
+    iso(u.createdAt),
+    iso(u.disabledAt),
+  ];
 }
 const INSERT_SESSION = `INSERT INTO sessions (token_hash, role, user_id, credential_id, jurisdiction, board_id, round,
   created_at, last_seen_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
@@ -276,7 +285,9 @@ export function sqlAccountStore(driver: SqlDriver): AccountStore {
     async listBoardCredentials({ jurisdiction }) {
       const r =
         jurisdiction === undefined
-          ? await driver.query<CredentialRow>('SELECT * FROM audit_board_credentials ORDER BY board_id, issued_at')
+          ? await driver.query<CredentialRow>(
+              'SELECT * FROM audit_board_credentials ORDER BY board_id, issued_at',
+            )
           : await driver.query<CredentialRow>(
               'SELECT * FROM audit_board_credentials WHERE jurisdiction = $1 ORDER BY board_id, issued_at',
               [jurisdiction],
