@@ -242,7 +242,7 @@ export async function runCommands(options: {
     for (let index = 0; index < commands.length; index++) {
       const answer = await execute({ state, command: commands[index]!, context, data });
       if (!answer.ok)
-        return { ok: false, error: commands.length > 1 ? { ...answer.error, index } : answer.error };
+        return { ok: false, error: { ...answer.error, index } };
       for (const event of answer.value) {
         evolve(state, event);
         produced.push(event);

@@ -10,11 +10,13 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import {
   auditStatus,
+  cardKey,
   cardsToRecord,
   planRound,
   roundRetrievalLists,
   type AuditDefinition,
   type AuditState,
+  type CardRef,
   type Command as EngineCommand,
   type ContestDefinition,
   type SizeChoice,
@@ -165,9 +167,12 @@ function sizesOf(sizes: readonly string[]): Record<string, SizeChoice> {
 }
 
 /** One jurisdiction's retrieval list: what the audit board fetches, with the columns `record` takes back. */
-export function retrievalListCsv(list: RetrievalList): string {
-  const lines = ['Jurisdiction,Container,Tabulator,Batch,Card,Ticket Numbers,Times Drawn'];
-  for (const r of list.rows) lines.push([r.jurisdiction, r.container, r.tabulator, r.batch, r.position, r.tickets.join('; '), r.timesDrawn].map(csvCell).join(','));
+export function retrievalListCsv(options: { readonly list: RetrievalList; readonly recorded: (card: CardRef) => boolean }): string {
+  const lines = ['Jurisdiction,Container,Tabulator,Batch,Card,Ticket Numbers,Times Drawn,Already Recorded'];
+  for (const r of options.list.rows) {
+    const card = { jurisdiction: r.jurisdiction, tabulator: r.tabulator, batch: r.batch, position: r.position };
+    lines.push([r.jurisdiction, r.container, r.tabulator, r.batch, r.position, r.tickets.join('; '), r.timesDrawn, options.recorded(card) ? 'yes' : 'no'].map(csvCell).join(','));
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -183,7 +188,7 @@ async function writeRetrievalLists(options: { readonly store: AuditStore; readon
   mkdirSync(out, { recursive: true });
   for (const l of lists) {
     const file = path.join(out, `${safeFileName(l.jurisdiction)}.csv`);
-    writeFileSync(file, retrievalListCsv(l));
+    writeFileSync(file, retrievalListCsv({ list: l, recorded: (card) => state.readings.get(cardKey(card))?.round !== undefined && state.readings.get(cardKey(card))!.round < round }));
     say(`  ${l.jurisdiction}: ${l.rows.length} card(s) → ${file}`);
   }
 }
@@ -308,6 +313,19 @@ export function register(program: Command): void {
         if (!up.ok) fail(up.error);
         const info = up.value.info;
         say(`${o.jurisdiction}: ${info.summary.cvrs} CVRs (${info.format}, SHA-256 ${info.sha256})${up.value.unlinked > 0 ? `; ${up.value.unlinked} link to no manifest card` : ''}${up.value.events.length === 0 ? '; already uploaded' : ''}`);
+      });
+    });
+
+  sub(audit, 'add-board', "create an audit board of a jurisdiction (its members' names are logged)")
+    .requiredOption('--jurisdiction <name>')
+    .requiredOption('--board <name>')
+    .option('--member <name>', 'a member (repeat for each)', list, [])
+    .action(async (o: CommonOptions & { jurisdiction: string; board: string; member: string[] }) => {
+      await withStore(o, async (store) => {
+        await defineFromDraft(store, o);
+        const ran = await runCommand({ store, auditId: o.audit, command: { type: 'board.create', jurisdiction: o.jurisdiction, board: o.board, members: o.member }, context: contextOf(o) });
+        if (!ran.ok) fail(ran.error);
+        say(`${o.jurisdiction}: audit board "${o.board}" (${o.member.join(', ')})`);
       });
     });
 

@@ -51,8 +51,19 @@ export function userError(error: LocatedError): never {
   throw new CliExit(2, formatError(error));
 }
 
+let opened: AuditStore | null = null;
+
+/**
+ * Tests that run many commands in one process hand the store in once (opening PGlite costs more than a
+ * second); null goes back to opening the store the options name.
+ */
+export function useOpenStore(store: AuditStore | null): void {
+  opened = store;
+}
+
 /** Opens the store the options name, runs `work`, and closes the store whatever happens. */
 export async function withStore<T>(options: CommonOptions, work: (store: AuditStore) => Promise<T>): Promise<T> {
+  if (opened !== null) return work(opened);
   const storeOptions =
     options.data !== undefined
       ? ({ kind: 'pglite', dataDir: options.data } as const)
