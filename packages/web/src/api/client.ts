@@ -9,8 +9,8 @@ import type { CalcError, ContestInput, Method, SampleSizeAnswer } from '@openrla
 import type { Result } from '../lib/result.js';
 import { err, ok } from '../lib/result.js';
 
-/** The typed client for the server that served this page (or `baseUrl`). */
-export function apiClient(baseUrl: string = window.location.origin) {
+/** The typed client for the server at `baseUrl` (in the app: the origin that served the page). */
+export function apiClient(baseUrl: string) {
   return hc<App>(baseUrl);
 }
 

@@ -223,7 +223,10 @@ describe("the calculator's errors land on the input they name", () => {
   });
 
   test('messages read as sentences', () => {
-    expect(calcMessageAsSentence('12000 votes exceed the 10000 ballots')).toBe('12000 votes exceed the 10000 ballots.');
+    expect(calcMessageAsSentence('12000 votes exceed the 10000 ballots')).toBe('12,000 votes exceed the 10,000 ballots.');
+    expect(calcMessageAsSentence('at most 100000')).toBe('At most 100,000.');
+    expect(calcMessageAsSentence('must be in (0.5, 1)')).toBe('Must be in (0.5, 1).');
+    expect(calcMessageAsSentence('must be at least 1.00005')).toBe('Must be at least 1.00005.');
     expect(calcMessageAsSentence('must be in (0, 0.5]')).toBe('Must be in (0, 0.5].');
   });
 });

@@ -5,7 +5,7 @@
  * (`{ field: "contest.tallies.Bob", message }`) are placed on the input they name.
  */
 import type { ContestInput } from '@openrla/audit';
-import { parseCount, percentToFraction } from '../../../format/numbers.js';
+import { formatCount, parseCount, percentToFraction } from '../../../format/numbers.js';
 import { err, ok, type Result } from '../../../lib/result.js';
 
 /** One reported choice (candidate or answer) and its votes; `key` is stable across edits. */
@@ -179,9 +179,12 @@ export function inputForCalcField({ field, values }: { readonly field: string; r
   }
 }
 
-/** A calculator message as a sentence: "12000 votes exceed the 10000 ballots" → "12000 votes exceed the 10000 ballots." */
+/**
+ * A calculator message as the form shows it: a sentence, with whole numbers written as in the inputs
+ * ("12000 votes exceed the 10000 ballots" → "12,000 votes exceed the 10,000 ballots.").
+ */
 export function calcMessageAsSentence(message: string): string {
-  const trimmed = message.trim();
+  const trimmed = message.trim().replace(/(?<![\d.])\d{4,}(?![\d.])/g, (digits) => formatCount(Number(digits)));
   const capitalized = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
   return /[.!?]$/.test(capitalized) ? capitalized : `${capitalized}.`;
 }
