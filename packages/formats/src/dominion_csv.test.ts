@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -475,5 +476,57 @@ describe('Dominion CSV: the fast path (cell offsets) gives exactly the items of 
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('Dominion CSV: scanning on a worker thread gives exactly the items of scanning on the calling thread', () => {
+  it('on fixtures and on a generated export of several MB with odd rows', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'openrla-dominion-csv-'));
+    try {
+      const lines = readFileSync(fixture('dominion-csv-arapahoe2016/arapahoe-CVR_Export.csv'), 'utf8').split(
+        '\r\n',
+      );
+      const rows = lines.slice(4).filter((l) => l !== '');
+      const out: string[] = lines.slice(0, 4);
+      for (let n = 0; out.length < 3_000; n++) {
+        const r = rows[n % rows.length]!.split(',');
+        r[0] = `="${n + 1}"`;
+        r[2] = `="${900 + Math.floor(n / rows.length)}"`;
+        if (n % 997 === 5) r[10] = '"x"'; // a bad mark
+        if (n % 1499 === 7) r[3] = '"=""1"""'; // a repeated record
+        if (n % 2003 === 9) r[6] = '"a\nb"'; // a quoted newline
+        out.push(r.join(','));
+      }
+      const big = path.join(dir, 'CVR_Export.csv');
+      writeFileSync(big, out.join('\r\n') + '\r\n');
+      expect(statSync(big).size).toBeGreaterThan(1 << 20);
+      for (const f of [
+        big,
+        fixture('dominion-csv-boulder-redacted/boulder2024-TestWithRedactions.csv'),
+        fixture('dominion-csv-irv-uralla-nsw2021/Uralla_Mayoral.csv'),
+      ]) {
+        const progress: number[][] = [[], []];
+        const [spans, worker] = await Promise.all(
+          (['spans', 'worker'] as const).map((p, k) =>
+            collect(
+              readDominionCsvBy({
+                source: fileSource(f),
+                path: p,
+                options: { onProgress: (x) => progress[k]!.push(x.bytes) },
+              }),
+            ),
+          ),
+        );
+        expect(worker).toEqual(spans);
+        expect(spans!.cvrs.length).toBeGreaterThan(f === big ? 2500 : 0);
+        expect(progress[1]!.at(-1)).toBe(progress[0]!.at(-1));
+        if (f === big)
+          expect(new Set(spans!.errors.map((e) => e.kind))).toEqual(
+            new Set(['dominion.invalid-mark', 'dominion.duplicate-record']),
+          );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

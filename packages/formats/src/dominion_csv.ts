@@ -19,9 +19,10 @@ import {
   type CsvSpans,
 } from './csv.js';
 import { createLineTable, createRecordTable, type LineTable, type RecordTable } from './dominion_seen.js';
-import { errorItem, formatError, quoted } from './errors.js';
+import { assertNever, errorItem, formatError, quoted } from './errors.js';
 import type { ExportInfo, ReaderOptions } from './read_options.js';
-import { withProgress, type Source } from './read_source.js';
+import { bytesProgress, withProgress, type Source } from './read_source.js';
+import { readCsvSpansOnWorker } from './csv_spans_worker.js';
 import type { ContestInfo, ContestVote, FormatError, ReaderItem } from './types.js';
 
 /** One contest's columns in the export. */
@@ -503,8 +504,15 @@ function spanCardItem(reader: CardReader, spans: CsvSpans, r: number): ReaderIte
   return cardItem(reader, fields);
 }
 
-/** How a Dominion CSV is read: through cell offsets (fast) or cell strings (straightforward); the same items. */
-export type DominionCsvPath = 'spans' | 'rows';
+/**
+ * How a Dominion CSV is read — the same items whichever: through cell offsets (`spans`), the same
+ * with the byte scan on a worker thread (`worker`, files on disk only), or through cell strings
+ * (`rows`, the straightforward reader the fast ones are tested against).
+ */
+export type DominionCsvPath = 'spans' | 'worker' | 'rows';
+
+/** Below this size a worker thread costs more to start than it saves. */
+const WORKER_MIN_BYTES = 32 << 20;
 
 /**
  * Reads a Dominion CVR_Export CSV: yields the contests, then one CVR per card in file order, pooled
@@ -512,7 +520,38 @@ export type DominionCsvPath = 'spans' | 'rows';
  * positions, short rows, marks other than 0/1).
  */
 export function readDominionCsv(source: Source, options: ReaderOptions = {}): AsyncGenerator<ReaderItem> {
-  return readDominionCsvBy({ source, options, path: 'spans' });
+  const onWorker = source.path !== undefined && (source.size ?? 0) >= WORKER_MIN_BYTES;
+  return readDominionCsvBy({ source, options, path: onWorker ? 'worker' : 'spans' });
+}
+
+/** The CSV items of a source, read by the path given, with progress reports. */
+function csvItems(o: {
+  readonly source: Source;
+  readonly path: DominionCsvPath;
+  readonly progress: {
+    readonly onProgress?: ReaderOptions['onProgress'];
+    readonly totalBytes: number | null;
+    readonly records: () => number;
+  };
+}): AsyncIterable<CsvSpanItem> {
+  const { source, progress } = o;
+  const file = source.name;
+  switch (o.path) {
+    case 'spans':
+      return readCsvSpans(withProgress(source.open(), progress), { file });
+    case 'rows':
+      return readCsv(withProgress(source.open(), progress), { file });
+    case 'worker': {
+      if (source.path === undefined) return readCsvSpans(withProgress(source.open(), progress), { file });
+      const bytes = bytesProgress(progress);
+      return (async function* () {
+        yield* readCsvSpansOnWorker({ path: source.path!, options: { file }, onBytes: bytes.read });
+        bytes.end();
+      })();
+    }
+    default:
+      return assertNever(o.path);
+  }
 }
 
 /** `readDominionCsv` by the path given: `rows` is the straightforward reader the fast one is tested against. */
@@ -525,15 +564,10 @@ export async function* readDominionCsvBy(o: {
   const options = o.options ?? {};
   const file = source.name;
   let records = 0;
-  const chunks = withProgress(source.open(), {
-    onProgress: options.onProgress,
-    totalBytes: source.size,
-    records: () => records,
-  });
+  const progress = { onProgress: options.onProgress, totalBytes: source.size, records: () => records };
   const header: CsvRow[] = [];
   let reader: CardReader | null = null;
-  const items: AsyncIterable<CsvSpanItem> =
-    o.path === 'spans' ? readCsvSpans(chunks, { file }) : readCsv(chunks, { file });
+  const items = csvItems({ source, path: o.path, progress });
   for await (const item of items) {
     if (item.kind === 'error') {
       yield { type: 'error', error: item.error };

@@ -77,3 +77,33 @@ export function withProgress(
     onProgress({ bytes, totalBytes: report.totalBytes, records: report.records() });
   })();
 }
+
+/**
+ * Progress as `withProgress` reports it, for bytes that another thread reads: `read(bytes)` with the
+ * bytes read so far (reported at most every `everyBytes`), `end()` once at the end.
+ */
+export function bytesProgress(
+  report: {
+    readonly onProgress?: ReadOptions['onProgress'];
+    readonly totalBytes: number | null;
+    readonly records: () => number;
+    readonly startBytes?: number;
+  },
+  everyBytes = 4 << 20,
+): { read(bytes: number): void; end(): void } {
+  const start = report.startBytes ?? 0;
+  let bytes = start;
+  let last = start;
+  const tell = (): void =>
+    report.onProgress?.({ bytes, totalBytes: report.totalBytes, records: report.records() });
+  return {
+    read(read: number): void {
+      bytes = start + read;
+      if (bytes - last >= everyBytes) {
+        last = bytes;
+        tell();
+      }
+    },
+    end: tell,
+  };
+}
