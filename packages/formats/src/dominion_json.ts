@@ -12,7 +12,7 @@ import { createRecordTable } from './dominion_seen.js';
 import { splitSessionsOnWorker } from './dominion_json_worker.js';
 import { errorItem } from './errors.js';
 import type { ReaderOptions } from './read_options.js';
-import { withProgress, type Source } from './read_source.js';
+import { bytesProgress, withProgress, type Source } from './read_source.js';
 import type { ContestInfo, ContestVote, Cvr, ReaderItem } from './types.js';
 
 /** What the manifests say, by Dominion id. */
@@ -454,25 +454,10 @@ function sessionsOf(o: {
     source.path !== undefined &&
     (o.split === 'worker' || (o.split === 'auto' && (source.size ?? 0) >= WORKER_MIN_BYTES));
   if (!onWorker) return splitSessions(withProgress(source.open(), progress), header);
-  // Progress as withProgress reports it: every 4 MiB read, and once at the end.
-  const onProgress = progress.onProgress;
-  let last = progress.startBytes;
-  let bytes = progress.startBytes;
-  const report = (): void =>
-    onProgress?.({ bytes, totalBytes: progress.totalBytes, records: progress.records() });
+  const bytes = bytesProgress(progress);
   return (async function* () {
-    yield* splitSessionsOnWorker({
-      path: source.path!,
-      header,
-      onBytes: (read) => {
-        bytes = progress.startBytes + read;
-        if (bytes - last >= 4 << 20) {
-          last = bytes;
-          report();
-        }
-      },
-    });
-    report();
+    yield* splitSessionsOnWorker({ path: source.path!, header, onBytes: bytes.read });
+    bytes.end();
   })();
 }
 
