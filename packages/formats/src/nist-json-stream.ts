@@ -23,6 +23,12 @@ export interface JsonStreamOptions {
   readonly element?: (key: string, index: number) => boolean;
   /** A single value longer than this is an error (a damaged file), not a memory blow-up. Default 256 MiB. */
   readonly maxValueChars?: number;
+  /**
+   * How array elements are found: 'prefix' (default) jumps to the next element by the opening the
+   * elements share (see `elementPrefix`), 'scan' looks at every character. Both give the same items;
+   * the differential tests compare them.
+   */
+  readonly elements?: 'prefix' | 'scan';
 }
 
 const QUOTE = 34;
@@ -101,12 +107,59 @@ function oddBackslashesBefore(text: string, q: number): boolean {
   return count % 2 === 1;
 }
 
+/**
+ * The opening of an array element up to the end of its first member, when that member is a short
+ * string (`{"@type":"CVR",` in a CDF report): the elements of a long array of records usually all
+ * start so, which lets the next element be found with one `indexOf` instead of a scan of every character.
+ */
+export function elementPrefix(element: string): string | null {
+  const m = /^\{\s*"[^"\\]{1,64}"\s*:\s*"[^"\\]{0,64}"\s*,/.exec(element);
+  return m ? m[0] : null;
+}
+
+/** After this many elements in a row that did not end where the prefix said, an array is scanned character by character. */
+const MAX_PREFIX_FAILURES = 8;
+
+/**
+ * The element starting at `start`, when it ends just before the next occurrence of `prefix` (and a
+ * comma): the text between is parsed, and it parses only when it is exactly one whole value — a cut
+ * inside a string or an object does not parse, nor do two elements — so the answer is never wrong;
+ * otherwise the caller scans the element in full ('not-found': the last element, or one cut by the end
+ * of the text at hand; null: an unusual element or invalid JSON), which reads or reports it as before.
+ */
+function elementByPrefix(args: { readonly text: string; readonly start: number; readonly prefix: string; readonly maxValueChars: number }): { value: unknown; comma: number } | 'not-found' | null {
+  const { text, start } = args;
+  const next = text.indexOf(args.prefix, start + 1);
+  if (next < 0) return 'not-found';
+  if (next - start > args.maxValueChars) return null;
+  let comma = next - 1;
+  while (comma > start && isSpace(text.charCodeAt(comma))) comma--;
+  if (text.charCodeAt(comma) !== COMMA) return null;
+  let end = comma;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  try {
+    return { value: JSON.parse(text.slice(start, end)) as unknown, comma };
+  } catch {
+    return null;
+  }
+}
+
 type State = 'start' | 'key-or-end' | 'key' | 'colon' | 'value' | 'after-value' | 'element-or-end' | 'element' | 'after-element' | 'done';
 
 /** Streams the top-level members and chosen array elements of a JSON object (see the module comment). */
 export async function* streamJson(options: JsonStreamOptions): AsyncGenerator<JsonStreamItem> {
+  for await (const batch of streamJsonBatches(options)) yield* batch;
+}
+
+/**
+ * As `streamJson`, in batches: the items found in the text at hand, handed over before more text is
+ * read (and right after each top-level member, so that a caller may act on it before the elements
+ * that follow are looked at). One await per batch instead of several per element.
+ */
+export async function* streamJsonBatches(options: JsonStreamOptions): AsyncGenerator<JsonStreamItem[]> {
   const maxValueChars = options.maxValueChars ?? 256 * 1024 * 1024;
   const wantElement = options.element ?? (() => true);
+  const usePrefix = options.elements !== 'scan';
   const iterator = options.texts[Symbol.asyncIterator]();
   let buf = '';
   let pos = 0;
@@ -121,13 +174,18 @@ export async function* streamJson(options: JsonStreamOptions): AsyncGenerator<Js
   let valueStart = -1;
   let mode: 'elements' | 'skip' | 'whole' = 'whole';
 
+  /** No line break in buf[lineCursor, scannedTo): a one-line document is not searched again per value. */
+  let scannedTo = 0;
   const lineOf = (i: number): number => {
     if (i < lineCursor) {
       lineCursor = 0;
       lineAtCursor = lineBase;
+      scannedTo = 0;
     }
-    for (let k = buf.indexOf('\n', lineCursor); k >= 0 && k < i; k = buf.indexOf('\n', k + 1)) lineAtCursor++;
+    let k = buf.indexOf('\n', Math.max(lineCursor, scannedTo));
+    for (; k >= 0 && k < i; k = buf.indexOf('\n', k + 1)) lineAtCursor++;
     lineCursor = i;
+    scannedTo = k < 0 ? buf.length : k;
     return lineAtCursor;
   };
   const columnOf = (i: number): number => i - buf.lastIndexOf('\n', i - 1);
@@ -152,6 +210,7 @@ export async function* streamJson(options: JsonStreamOptions): AsyncGenerator<Js
       if (scan) scan.at -= keepFrom;
       lineCursor = 0;
       lineAtCursor = lineBase;
+      scannedTo = Math.max(0, scannedTo - keepFrom);
     } else {
       buf += next.value;
     }
@@ -168,22 +227,31 @@ export async function* streamJson(options: JsonStreamOptions): AsyncGenerator<Js
     }
   };
 
-  for (;;) {
-    if (state === 'done') {
-      if (await skipSpace()) yield error(`Unexpected text after the end of the JSON document.`, pos);
-      return;
+  /** The text every element of the array being streamed starts with, once learnt from its first element. */
+  let prefix: string | null = null;
+  let prefixFailures = 0;
+  let out: JsonStreamItem[] = [];
+  main: for (;;) {
+    while (pos < buf.length && isSpace(buf.charCodeAt(pos))) pos++;
+    if (pos >= buf.length && out.length > 0) {
+      yield out;
+      out = [];
     }
-    if (!(await skipSpace())) {
-      if (state !== 'start' || buf.length > 0) yield error('The JSON document ends too early: it is cut off or incomplete.', buf.length);
-      else yield error('The file is empty.', 0);
-      return;
+    if (state === 'done') {
+      if (pos < buf.length || (await skipSpace())) out.push(error(`Unexpected text after the end of the JSON document.`, pos));
+      break main;
+    }
+    if (!(pos < buf.length || (await skipSpace()))) {
+      if (state !== 'start' || buf.length > 0) out.push(error('The JSON document ends too early: it is cut off or incomplete.', buf.length));
+      else out.push(error('The file is empty.', 0));
+      break main;
     }
     const c = buf.charCodeAt(pos);
     switch (state) {
       case 'start':
         if (c !== OPEN_BRACE) {
-          yield error('Expected a JSON object ({…}) at the start of the file.', pos);
-          return;
+          out.push(error('Expected a JSON object ({…}) at the start of the file.', pos));
+          break main;
         }
         pos++;
         state = 'key-or-end';
@@ -196,26 +264,30 @@ export async function* streamJson(options: JsonStreamOptions): AsyncGenerator<Js
           break;
         }
         if (c !== QUOTE) {
-          yield error('Expected a member name in double quotes.', pos);
-          return;
+          out.push(error('Expected a member name in double quotes.', pos));
+          break main;
         }
         valueStart = pos;
         scan = { depth: 0, inString: false, at: pos };
         let end = scanValue(buf, scan, pos, final);
         while (end < 0) {
+          if (out.length > 0) {
+            yield out;
+            out = [];
+          }
           if (!(await more())) break;
           end = scanValue(buf, scan, valueStart, final);
           if (final && end < 0) break;
         }
         if (end < 0) {
-          yield error('The JSON document ends inside a member name.', valueStart);
-          return;
+          out.push(error('The JSON document ends inside a member name.', valueStart));
+          break main;
         }
         try {
           key = JSON.parse(buf.slice(valueStart, end)) as string;
         } catch {
-          yield error('A member name is not a valid JSON string.', valueStart);
-          return;
+          out.push(error('A member name is not a valid JSON string.', valueStart));
+          break main;
         }
         pos = end;
         valueStart = -1;
@@ -225,8 +297,8 @@ export async function* streamJson(options: JsonStreamOptions): AsyncGenerator<Js
       }
       case 'colon':
         if (c !== COLON) {
-          yield error(`Expected ":" after the member name "${key}".`, pos);
-          return;
+          out.push(error(`Expected ":" after the member name "${key}".`, pos));
+          break main;
         }
         pos++;
         state = 'value';
@@ -238,31 +310,50 @@ export async function* streamJson(options: JsonStreamOptions): AsyncGenerator<Js
           if (mode === 'elements' && c === OPEN_BRACKET) {
             pos++;
             index = 0;
+            prefix = null;
+            prefixFailures = 0;
             state = 'element-or-end';
             break;
           }
         }
         const start = pos;
+        const wanted = state === 'element' ? wantElement(key, index) : mode !== 'skip';
+        if (state === 'element' && wanted && prefix !== null) {
+          const found = elementByPrefix({ text: buf, start, prefix, maxValueChars });
+          if (found !== null && found !== 'not-found') {
+            out.push({ type: 'element', key, index, value: found.value, line: lineOf(start) });
+            pos = found.comma;
+            prefixFailures = 0;
+            state = 'after-element';
+            break;
+          }
+          if (found === null && ++prefixFailures >= MAX_PREFIX_FAILURES) prefix = null;
+        }
         valueStart = start;
         scan = { depth: 0, inString: false, at: start };
         let end = scanValue(buf, scan, start, final);
         while (end < 0) {
           if (buf.length - valueStart > maxValueChars) break;
+          if (out.length > 0) {
+            yield out;
+            out = [];
+          }
           if (!(await more())) break;
           end = scanValue(buf, scan, valueStart, final);
           if (final && end < 0) break;
         }
         if (end < 0) {
           const tooLong = buf.length - valueStart > maxValueChars;
-          yield error(
+          out.push(error(
             tooLong ? `One value is longer than ${maxValueChars} characters; the file is probably damaged.` : 'The JSON document ends inside a value: it is cut off.',
             valueStart,
-          );
-          return;
+          ));
+          break main;
         }
         const vStart = valueStart;
         const line = lineOf(vStart);
-        const parse = state === 'element' ? wantElement(key, index) : mode !== 'skip';
+        const parse = wanted;
+        if (state === 'element' && index === 0 && usePrefix) prefix = elementPrefix(buf.slice(vStart, end));
         let item: JsonStreamItem | null = null;
         if (parse) {
           try {
@@ -276,7 +367,13 @@ export async function* streamJson(options: JsonStreamOptions): AsyncGenerator<Js
         valueStart = -1;
         scan = null;
         state = state === 'element' ? 'after-element' : 'after-value';
-        if (item) yield item;
+        if (item) {
+          out.push(item);
+          if (item.type === 'member') {
+            yield out;
+            out = [];
+          }
+        }
         break;
       }
       case 'after-value':
@@ -287,8 +384,8 @@ export async function* streamJson(options: JsonStreamOptions): AsyncGenerator<Js
           pos++;
           state = 'done';
         } else {
-          yield error(`Expected "," or "}" after the member "${key}".`, pos);
-          return;
+          out.push(error(`Expected "," or "}" after the member "${key}".`, pos));
+          break main;
         }
         break;
       case 'element-or-end':
@@ -306,8 +403,8 @@ export async function* streamJson(options: JsonStreamOptions): AsyncGenerator<Js
           pos++;
           state = 'after-value';
         } else {
-          yield error(`Expected "," or "]" after ${key}[${index}].`, pos);
-          return;
+          out.push(error(`Expected "," or "]" after ${key}[${index}].`, pos));
+          break main;
         }
         break;
       default: {
@@ -316,4 +413,5 @@ export async function* streamJson(options: JsonStreamOptions): AsyncGenerator<Js
       }
     }
   }
+  if (out.length > 0) yield out;
 }

@@ -15,7 +15,7 @@
  */
 import type { Source } from './read_source.js';
 import { fileSource } from './read_source.js';
-import { streamJson } from './nist-json-stream.js';
+import { streamJsonBatches } from './nist-json-stream.js';
 import { createXmlCollector, xmlToJsonShape } from './xml.js';
 import type { ContestInfo, ContestVote, Cvr, FormatError, ReaderItem, ReadOptions } from './types.js';
 
@@ -208,8 +208,8 @@ type Piece =
 
 interface WalkOptions {
   readonly source: Source;
-  /** Asked at each CVR: parse it now? (false skips it unparsed). */
-  readonly wantCvr: () => boolean;
+  /** Asked at each CVR (by its index in the report): parse it now? (false skips it unparsed). */
+  readonly wantCvr: (index: number) => boolean;
   /** Whether to parse the definitions (false on a second pass). */
   readonly definitions: boolean;
   readonly onBytes: (n: number) => void;
@@ -233,35 +233,45 @@ async function* counted(chunks: AsyncIterable<Uint8Array>, onBytes: (n: number) 
   if (rest) yield rest;
 }
 
-async function* walkJson(options: WalkOptions): AsyncGenerator<Piece> {
+/** The pieces of a JSON report, in batches (one per stretch of text read; see streamJsonBatches). */
+async function* walkJson(options: WalkOptions): AsyncGenerator<Piece[]> {
   const file = options.source.name;
-  for await (const item of streamJson({
+  for await (const batch of streamJsonBatches({
     texts: counted(options.source.open(), options.onBytes),
     member: (key) => (key === 'CVR' ? 'elements' : options.definitions && DEFINITIONS.has(key) ? 'whole' : 'skip'),
-    element: () => options.wantCvr(),
+    element: (_key, index) => options.wantCvr(index),
   })) {
-    if (item.type === 'member') yield { type: 'definition', key: item.key, value: item.value };
-    else if (item.type === 'element') yield { type: 'cvr', index: item.index, value: item.value, line: item.line };
-    else yield { type: 'error', error: { kind: 'nist.json', file, line: item.line, column: item.column, path: item.path, message: item.message } };
+    const pieces: Piece[] = [];
+    for (const item of batch) {
+      if (item.type === 'member') pieces.push({ type: 'definition', key: item.key, value: item.value });
+      else if (item.type === 'element') pieces.push({ type: 'cvr', index: item.index, value: item.value, line: item.line });
+      else pieces.push({ type: 'error', error: { kind: 'nist.json', file, line: item.line, column: item.column, path: item.path, message: item.message } });
+    }
+    yield pieces;
   }
 }
 
-async function* walkXml(options: WalkOptions): AsyncGenerator<Piece> {
+/** The pieces of an XML report, in batches (one per chunk of text). */
+async function* walkXml(options: WalkOptions): AsyncGenerator<Piece[]> {
   const file = options.source.name;
   let index = -1;
   /** Indexes of the collected CVRs not yet handed out (several may complete within one chunk). */
   const indexes: number[] = [];
   let rootChecked = false;
+  let electionBefore = false;
   const collector = createXmlCollector({
     collect: (path) => {
       if (path.length === 1) return false;
       if (path.length !== 2) return false;
       if (path[1] === 'CVR') {
         index++;
-        const want = options.wantCvr();
+        // A CVR after the Election is wanted: the Election is handled before it, though the caller
+        // sees both only when this chunk has been parsed.
+        const want = electionBefore || options.wantCvr(index);
         if (want) indexes.push(index);
         return want;
       }
+      if (path[1] === 'Election' && options.definitions) electionBefore = true;
       return options.definitions && DEFINITIONS.has(path[1]!);
     },
   });
@@ -278,8 +288,8 @@ async function* walkXml(options: WalkOptions): AsyncGenerator<Piece> {
       else yield { type: 'definition', key: name, value: [value] };
     }
   };
-  for await (const t of counted(options.source.open(), options.onBytes)) yield* pieces(collector.write(t));
-  yield* pieces(collector.close());
+  for await (const t of counted(options.source.open(), options.onBytes)) yield [...pieces(collector.write(t))];
+  yield [...pieces(collector.close())];
 }
 
 function errorKey(error: FormatError): string {
@@ -319,7 +329,8 @@ export async function* readNistCdf(options: NistReadOptions): AsyncGenerator<Rea
     }
     const defs: Definitions = { contests: new Map(), candidates: new Map(), parties: new Map() };
     let ready = false;
-    let skipped = false;
+    /** The CVRs met before the Election (indexes below this) were skipped: a second pass reads them. */
+    let skippedBelow = 0;
     let sawElection = false;
     const walk = isXml(source) ? walkXml : walkJson;
     const seen = new Set<string>();
@@ -373,8 +384,8 @@ export async function* readNistCdf(options: NistReadOptions): AsyncGenerator<Rea
       }
     };
 
-    for await (const piece of walk({ source, definitions: true, onBytes, wantCvr: () => ready || ((skipped = true), false) })) {
-      yield* handle(piece);
+    for await (const batch of walk({ source, definitions: true, onBytes, wantCvr: (i) => ready || ((skippedBelow = i + 1), false) })) {
+      for (const piece of batch) yield* handle(piece);
     }
     if (!sawElection) {
       yield {
@@ -383,11 +394,13 @@ export async function* readNistCdf(options: NistReadOptions): AsyncGenerator<Rea
       };
       continue;
     }
-    if (skipped) {
-      for await (const piece of walk({ source, definitions: false, onBytes, wantCvr: () => true })) {
-        // Errors in the file's structure were reported by the first pass.
-        if (piece.type === 'error' && (piece.error.kind === 'nist.json' || piece.error.kind === 'nist.xml') && seen.has(errorKey(piece.error))) continue;
-        yield* handle(piece);
+    if (skippedBelow > 0) {
+      for await (const batch of walk({ source, definitions: false, onBytes, wantCvr: (i) => i < skippedBelow })) {
+        for (const piece of batch) {
+          // Errors in the file's structure were reported by the first pass.
+          if (piece.type === 'error' && (piece.error.kind === 'nist.json' || piece.error.kind === 'nist.xml') && seen.has(errorKey(piece.error))) continue;
+          yield* handle(piece);
+        }
       }
     }
   }
