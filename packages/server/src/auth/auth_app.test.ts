@@ -163,6 +163,17 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
     const res = await agent.request<ErrorBody>('POST', '/api/login', { body: { email: 'x@y', password: 1 } });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ kind: 'request.invalid', field: 'password' });
+    const notJson = await agent.app.request('http://localhost/api/login', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-csrf-token': agent.csrfToken!,
+        cookie: `openrla_csrf=${agent.csrfToken!}`,
+      },
+      body: '{"email":',
+    });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ error: { kind: 'request.invalid', field: '(body)' } });
     const admin = await signIn(h, ADMIN);
     const short = await admin.request<ErrorBody>('POST', '/api/users', {
       body: { ...CLERK, password: 'short' },

@@ -91,7 +91,7 @@ export class Agent {
   csrfToken: string | null = null;
 
   constructor(
-    private readonly app: App,
+    readonly app: App,
     readonly ip = '198.51.100.7',
   ) {}
 

@@ -1,5 +1,5 @@
 /** The shapes of the account routes' request bodies (zod), beside the interfaces they produce. */
-import type { Context } from 'hono';
+import type { Context, Next } from 'hono';
 import { validator } from 'hono/validator';
 import { z } from 'zod';
 import { errorResponse } from './http.js';
@@ -57,9 +57,12 @@ export const boardLoginSchema = z.object({
 });
 export type BoardLoginRequest = z.infer<typeof boardLoginSchema>;
 
-/** A hono validator for a JSON body: a 400 `request.invalid` with the first problem's field. */
+/**
+ * A hono validator for a JSON body: a 400 `request.invalid` with the first problem's field; a body that
+ * is not JSON at all is a 400 `request.invalid` too (hono's own answer would be plain text).
+ */
 export function jsonBody<S extends z.ZodType>(schema: S) {
-  return validator('json', (value: unknown, c: Context) => {
+  const validate = validator('json', (value: unknown, c: Context) => {
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -71,4 +74,18 @@ export function jsonBody<S extends z.ZodType>(schema: S) {
     }
     return parsed.data as z.infer<S>;
   });
+  const guarded = async (c: Context, next: Next): Promise<Response | void> => {
+    if (/^application\/([\w.-]+\+)?json/i.test(c.req.header('content-type') ?? '')) {
+      try {
+        await c.req.json(); // parsed once and cached: the validator reads the same value
+      } catch {
+        return errorResponse(c, {
+          status: 400,
+          error: { kind: 'request.invalid', message: 'The request body is not valid JSON.', field: '(body)' },
+        });
+      }
+    }
+    return (await validate(c, next)) as Response | void;
+  };
+  return guarded as unknown as typeof validate;
 }
