@@ -1,23 +1,21 @@
 /**
  * The statewide test election (shared/tools/gen_statewide.py): all 58 California counties of the 2021
- * recall in five export formats, each county read with its reader, every card linked to its manifest
- * position, and the county tallies compared with the generator's `truth/county_tallies.csv`.
+ * recall in five export formats, each county's CVR folder detected and read with `readPath`, every card
+ * linked to its manifest position, and the county tallies compared with the generator's
+ * `truth/county_tallies.csv`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readDominionCsv } from './dominion_csv.js';
-import { readDominionJson } from './dominion_json.js';
-import { readEss } from './ess.js';
-import { readHart } from './hart.js';
+import { detectFormat } from './detect.js';
 import { readManifest } from './manifest.js';
-import { readNistCdf } from './nist.js';
+import { readPath } from './read.js';
 import { fileSource } from './read_source.js';
 import { addContestInfo, addCvr, createTally } from './tally.js';
-import type { FormatError, ReaderItem } from './types.js';
+import type { FormatError, FormatName } from './types.js';
 
 const GENERATOR = fileURLToPath(new URL('../../../../shared/tools/gen_statewide.py', import.meta.url));
 const hasPython = spawnSync('python3', ['--version']).status === 0;
@@ -35,37 +33,14 @@ function csvRows(text: string): Record<string, string>[] {
   return lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i]!, v])));
 }
 
-/** The reader for a county's export format (format names as in the generator's counties.csv). */
-function readCounty(options: { dir: string; county: County }): AsyncIterable<ReaderItem> {
-  const cvrDir = join(options.dir, options.county.folder, 'cvr');
-  const files = readdirSync(cvrDir).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const paths = files.map((f) => join(cvrDir, f));
-  const jurisdiction = options.county.county;
-  switch (options.county.format) {
-    case 'hart-xml-zip':
-      return readHart({ files: paths, jurisdiction });
-    case 'ess-csv':
-      return readEss({ files: paths, jurisdiction });
-    case 'nist-cdf-json':
-      return readNistCdf({ files: paths, jurisdiction });
-    case 'dominion-csv':
-      return readDominionCsv(fileSource(paths[0]!), { jurisdiction });
-    case 'dominion-json': {
-      const manifest = (name: string) => (files.includes(name) ? fileSource(join(cvrDir, name)) : undefined);
-      const m = {
-        contest: manifest('ContestManifest.json'),
-        candidate: manifest('CandidateManifest.json'),
-        ballotType: manifest('BallotTypeManifest.json'),
-        countingGroup: manifest('CountingGroupManifest.json'),
-        tabulator: manifest('TabulatorManifest.json'),
-      };
-      const manifests = Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined));
-      return readDominionJson({ exports: files.filter((f) => f.startsWith('CvrExport')).map((f) => fileSource(join(cvrDir, f))), manifests, jurisdiction });
-    }
-    default:
-      throw new Error(`The generator wrote a format this test does not know: ${options.county.format}`);
-  }
-}
+/** The generator's names for its export formats (counties.csv) → what `detectFormat` names them. */
+const DETECTED: Readonly<Record<string, FormatName>> = {
+  'hart-xml-zip': 'hart',
+  'ess-csv': 'ess',
+  'nist-cdf-json': 'nist-cdf-json',
+  'dominion-csv': 'dominion-csv',
+  'dominion-json': 'dominion-json',
+};
 
 describe.skipIf(!hasPython)('statewide test election at scale 0.001 (gen_statewide.py)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'openrla-statewide-'));
@@ -88,10 +63,13 @@ describe.skipIf(!hasPython)('statewide test election at scale 0.001 (gen_statewi
         if (item.type === 'batch') sizes.set(`${item.batch.tabulator}\u0000${item.batch.batch}`, item.batch.ballots);
         else if (item.type === 'error') errors.push(item.error);
       }
+      // The county's CVR folder is read as detected; the detection agrees with the generator's format column.
+      const cvrDir = join(dir, county.folder, 'cvr');
+      expect(detectFormat(cvrDir)?.format, county.county).toBe(DETECTED[county.format]);
       const tally = createTally();
       const linked = new Set<string>();
       let cards = 0;
-      for await (const item of readCounty({ dir, county })) {
+      for await (const item of readPath(cvrDir, { jurisdiction: county.county })) {
         if (item.type === 'error') errors.push(item.error);
         else if (item.type === 'contest') addContestInfo(tally, item.contest);
         else if (item.type === 'cvr') {
