@@ -23,6 +23,7 @@ import { assertNever, errorItem, formatError, quoted } from './errors.js';
 import type { ExportInfo, ReaderOptions } from './read_options.js';
 import { bytesProgress, withProgress, type Source } from './read_source.js';
 import { readCsvSpansOnWorker } from './csv_spans_worker.js';
+import { secondCoreIdle } from './worker_stream.js';
 import type { ContestInfo, ContestVote, FormatError, ReaderItem } from './types.js';
 
 /** One contest's columns in the export. */
@@ -520,7 +521,7 @@ const WORKER_MIN_BYTES = 32 << 20;
  * positions, short rows, marks other than 0/1).
  */
 export function readDominionCsv(source: Source, options: ReaderOptions = {}): AsyncGenerator<ReaderItem> {
-  const onWorker = source.path !== undefined && (source.size ?? 0) >= WORKER_MIN_BYTES;
+  const onWorker = source.path !== undefined && (source.size ?? 0) >= WORKER_MIN_BYTES && secondCoreIdle();
   return readDominionCsvBy({ source, options, path: onWorker ? 'worker' : 'spans' });
 }
 

@@ -10,6 +10,7 @@
  */
 import { createRecordTable } from './dominion_seen.js';
 import { splitSessionsOnWorker } from './dominion_json_worker.js';
+import { secondCoreIdle } from './worker_stream.js';
 import { errorItem } from './errors.js';
 import type { ReaderOptions } from './read_options.js';
 import { bytesProgress, withProgress, type Source } from './read_source.js';
@@ -429,7 +430,8 @@ export function readDominionJson(
 
 /**
  * Where the sessions of an export file are split out: on the calling thread, on a worker thread
- * (files on disk only), or `auto`: on a worker for files on disk of at least `WORKER_MIN_BYTES`.
+ * (files on disk only), or `auto`: on a worker for files on disk of at least `WORKER_MIN_BYTES` when
+ * a second core is idle (`secondCoreIdle`).
  * The items are the same whichever is chosen.
  */
 export type DominionJsonSplit = 'main' | 'worker' | 'auto';
@@ -452,7 +454,8 @@ function sessionsOf(o: {
   const { source, header, progress } = o;
   const onWorker =
     source.path !== undefined &&
-    (o.split === 'worker' || (o.split === 'auto' && (source.size ?? 0) >= WORKER_MIN_BYTES));
+    (o.split === 'worker' ||
+      (o.split === 'auto' && (source.size ?? 0) >= WORKER_MIN_BYTES && secondCoreIdle()));
   if (!onWorker) return splitSessions(withProgress(source.open(), progress), header);
   const bytes = bytesProgress(progress);
   return (async function* () {

@@ -14,3 +14,5 @@ export {
 } from './dominion_json.js';
 export { splitSessionsOnWorker } from './dominion_json_worker.js';
 export { createLineTable, createRecordTable, type LineTable, type RecordTable } from './dominion_seen.js';
+export { readCsvSpansOnWorker } from './csv_spans_worker.js';
+export { secondCoreIdle } from './worker_stream.js';
