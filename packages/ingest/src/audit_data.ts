@@ -13,7 +13,7 @@
  * manifest) sees the cards where ingest put them. No export is ever held in memory.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import {
   createCvrSummarizer,
   type AuditData,
@@ -287,7 +287,7 @@ function diskSource(options: {
 }): Source {
   return {
     name: options.name,
-    size: options.size,
+    size: options.size ?? statSync(options.path).size,
     open: () => createReadStream(options.path) as AsyncIterable<Uint8Array>,
   };
 }
