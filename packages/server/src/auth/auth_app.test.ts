@@ -5,9 +5,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { StoreKind } from '@openrla/store';
 import { hc } from 'hono/client';
+import { createMemoryStore } from '@openrla/store';
+import { pino } from 'pino';
 import { createApp } from '../app.js';
+import { startServer } from '../serve.js';
+import { accountStoreOf } from './account_store.js';
 import type { App } from '../app.js';
-import { Agent, openHarness } from './harness.js';
+import { Agent, openHarness, TEST_AUTH } from './harness.js';
 import type { Harness } from './harness.js';
 import { DEFAULT_SESSION_POLICY, DEFAULT_THROTTLE_POLICY } from './policy.js';
 
@@ -525,7 +529,7 @@ describe('settings', () => {
     }
   });
 
-  test('Secure cookies when configured; no store means 503 for account routes but the calculator stays public', async () => {
+  test('Secure cookies when configured', async () => {
     const h = await openHarness({ kind: 'memory', auth: { secureCookies: true } });
     try {
       const agent = await new Agent(h.app).start();
@@ -533,6 +537,52 @@ describe('settings', () => {
       expect(res.setCookies.find((c) => c.startsWith('openrla_session='))).toMatch(/; Secure/);
     } finally {
       await h.dispose();
+    }
+  });
+});
+
+describe('over a real socket', () => {
+  test('cookies and the client address (for throttling) work through node:http', async () => {
+    const store = createMemoryStore();
+    const server = await startServer({
+      port: 0,
+      store,
+      webDist: null,
+      logger: pino({ level: 'silent' }),
+      auth: { argon2: TEST_AUTH.argon2 },
+    });
+    try {
+      const csrf = await fetch(new URL('/api/csrf', server.url));
+      const token = ((await csrf.json()) as { csrfToken: string }).csrfToken;
+      const cookie = `openrla_csrf=${token}`;
+      const post = (path: string, body: unknown, extra: Record<string, string> = {}) =>
+        fetch(new URL(path, server.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': token, cookie, ...extra },
+          body: JSON.stringify(body),
+        });
+      const setup = await post('/api/setup', ADMIN);
+      expect(setup.status).toBe(201);
+      const session = setup.headers.getSetCookie().find((c) => c.startsWith('openrla_session='))!;
+      expect(session).toMatch(/HttpOnly/);
+      // A spoofed X-Forwarded-For is ignored unless trustProxy is set: the socket's address counts.
+      expect(
+        (
+          await post(
+            '/api/login',
+            { email: ADMIN.email, password: 'wrong password' },
+            { 'x-forwarded-for': '1.2.3.4' },
+          )
+        ).status,
+      ).toBe(401);
+      const accounts = accountStoreOf(store);
+      const keys = (await accounts.getThrottles(['ip:1.2.3.4', 'ip:127.0.0.1', 'ip:::ffff:127.0.0.1'])).map(
+        (t) => t.key,
+      );
+      expect(keys).toHaveLength(1);
+      expect(keys[0]).toMatch(/^ip:(::ffff:)?127\.0\.0\.1$/);
+    } finally {
+      await server.close();
     }
   });
 });
