@@ -80,9 +80,15 @@ async function directCards(format: FormatName, files: readonly string[]): Promis
     case 'raire-json': {
       const out: CardKey[] = [];
       for (const f of files) {
+        // Several .raire files read together name their contests "<file> <id>" (read.ts), as each numbers them from 1.
+        const stem = path.basename(f).replace(/\.raire$/i, '');
+        const name = (id: string): string => (format === 'raire' && files.length > 1 ? `${stem} ${id}` : id);
         for await (const item of readRaire({ source: f, jurisdiction: 'J' })) {
           if (item.type === 'error') expect(item.error).toBeUndefined();
-          else if (item.type === 'cvr') out.push(format === 'raire' ? JSON.stringify(item.cvr) : JSON.stringify(item.cvr.contests));
+          else if (item.type === 'cvr') {
+            const cvr = { ...item.cvr, contests: Object.fromEntries(Object.entries(item.cvr.contests).map(([k, v]) => [name(k), v])) };
+            out.push(format === 'raire' ? JSON.stringify(cvr) : JSON.stringify(cvr.contests));
+          }
           else if (item.type === 'ranking') for (let k = 0; k < item.ranking.count; k++) out.push(JSON.stringify({ [item.ranking.contest]: { kind: 'ranks', ranks: item.ranking.ranks } }));
         }
       }

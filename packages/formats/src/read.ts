@@ -55,11 +55,19 @@ function dominionJsonInputs(files: readonly string[]) {
 /**
  * RAIRE items as reader items: a weighted ranking (RAIRE JSON gives counts, not cards) becomes `count`
  * cards with that ranking, numbered `<file>#1`, `<file>#2`, … in file order; they share one contests
- * object, so a large count costs no memory beyond the card being handed out.
+ * object, so a large count costs no memory beyond the card being handed out. `contestName` renames
+ * contests (`.raire` files name theirs by a number, which several files of one folder share).
  */
-async function* raireCards(options: { readonly items: AsyncIterable<RaireItem>; readonly file: string; readonly jurisdiction: string }): AsyncGenerator<ReaderItem> {
+async function* raireCards(options: {
+  readonly items: AsyncIterable<RaireItem>;
+  readonly file: string;
+  readonly jurisdiction: string;
+  readonly contestName?: (name: string) => string;
+}): AsyncGenerator<ReaderItem> {
   let n = 0;
-  for await (const item of options.items) {
+  const rename = options.contestName;
+  for await (const raw of options.items) {
+    const item = rename ? renamed(raw, rename) : raw;
     if (item.type !== 'ranking') {
       yield item;
       continue;
@@ -73,6 +81,30 @@ async function* raireCards(options: { readonly items: AsyncIterable<RaireItem>; 
       };
     }
   }
+}
+
+/** A RAIRE item with its contest renamed. */
+function renamed(item: RaireItem, rename: (name: string) => string): RaireItem {
+  switch (item.type) {
+    case 'contest':
+      return { type: 'contest', contest: { ...item.contest, name: rename(item.contest.name) } };
+    case 'ranking':
+      return { type: 'ranking', ranking: { ...item.ranking, contest: rename(item.ranking.contest) } };
+    case 'cvr':
+      return { type: 'cvr', cvr: { ...item.cvr, contests: Object.fromEntries(Object.entries(item.cvr.contests).map(([name, vote]) => [rename(name), vote])) } };
+    default:
+      return item;
+  }
+}
+
+/**
+ * The contest names of one `.raire` file among several read together: `<file name> <contest id>`,
+ * since every file numbers its contests from 1. One file alone keeps its ids.
+ */
+export function raireContestName(options: { readonly file: string; readonly filesInExport: number }): ((id: string) => string) | undefined {
+  if (options.filesInExport < 2) return undefined;
+  const stem = path.basename(options.file).replace(/\.raire$/i, '');
+  return (id) => `${stem} ${id}`;
 }
 
 /** Runs the reader of one export (see detect.ts). */
@@ -109,7 +141,10 @@ export async function* readExport(options: ReaderOptions & { readonly export: De
       return;
     case 'raire-json':
     case 'raire':
-      for (const f of files) yield* raireCards({ items: readRaire({ ...readerOptions, source: f }), file: path.basename(f), jurisdiction: readerOptions.jurisdiction ?? '' });
+      for (const f of files) {
+        const contestName = format === 'raire' ? raireContestName({ file: f, filesInExport: files.length }) : undefined;
+        yield* raireCards({ items: readRaire({ ...readerOptions, source: f }), file: path.basename(f), jurisdiction: readerOptions.jurisdiction ?? '', ...(contestName ? { contestName } : {}) });
+      }
       return;
     default:
       return assertNever(format);

@@ -30,7 +30,15 @@ interface BatchCheck {
 }
 
 interface InspectReport {
-  readonly files: { readonly path: string; readonly format: string | null; readonly detectedBecause: string | null; readonly version: string | null; readonly sha256: string[] }[];
+  readonly files: {
+    readonly path: string;
+    readonly format: string | null;
+    readonly detectedBecause: string | null;
+    readonly version: string | null;
+    readonly sha256: string[];
+    /** What the path was read as: one reader run per export (a folder may hold several). */
+    readonly exports: { readonly format: string; readonly reason: string; readonly files: readonly string[] }[];
+  }[];
   readonly jurisdictions: string[];
   readonly cards: number;
   readonly pools: number;
@@ -93,7 +101,8 @@ export async function inspectPaths(paths: readonly string[], onBytes?: (bytes: n
     }
     done += fileBytes;
     const sha256 = await Promise.all(filesOf(p).map(sha256File));
-    files.push({ path: p, format: detection?.format ?? null, detectedBecause: detection?.reason ?? null, version, sha256 });
+    const exports = (detection?.exports ?? []).map((e) => ({ format: e.format, reason: e.reason, files: e.files.map((f) => path.relative(p, f) || path.basename(f)) }));
+    files.push({ path: p, format: detection?.format ?? null, detectedBecause: detection?.reason ?? null, version, sha256, exports });
   }
   const batches: BatchCheck[] = [];
   if (manifest.size > 0 && cvrCounts.size > 0) {
@@ -111,6 +120,7 @@ function printReport(r: InspectReport): string {
   const out: string[] = [];
   for (const f of r.files) {
     out.push(`${f.path}: ${f.format ?? 'unknown format'}${f.version ? ` (version ${f.version})` : ''}${f.detectedBecause ? ` — ${f.detectedBecause}` : ''}`);
+    if (f.exports.length > 1) for (const e of f.exports) out.push(`  ${e.format}: ${e.files.join(', ')}`);
     for (const h of f.sha256) out.push(`  sha256 ${h}`);
   }
   if (r.jurisdictions.length > 0) out.push(`Jurisdictions: ${r.jurisdictions.join(', ')}`);
@@ -139,7 +149,7 @@ export function register(program: Command): void {
   program
     .command('inspect')
     .description('Show what manifest and CVR files hold: format, cards, contest tallies, IRV results, batch reconciliation')
-    .argument('<paths...>', 'files or folders (a Dominion JSON export folder)')
+    .argument('<paths...>', 'files or folders (an export folder of any format: Dominion JSON, Hart ZIPs and XML, ES&S CSVs, NIST CDF reports, RAIRE files)')
     .option('--json', 'print the report as JSON')
     .action(async (paths: string[], opts: { json?: boolean }) => {
       for (const p of paths) {
