@@ -259,19 +259,57 @@ function markCode(v: string | undefined): number {
   return v === '' || v === undefined ? NOT_ON_CARD : v === '0' ? NO_MARK : v === '1' ? MARK : BAD_MARK;
 }
 
+/**
+ * Plurality votes already made, per contest, by the bit mask of the marked columns: cards repeat the
+ * same few patterns, so a statewide import shares one frozen vote object per pattern instead of
+ * allocating one per card (contests of at most 30 columns; at most 1024 patterns each).
+ */
+type VoteCache = Map<number, ContestVote>[];
+
+/** A plurality vote from the cache, or made and cached: `mask` has bit i set when column start + i is marked. */
+function cachedMarks(o: {
+  readonly cache: VoteCache;
+  readonly index: number;
+  readonly contest: DominionCsvContest;
+  readonly mask: number;
+}): ContestVote {
+  const { contest, mask } = o;
+  const byMask = (o.cache[o.index] ??= new Map());
+  const hit = byMask.get(mask);
+  if (hit !== undefined) return hit;
+  const marks: string[] = [];
+  for (let k = 0; k < contest.end - contest.start; k++) if (mask & (1 << k)) marks.push(contest.choices[k]!);
+  const vote: ContestVote = Object.freeze({ kind: 'marks', marks: Object.freeze(marks) });
+  if (byMask.size < 1024) byMask.set(mask, vote);
+  return vote;
+}
+
 /** What one card's mark codes say about one contest; null when the contest is not on the card. */
-function contestVote(codes: Uint8Array, contest: DominionCsvContest): ContestVote | null | 'bad' {
+function contestVote(o: {
+  readonly codes: Uint8Array;
+  readonly contest: DominionCsvContest;
+  readonly cache: VoteCache;
+  readonly index: number;
+}): ContestVote | null | 'bad' {
+  const { codes, contest } = o;
   let present = false;
-  let marks: string[] | null = null;
+  let mask = 0;
   for (let k = contest.start; k < contest.end; k++) {
     const v = codes[k]!;
     if (v === NOT_ON_CARD) continue;
     present = true;
-    if (v === MARK) (marks ??= []).push(contest.choices[k - contest.start]!);
+    if (v === MARK) mask |= 1 << (k - contest.start);
     else if (v !== NO_MARK) return 'bad';
   }
   if (!present) return null;
-  if (!contest.info.ranked) return { kind: 'marks', marks: marks ?? [] };
+  if (!contest.info.ranked && contest.end - contest.start <= 30)
+    return cachedMarks({ cache: o.cache, index: o.index, contest, mask });
+  if (!contest.info.ranked) {
+    const marks: string[] = [];
+    for (let k = contest.start; k < contest.end; k++)
+      if (codes[k] === MARK) marks.push(contest.choices[k - contest.start]!);
+    return { kind: 'marks', marks };
+  }
   const ranks: string[][] = [];
   const n = contest.info.ranks ?? 0;
   for (let r = 0; r < n; r++) ranks.push([]);
@@ -292,6 +330,7 @@ interface CardReader {
   readonly need: number;
   /** Mark codes of the current row, by column (reused). */
   readonly codes: Uint8Array;
+  readonly votes: VoteCache;
   /** Duplicate detection at statewide scale: numeric CvrNumbers in a compact table, others in a map. */
   readonly seenNumbers: LineTable;
   readonly seenOtherIds: Map<string, number>;
@@ -358,8 +397,9 @@ function cardItem(reader: CardReader, f: CardFields): ReaderItem {
   }
   reader.seenPositions.set({ batch: batchKey, record: position, value: line });
   const contests: Record<string, ContestVote> = {};
-  for (const c of layout.contests) {
-    const vote = contestVote(reader.codes, c);
+  for (let index = 0; index < layout.contests.length; index++) {
+    const c = layout.contests[index]!;
+    const vote = contestVote({ codes: reader.codes, contest: c, cache: reader.votes, index });
     if (vote === 'bad')
       return errorItem({
         kind: 'dominion.invalid-mark',
@@ -596,6 +636,7 @@ export async function* readDominionCsvBy(o: {
           layout,
           need,
           codes: new Uint8Array(need),
+          votes: [],
           seenNumbers: createLineTable(),
           seenOtherIds: new Map(),
           seenPositions: createRecordTable(),
