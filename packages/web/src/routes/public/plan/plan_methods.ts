@@ -10,7 +10,7 @@
  *   70/80/90% chance to finish in one round;
  * - ballot polling, ALPHA shrink-trunc without replacement: the 90th percentile of simulated audits.
  */
-import type { Method, SampleSizeAnswer } from '@openrla/audit';
+import type { CalcError, Method, SampleSizeAnswer } from '@openrla/audit';
 import type { SampleSizeRequest } from '../../../api/client.js';
 import { assertNever } from '../../../lib/result.js';
 import type { PlannedContest } from './plan_form.js';
@@ -104,3 +104,15 @@ export const PLAN_ROWS: readonly PlanRow[] = [
     pick: (a) => a.sampleSize,
   },
 ];
+
+/**
+ * The calculator's way to say that a method does not audit this kind of contest: it refuses the
+ * request on `contest.type` (e.g. BRAVO and Kaplan–Markov are defined for plurality contests only).
+ * The planner shows that in the method's row instead of as a problem with the form.
+ */
+export function methodDoesNotApply(error: CalcError): boolean {
+  return error.field === 'contest.type';
+}
+
+/** What a method's row says when the method does not apply. */
+export const DOES_NOT_APPLY = 'Not for this kind of contest';

@@ -11,7 +11,7 @@ import { calc, isCalcError, type SampleSizeAnswer } from '@openrla/audit';
 import { browserTestsEnabled, openAppInBrowser, type AppInBrowser } from '../../../testing/browser.js';
 import { formatCount } from '../../../format/numbers.js';
 import { initialPlanForm, readPlanForm } from './plan_form.js';
-import { PLAN_ROWS, planRequest } from './plan_methods.js';
+import { DOES_NOT_APPLY, PLAN_ROWS, planRequest } from './plan_methods.js';
 import type { PlannerCase } from './plan_form.test.js';
 
 const arlo = JSON.parse(readFileSync(new URL('../../../../../../../shared/conformance/arlo.json', import.meta.url), 'utf8'));
@@ -162,7 +162,7 @@ describe.skipIf(!enabled)('the audit planner in Chromium', () => {
     expect(app.pageErrors.filter((e) => !e.includes('400'))).toEqual([]);
   });
 
-  test('home page, client-side navigation, deep links and unknown pages', async () => {
+  test('home page, navigation, deep links, unknown pages, keyboard, a supermajority, a narrow screen', async () => {
     const { page } = app;
     await app.goto('/');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('OpenRLA');
@@ -175,6 +175,49 @@ describe.skipIf(!enabled)('the audit planner in Chromium', () => {
 
     await app.goto('/no/such/page');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Page not found');
+
+    // Keyboard: arrow keys choose the kind of contest; a supermajority asks for the share to win.
+    await app.goto('/plan');
+    await page.getByLabel('Plurality').focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('Supermajority').isChecked()).toBe(true);
+    await page.getByLabel('Share of the votes needed to win (%)').waitFor();
+    expect(await page.getByLabel('Number of winners').count()).toBe(0);
+    await page.getByLabel('Choice 1: name').fill('Yes');
+    await page.getByLabel('Choice 1: votes').fill('7,000');
+    await page.getByLabel('Choice 2: name').fill('No');
+    await page.getByLabel('Choice 2: votes').fill('2,500');
+    await page.getByLabel('Ballot cards (N)').fill('10,000');
+    await page.getByLabel('Share of the votes needed to win (%)').fill('66.67');
+    await page.getByLabel('Share of the votes needed to win (%)').press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Sample sizes computed.' }).waitFor();
+    // Each row shows what the calculator answers: a size, or that the method does not apply.
+    const supermajority = readPlanForm({
+      ...initialPlanForm(),
+      type: 'supermajority',
+      choices: [
+        { key: '1', name: 'Yes', votes: '7000' },
+        { key: '2', name: 'No', votes: '2500' },
+      ],
+      ballots: '10000',
+      shareToWin: '66.67',
+    });
+    if (!supermajority.ok) throw new Error('the supermajority form should read');
+    let applies = 0;
+    for (const row of PLAN_ROWS) {
+      const answer = calc(planRequest({ planned: supermajority.value, method: row.method }));
+      const shown = await cell(row.id);
+      if (isCalcError(answer)) {
+        expect(answer.error.field).toBe('contest.type');
+        expect(shown, row.id).toBe(DOES_NOT_APPLY);
+      } else {
+        applies += 1;
+        expect(cardsIn(shown), row.id).toBe(row.pick(answer as SampleSizeAnswer));
+      }
+    }
+    expect(applies).toBeGreaterThan(0);
+    expect(await app.seriousAccessibilityViolations()).toEqual([]);
+    await app.screenshot('plan-supermajority');
 
     // A narrow screen: the navigation folds into a menu button.
     await page.setViewportSize({ width: 400, height: 800 });

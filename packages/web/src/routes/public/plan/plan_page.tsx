@@ -29,7 +29,7 @@ import {
   type PlanFormValues,
   type PlannedContest,
 } from './plan_form.js';
-import { PLAN_METHODS, planRequest } from './plan_methods.js';
+import { methodDoesNotApply, PLAN_METHODS, planRequest } from './plan_methods.js';
 import { PlanResults } from './plan_results.js';
 
 interface Submitted {
@@ -59,7 +59,9 @@ export function PlanPage() {
   });
 
   const results: readonly (Result<SampleSizeAnswer, CalcError> | undefined)[] = answers.map((q) => q.data);
-  const calcError = results.find((r) => r && !r.ok);
+  // An answer on `contest.type` means that method does not audit this kind of contest: its row says
+  // so. Any other refusal is about the contest itself (the same for every method) and goes to its input.
+  const calcError = results.find((r) => r && !r.ok && !methodDoesNotApply(r.error));
   const calcErrors: FieldErrors =
     calcError && !calcError.ok && submitted
       ? { [inputForCalcField({ field: calcError.error.field, values: submitted.values })]: calcMessageAsSentence(calcError.error.message) }
@@ -110,7 +112,12 @@ export function PlanPage() {
       </p>
       <ErrorSummary items={summary} focusKey={submits} />
       <Form onSubmit={onSubmit} large noValidate className="openrla-form" aria-describedby={errors[FORM_ERROR] ? errorId(FORM_ERROR) : undefined}>
-        <Fieldset legend="Kind of contest" legendStyle="large">
+        <Fieldset legend="Kind of contest" legendStyle="large" aria-describedby={errors[FIELD.type] ? errorId(FIELD.type) : undefined}>
+          {errors[FIELD.type] ? (
+            <span className="usa-error-message" id={errorId(FIELD.type)}>
+              {errors[FIELD.type]}
+            </span>
+          ) : null}
           {(
             [
               ['plurality', 'Plurality', 'The choices with the most votes win (approval voting too, when voters may mark several).'],

@@ -7,7 +7,7 @@ import type { CalcError, SampleSizeAnswer } from '@openrla/audit';
 import { formatCount, formatPercent } from '../../../format/numbers.js';
 import type { Result } from '../../../lib/result.js';
 import type { PlannedContest } from './plan_form.js';
-import { PLAN_METHODS, PLAN_ROWS, PLANNING_RATES, type PlanRow } from './plan_methods.js';
+import { DOES_NOT_APPLY, PLAN_METHODS, PLAN_ROWS, PLANNING_RATES, type PlanRow } from './plan_methods.js';
 
 export interface PlanResultsProps {
   readonly planned: PlannedContest;
@@ -17,13 +17,10 @@ export interface PlanResultsProps {
   readonly failure: Error | null;
 }
 
-function answerFor(row: PlanRow, props: PlanResultsProps): SampleSizeAnswer | undefined {
-  const result = props.answers[PLAN_METHODS.indexOf(row.method)];
-  return result && result.ok ? result.value : undefined;
-}
-
 function cell(row: PlanRow, props: PlanResultsProps): string {
-  const answer = answerFor(row, props);
+  const result = props.answers[PLAN_METHODS.indexOf(row.method)];
+  if (result && !result.ok) return DOES_NOT_APPLY;
+  const answer = result?.value;
   if (!answer) return props.failure ? 'Not available' : 'Computing…';
   const cards = row.pick(answer);
   if (cards === null) return 'Not computed for several winners';
