@@ -108,16 +108,53 @@ describe.each<StoreKind>(['memory', 'pglite', 'postgres'])('account store contra
     expect(await a.getSession('nope')).toBeNull();
   });
 
-  test('throttle: concurrent failures on two servers all count; old ones are forgotten; clear', async () => {
-    await Promise.all(
+  test('throttle: check-and-charge is atomic across servers; forgotten failures read as 0; refund; clear', async () => {
+    const keys = [
+      { key: 'ip:x', forgetBefore: at(-1000) },
+      { key: 'account:x', forgetBefore: at(-1000) },
+    ];
+    // At most 5 attempts may be charged: 20 parallel attempts on two servers charge exactly 5.
+    const seen: number[] = [];
+    const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        (i % 2 ? a : b).recordFailure({ key: 'account:x', at: at(i), forgetBefore: at(-1000) }),
+        (i % 2 ? a : b).chargeAttempt({
+          keys,
+          at: at(i),
+          blockedUntil: (records) => {
+            expect(records.map((r) => r.key).sort()).toEqual(['account:x', 'ip:x']);
+            const n = records.find((r) => r.key === 'account:x')!.failures;
+            seen.push(n);
+            return n >= 5 ? at(60_000) : null;
+          },
+        }),
       ),
     );
-    const [t] = await b.getThrottles(['account:x', 'ip:none']);
-    expect(t).toEqual({ key: 'account:x', failures: 20, lastFailureAt: at(19) });
-    const fresh = await a.recordFailure({ key: 'account:x', at: at(100_000), forgetBefore: at(50_000) });
-    expect(fresh.failures).toBe(1);
+    expect(results.filter((r) => r === null)).toHaveLength(5);
+    expect(results.filter((r) => r !== null).every((r) => r!.getTime() === at(60_000).getTime())).toBe(true);
+    expect(new Set(seen.filter((n) => n < 5))).toEqual(new Set([0, 1, 2, 3, 4]));
+    const records = await b.getThrottles(['account:x', 'ip:x', 'ip:none']);
+    expect(records.map((r) => [r.key, r.failures]).sort()).toEqual([
+      ['account:x', 5],
+      ['ip:x', 5],
+    ]);
+    // Failures older than forgetBefore read as 0 and the count starts again.
+    const later = [{ key: 'account:x', forgetBefore: at(50_000) }];
+    let before = -1;
+    const charged = await a.chargeAttempt({
+      keys: later,
+      at: at(100_000),
+      blockedUntil: (rs) => {
+        before = rs[0]!.failures;
+        return null;
+      },
+    });
+    expect(charged).toBeNull();
+    expect(before).toBe(0);
+    expect(await b.getThrottles(['account:x'])).toEqual([
+      { key: 'account:x', failures: 1, lastFailureAt: at(100_000) },
+    ]);
+    await a.refundAttempt('ip:x');
+    expect((await b.getThrottles(['ip:x']))[0]!.failures).toBe(4);
     await b.clearThrottle('account:x');
     expect(await a.getThrottles(['account:x'])).toEqual([]);
   });

@@ -83,14 +83,18 @@ export interface AccountStore {
 
   getThrottles(keys: readonly string[]): Promise<readonly ThrottleRecord[]>;
   /**
-   * Counts one failure of `key` at `at` (atomic increment); a count whose last failure is older than
-   * `forgetBefore` starts again at 1.
+   * Checks and charges one sign-in attempt atomically (row locks, so a burst of parallel attempts is
+   * counted one by one): `blockedUntil` sees the keys' current records (failures forgotten when older
+   * than the key's `forgetBefore` read as 0); when it answers null, every key's count goes up by one,
+   * as if the attempt failed, and null is returned; otherwise nothing changes and its answer is returned.
    */
-  recordFailure(options: {
-    readonly key: string;
+  chargeAttempt(options: {
+    readonly keys: readonly { readonly key: string; readonly forgetBefore: Date }[];
     readonly at: Date;
-    readonly forgetBefore: Date;
-  }): Promise<ThrottleRecord>;
+    readonly blockedUntil: (records: readonly ThrottleRecord[]) => Date | null;
+  }): Promise<Date | null>;
+  /** Takes back one charged attempt of `key` (a sign-in that succeeded). */
+  refundAttempt(key: string): Promise<void>;
   clearThrottle(key: string): Promise<void>;
 
   /**

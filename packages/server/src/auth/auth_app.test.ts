@@ -231,6 +231,24 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
     ).toBe(401);
   });
 
+  test('rate limiting holds against a burst of parallel guesses on two app servers', async () => {
+    const admin = await signIn(h, ADMIN);
+    const victim = { ...CLERK, email: `burst-${kind}@lincoln.example.gov` };
+    expect((await admin.request('POST', '/api/users', { body: victim })).status).toBe(201);
+    const servers = [h.app, h.secondApp()];
+    const attackers = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => new Agent(servers[i % 2]!, `203.0.113.${100 + i}`).start()),
+    );
+    const results = await Promise.all(
+      attackers.map((x, i) =>
+        x.request('POST', '/api/login', { body: { email: victim.email, password: `parallel guess ${i}` } }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(DEFAULT_THROTTLE_POLICY.account.freeFailures);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(16 - DEFAULT_THROTTLE_POLICY.account.freeFailures);
+  });
+
   test('rate limiting per address: many accounts from one address', async () => {
     const policy = DEFAULT_THROTTLE_POLICY.ip;
     const bot = await new Agent(h.app, '192.0.2.99').start();

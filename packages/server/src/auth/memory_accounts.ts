@@ -96,14 +96,27 @@ export function createMemoryAccounts(): AccountStore {
         return t ? [t] : [];
       });
     },
-    async recordFailure({ key, at, forgetBefore }) {
+    async chargeAttempt({ keys, at, blockedUntil }) {
+      const current = keys.map(({ key, forgetBefore }) => {
+        const t = throttles.get(key);
+        return t === undefined || t.lastFailureAt < forgetBefore
+          ? { key, failures: 0, lastFailureAt: at }
+          : t;
+      });
+      const until = blockedUntil(current);
+      if (until) return until;
+      for (const t of current) {
+        throttles.set(t.key, {
+          key: t.key,
+          failures: t.failures + 1,
+          lastFailureAt: at > t.lastFailureAt ? at : t.lastFailureAt,
+        });
+      }
+      return null;
+    },
+    async refundAttempt(key) {
       const t = throttles.get(key);
-      const next: ThrottleRecord =
-        t === undefined || t.lastFailureAt < forgetBefore
-          ? { key, failures: 1, lastFailureAt: at }
-          : { key, failures: t.failures + 1, lastFailureAt: at > t.lastFailureAt ? at : t.lastFailureAt };
-      throttles.set(key, next);
-      return next;
+      if (t) throttles.set(key, { ...t, failures: Math.max(0, t.failures - 1) });
     },
     async clearThrottle(key) {
       throttles.delete(key);

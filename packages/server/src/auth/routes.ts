@@ -18,7 +18,7 @@ import {
 } from './http.js';
 import { authOf, createGuards } from './middleware.js';
 import type { AuthEnv } from './middleware.js';
-import { recordFailedAttempt, throttledUntil } from './rate_limit.js';
+import { attemptSucceeded, beginAttempt } from './rate_limit.js';
 import type { ThrottleKey } from './rate_limit.js';
 import { canActOnJurisdiction } from './roles.js';
 import type { Principal } from './roles.js';
@@ -196,7 +196,7 @@ export function authRoutes(deps: AuthDeps) {
         const accounts = c.var.accounts;
         const now = clock.now();
         const keys = throttleKeys(c, `account:${body.email}`);
-        const until = await throttledUntil({ accounts, keys, now });
+        const until = await beginAttempt({ accounts, keys, now });
         if (until) {
           logger.warn({ event: 'auth.login-throttled', email: body.email }, 'sign-in refused: backing off');
           return rateLimited(c, until, now);
@@ -206,14 +206,13 @@ export function authRoutes(deps: AuthDeps) {
         if (user) good = await verifySecret({ hash: user.passwordHash, secret: body.password });
         else await checkDummy(body.password);
         if (!user || !good || user.disabledAt !== null) {
-          await recordFailedAttempt({ accounts, keys, now });
           logger.warn({ event: 'auth.login-failed', email: body.email }, 'wrong email or password');
           return errorResponse(c, {
             status: 401,
             error: { kind: 'auth.bad-credentials', message: 'The email or the password is wrong.' },
           });
         }
-        await accounts.clearThrottle(keys[0]!.key);
+        await attemptSucceeded({ accounts, keys });
         const token = newSessionToken();
         await accounts.createSession(userSession({ user, token, now }));
         setSessionCookie({ c, token, config });
@@ -400,7 +399,7 @@ export function authRoutes(deps: AuthDeps) {
           const accounts = c.var.accounts;
           const now = clock.now();
           const keys = throttleKeys(c, `board:${body.boardId}`);
-          const until = await throttledUntil({ accounts, keys, now });
+          const until = await beginAttempt({ accounts, keys, now });
           if (until) {
             logger.warn(
               { event: 'auth.board-login-throttled', boardId: body.boardId },
@@ -414,7 +413,6 @@ export function authRoutes(deps: AuthDeps) {
           if (credential) good = await verifySecret({ hash: credential.passphraseHash, secret: passphrase });
           else await checkDummy(passphrase);
           if (!credential || !good) {
-            await recordFailedAttempt({ accounts, keys, now });
             logger.warn(
               { event: 'auth.board-login-failed', boardId: body.boardId },
               'wrong board or passphrase',
@@ -461,7 +459,7 @@ export function authRoutes(deps: AuthDeps) {
               },
             });
           }
-          await accounts.clearThrottle(keys[0]!.key);
+          await attemptSucceeded({ accounts, keys });
           setSessionCookie({ c, token, config });
           logger.info(
             {

@@ -215,16 +215,44 @@ export function sqlAccountStore(driver: SqlDriver): AccountStore {
       return r.rows.map(throttleOf);
     },
 
-    async recordFailure({ key, at, forgetBefore }) {
-      const r = await driver.query<ThrottleRow>(
-        `INSERT INTO login_throttle (throttle_key, failures, last_failure_at) VALUES ($1, 1, $2)
-         ON CONFLICT (throttle_key) DO UPDATE SET
-           failures = CASE WHEN login_throttle.last_failure_at < $3 THEN 1 ELSE login_throttle.failures + 1 END,
-           last_failure_at = GREATEST(login_throttle.last_failure_at, EXCLUDED.last_failure_at)
-         RETURNING *`,
-        [key, iso(at), iso(forgetBefore)],
+    async chargeAttempt({ keys, at, blockedUntil }) {
+      const sorted = [...keys].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+      return driver.transaction(async (session) => {
+        // Rows are created and locked in key order, so concurrent attempts queue and never deadlock.
+        for (const { key } of sorted) {
+          await session.query(
+            `INSERT INTO login_throttle (throttle_key, failures, last_failure_at) VALUES ($1, 0, $2)
+             ON CONFLICT (throttle_key) DO NOTHING`,
+            [key, iso(at)],
+          );
+        }
+        const locked = await session.query<ThrottleRow>(
+          'SELECT * FROM login_throttle WHERE throttle_key = ANY($1) ORDER BY throttle_key FOR UPDATE',
+          [sorted.map((k) => k.key)],
+        );
+        const current = locked.rows.map((row) => {
+          const t = throttleOf(row);
+          const forgetBefore = sorted.find((k) => k.key === t.key)!.forgetBefore;
+          return t.lastFailureAt < forgetBefore ? { ...t, failures: 0 } : t;
+        });
+        const until = blockedUntil(current);
+        if (until) return until;
+        for (const t of current) {
+          await session.query(
+            `UPDATE login_throttle SET failures = $2, last_failure_at = GREATEST(last_failure_at, $3)
+             WHERE throttle_key = $1`,
+            [t.key, t.failures + 1, iso(at)],
+          );
+        }
+        return null;
+      });
+    },
+
+    async refundAttempt(key) {
+      await driver.query(
+        'UPDATE login_throttle SET failures = GREATEST(failures - 1, 0) WHERE throttle_key = $1',
+        [key],
       );
-      return throttleOf(r.rows[0]!);
     },
 
     async clearThrottle(key) {
