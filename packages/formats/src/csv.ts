@@ -125,7 +125,6 @@ export async function* decodeText(
     }
   }
   if (first && held.length > 0) {
-    first = false;
     if (held[0] === 0xef && held[1] === 0xbb && held[2] === 0xbf) held = held.subarray(3);
   }
   if (utf16) {
@@ -417,7 +416,7 @@ function scanPlainRow(b: SpanBuffers, pos: number): number {
     }
     let c = i < n ? bytes[i]! : -1;
     let start = i;
-    let end = i;
+    let end: number;
     if (c === QUOTE && bytes[i + 2] === QUOTE && bytes[i + 3] === delimiter && bytes[i + 1] !== QUOTE) {
       // The commonest cell of a CVR export: one quoted character, e.g. "1".
       start = i + 1;
@@ -543,7 +542,6 @@ async function* utf8Chunks(
     }
   }
   if (first && held.length > 0) {
-    first = false;
     if (held[0] === 0xef && held[1] === 0xbb && held[2] === 0xbf) held = held.subarray(3);
   }
   if (held.length > 0) yield isUtf8(held) ? held : encoder.encode(cp1252.decode(held));
@@ -667,7 +665,6 @@ export async function* readCsvSpans(
       if (!done && bytes.indexOf(NEWLINE, pos) < 0) break; // the record goes on in the next chunk
       if (text === null) text = bytes.toString(ascii ? 'latin1' : 'utf8');
       tpos += ascii ? pos - tposAt : utf16Units(bytes, tposAt, pos);
-      tposAt = pos;
       const tn = text.length;
       const lineEnd = text.indexOf('\n', tpos);
       if (lineEnd < 0 && !done) break;

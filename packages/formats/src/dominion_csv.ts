@@ -20,7 +20,7 @@ import {
 } from './csv.js';
 import { createLineTable, createRecordTable, type LineTable, type RecordTable } from './dominion_seen.js';
 import { assertNever, errorItem, formatError, quoted } from './errors.js';
-import type { ExportInfo, ReaderOptions } from './read_options.js';
+import type { ReaderOptions } from './read_options.js';
 import { bytesProgress, withProgress, type Source } from './read_source.js';
 import { readCsvSpansOnWorker } from './csv_spans_worker.js';
 import { secondCoreIdle } from './worker_stream.js';

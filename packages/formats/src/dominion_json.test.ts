@@ -264,7 +264,6 @@ async function* referenceSplitSessions(
   let start = -1;
   let scan = 0;
   let index = 0;
-  let prefix = '';
   for await (const chunk of chunks) {
     if (state === 'done') continue;
     // Keep only the unfinished element; append the new chunk.
@@ -288,7 +287,7 @@ async function* referenceSplitSessions(
         }
         continue;
       }
-      prefix = text.slice(0, m.index);
+      const prefix = text.slice(0, m.index);
       header.version = /"Version"\s*:\s*"([^"]*)"/.exec(prefix)?.[1] ?? null;
       header.electionId = /"ElectionId"\s*:\s*"([^"]*)"/.exec(prefix)?.[1] ?? null;
       scan = Buffer.byteLength(text.slice(0, m.index + m[0].length));

@@ -22,7 +22,7 @@ const CHUNK = 1 << 20;
 
 /** A file on disk, read as a stream. */
 export function fileSource(filePath: string): Source {
-  let size: number | null = null;
+  let size: number | null;
   try {
     size = statSync(filePath).size;
   } catch {
