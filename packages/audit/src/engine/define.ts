@@ -94,6 +94,36 @@ function checkContest(
   return null;
 }
 
+const SAMPLERS = ['consistent', 'rivest-2011'] as const;
+
+/**
+ * The sampler and what it requires. Colorado's `rivest-2011` (spec/sampling.md §2) draws one stream per
+ * targeted contest with replacement and measures it with Kaplan–Markov counting understatements
+ * (spec/math.md §2.3), so every contest must be targeted (no shared coverage to measure an
+ * opportunistic contest on) and use `kaplan-markov` with understatements counted.
+ */
+function checkSampler(options: {
+  readonly definition: AuditDefinition;
+  readonly replacement: boolean;
+}): EngineError | null {
+  const { definition: d, replacement } = options;
+  if (d.sampler === undefined) return null;
+  if (!(SAMPLERS as readonly string[]).includes(d.sampler))
+    return bad('sampler', `must be one of ${SAMPLERS.join(', ')}`);
+  if (d.sampler !== 'rivest-2011') return null;
+  if (!replacement) return bad('replacement', 'the rivest-2011 sampler (Colorado) samples with replacement');
+  for (let i = 0; i < d.contests.length; i++) {
+    const c = d.contests[i]!;
+    if (c.role !== 'targeted')
+      return bad(`contests.${i}.role`, 'the rivest-2011 sampler (Colorado) audits targeted contests only');
+    if (c.method !== 'kaplan-markov')
+      return bad(`contests.${i}.method`, 'the rivest-2011 sampler (Colorado) goes with kaplan-markov');
+    if (c.params?.['countUnderstatements'] === false)
+      return bad(`contests.${i}.params.countUnderstatements`, 'Colorado counts understatements');
+  }
+  return null;
+}
+
 /** The definition with its defaults applied, or the first problem. */
 export function checkDefinition(
   d: AuditDefinition,
@@ -127,5 +157,7 @@ export function checkDefinition(
   }
   if (!d.contests.some((c) => c.role === 'targeted'))
     return fail(bad('contests', 'at least one contest must be targeted'));
+  const problem = checkSampler({ definition: d, replacement });
+  if (problem) return fail(problem);
   return { ok: true, value: { ...d, replacement } };
 }

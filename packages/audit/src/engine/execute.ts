@@ -9,7 +9,17 @@ import { err, ok, type Result } from '../result.js';
 import { digestOf } from './canonical.js';
 import { checkDefinition } from './define.js';
 import { auditable, handCount, measureContest, sizeOptions } from './measure.js';
-import { allCards, contestSample, coverage, compareDraws, drawKey, streamDraws } from './sample.js';
+import {
+  allCards,
+  coloradoDraws,
+  coloradoLayout,
+  coloradoSample,
+  contestSample,
+  coverage,
+  compareDraws,
+  drawKey,
+  streamDraws,
+} from './sample.js';
 import { cardKey, openRound, type AuditState } from './state.js';
 import type {
   AuditData,
@@ -304,15 +314,18 @@ function sampleCardsOf(
   lastTickets: ReadonlyMap<string, string>,
 ) {
   const def = state.definition!;
-  const tau = coverage({ contests: def.contests.filter((c) => c.role === 'targeted'), lastTickets });
-  return contestSample({
-    contest,
-    universe: manifest,
-    draws,
-    tau,
-    seed: state.seed!,
-    replacement: def.replacement,
-  }).map((draw) => {
+  const sample =
+    def.sampler === 'rivest-2011'
+      ? coloradoSample({ contest: contest.name, draws })
+      : contestSample({
+          contest,
+          universe: manifest,
+          draws,
+          tau: coverage({ contests: def.contests.filter((c) => c.role === 'targeted'), lastTickets }),
+          seed: state.seed!,
+          replacement: def.replacement,
+        });
+  return sample.map((draw) => {
     const key = cardKey(draw.card);
     return { draw, reading: state.readings.get(key)?.reading, cvr: state.cvrs.get(key) };
   });
@@ -420,28 +433,10 @@ async function startRound(options: {
       );
     } else targets[p.contest] = size;
   }
-  // Draw each targeted contest's stream on from where it stopped; merge into one sample.
-  const seen = new Set(state.draws.map(drawKey));
-  const fresh: DrawRecord[] = [];
-  const lastTickets: Record<string, string> = {};
-  for (const [name, to] of Object.entries(targets)) {
-    const draws = streamDraws({
-      seed: state.seed,
-      universe: ctx.value.manifests.get(name)!,
-      from: targetSoFar(state, name),
-      to,
-      replacement: def.replacement,
-    });
-    lastTickets[name] = draws[draws.length - 1]!.ticket;
-    for (const d of draws) {
-      const k = drawKey(d);
-      if (!seen.has(k)) {
-        seen.add(k);
-        fresh.push(d);
-      }
-    }
-  }
-  fresh.sort(compareDraws);
+  const { fresh, lastTickets } =
+    def.sampler === 'rivest-2011'
+      ? { fresh: coloradoRoundDraws({ state, ctx: ctx.value, targets }), lastTickets: {} }
+      : consistentRoundDraws({ state, ctx: ctx.value, targets });
   const drawnCards = new Set(
     [...state.draws, ...fresh].filter((d) => !d.phantom).map((d) => cardKey(d.card)),
   );
@@ -472,6 +467,73 @@ async function startRound(options: {
     digest: digestOf({ draws: fresh, handCountCards, cvrs }),
   };
   return ok([eventOf({ state, context, type: 'round.started', payload })]);
+}
+
+/**
+ * The consistent sampler's new draws (decision 0004 §5): each targeted contest's stream continued from
+ * where it stopped, merged into one sample in ticket order (a draw two contests share appears once).
+ */
+function consistentRoundDraws(options: {
+  readonly state: AuditState;
+  readonly ctx: Context;
+  readonly targets: Readonly<Record<string, number>>;
+}): { readonly fresh: DrawRecord[]; readonly lastTickets: Record<string, string> } {
+  const { state, ctx, targets } = options;
+  const seen = new Set(state.draws.map(drawKey));
+  const fresh: DrawRecord[] = [];
+  const lastTickets: Record<string, string> = {};
+  for (const [name, to] of Object.entries(targets)) {
+    const draws = streamDraws({
+      seed: state.seed!,
+      universe: ctx.manifests.get(name)!,
+      from: targetSoFar(state, name),
+      to,
+      replacement: state.definition!.replacement,
+    });
+    lastTickets[name] = draws[draws.length - 1]!.ticket;
+    for (const d of draws) {
+      const k = drawKey(d);
+      if (!seen.has(k)) {
+        seen.add(k);
+        fresh.push(d);
+      }
+    }
+  }
+  fresh.sort(compareDraws);
+  return { fresh, lastTickets };
+}
+
+/**
+ * Colorado's new draws (spec/sampling.md §2): each targeted contest's own 2011-sampler stream over its
+ * manifests laid end to end, sequence indices from the audited prefix (its draws so far) up to the
+ * round's size inclusive, with replacement; contests in the definition's order, then sequence order.
+ */
+function coloradoRoundDraws(options: {
+  readonly state: AuditState;
+  readonly ctx: Context;
+  readonly targets: Readonly<Record<string, number>>;
+}): DrawRecord[] {
+  const { state, ctx, targets } = options;
+  const def = state.definition!;
+  const fresh: DrawRecord[] = [];
+  for (const c of def.contests) {
+    const to = targets[c.name];
+    if (to === undefined) continue;
+    const earlier = coloradoSample({ contest: c.name, draws: state.draws });
+    const universe = ctx.manifests.get(c.name)!;
+    fresh.push(
+      ...coloradoDraws({
+        seed: state.seed!,
+        contest: c.name,
+        layout: coloradoLayout({ universe, jurisdictions: def.jurisdictions }),
+        phantomBatches: universe.phantomBatches,
+        from: earlier.length,
+        to,
+        earlier,
+      }),
+    );
+  }
+  return fresh;
 }
 
 /** What the CVRs say about new cards, for the comparison contests of their jurisdictions. */

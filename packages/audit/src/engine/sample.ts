@@ -10,7 +10,12 @@
  * ticket ≤ min over its jurisdictions j of τ_j = max{t_d : d targeted, j in d's universe}: a prefix of
  * its own stream, hence a valid random sample of its universe, measured on cards already retrieved.
  */
-import { drawSample, type Draw, type ManifestBatch as SamplingBatch } from '@openrla/sampling';
+import {
+  coloradoSelection,
+  drawSample,
+  type Draw,
+  type ManifestBatch as SamplingBatch,
+} from '@openrla/sampling';
 import type { CardRef, ContestDefinition, DrawRecord } from './types.js';
 import { cardKey } from './state.js';
 import type { UniverseManifest } from './universe.js';
@@ -173,4 +178,74 @@ export function allCards(universe: UniverseManifest): CardRef[] {
       out.push({ jurisdiction: b.jurisdiction, tabulator: b.tabulator ?? null, batch: b.batch, position: p });
   }
   return out;
+}
+
+/**
+ * A contest's manifests laid end to end as Colorado lays them (spec/sampling.md §2): by jurisdiction in
+ * the audit's order (ColoradoRLA: county id), then in file order; phantom batches stay where the
+ * universe puts them (after their jurisdiction's rows; the contest's own at the end).
+ */
+export function coloradoLayout(options: {
+  readonly universe: UniverseManifest;
+  readonly jurisdictions: readonly string[];
+}): SamplingBatch[] {
+  const rank = new Map(options.jurisdictions.map((j, i) => [j, i]));
+  return options.universe.batches
+    .map((b, i) => ({ b, i }))
+    .sort((x, y) => {
+      const rx = rank.get(x.b.jurisdiction) ?? Number.MAX_SAFE_INTEGER;
+      const ry = rank.get(y.b.jurisdiction) ?? Number.MAX_SAFE_INTEGER;
+      return rx !== ry ? rx - ry : x.i - y.i;
+    })
+    .map(({ b }) => b);
+}
+
+/**
+ * Colorado's draws for one contest (Rivest's 2011 sampler; spec/sampling.md §2): sequence indices
+ * `from` … `to` inclusive over positions 1..N of the contest's manifests laid end to end, with
+ * replacement. `earlier` are the contest's draws so far (for each card's generation).
+ */
+export function coloradoDraws(options: {
+  readonly seed: string;
+  readonly contest: string;
+  readonly layout: readonly SamplingBatch[];
+  readonly phantomBatches: ReadonlySet<string>;
+  readonly from: number;
+  readonly to: number;
+  readonly earlier: readonly DrawRecord[];
+}): DrawRecord[] {
+  const { seed, contest, layout, phantomBatches, from, to } = options;
+  if (to < from) return [];
+  const drawn = coloradoSelection({ seed, manifest: layout, from, to });
+  if (!drawn.ok) throw new Error(`coloradoDraws: ${drawn.error.message}`); // checked before: a bug if reached
+  const times = new Map<string, number>();
+  for (const d of options.earlier) times.set(cardKey(d.card), (times.get(cardKey(d.card)) ?? 0) + 1);
+  return drawn.value.map((d) => {
+    const card: CardRef = {
+      jurisdiction: d.jurisdiction,
+      tabulator: d.tabulator,
+      batch: d.batch,
+      position: d.position,
+    };
+    const key = cardKey(card);
+    const generation = (times.get(key) ?? 0) + 1;
+    times.set(key, generation);
+    return {
+      ticket: String(d.value),
+      card,
+      generation,
+      phantom: phantomBatches.has(batchKeyOf(card)),
+      stream: { contest, index: d.index },
+    };
+  });
+}
+
+/** A contest's own `rivest-2011` stream so far, in sequence order: its sample (repeats count). */
+export function coloradoSample(options: {
+  readonly contest: string;
+  readonly draws: readonly DrawRecord[];
+}): DrawRecord[] {
+  return options.draws
+    .filter((d) => d.stream?.contest === options.contest)
+    .sort((a, b) => a.stream!.index - b.stream!.index);
 }

@@ -18,6 +18,14 @@ export type Sha256 = string;
 /** How a contest is decided. Approval is plurality with votesAllowed up to the number of choices. */
 export type ContestType = 'plurality' | 'approval' | 'supermajority';
 
+/**
+ * How the sample is drawn. `consistent` (default; Arlo): one consistent sample shared by all contests
+ * (Rivest 2018). `rivest-2011` (Colorado): Rivest's 2011 SHA-256 sampler, one stream per targeted contest
+ * over its jurisdictions' manifests laid end to end, each round taking sequence indices from the audited
+ * prefix up to the round's size inclusive (spec/sampling.md §2).
+ */
+export type SamplerKind = 'consistent' | 'rivest-2011';
+
 /** Targeted contests drive the sample size; opportunistic ones are measured on the same cards. */
 export type ContestRole = 'targeted' | 'opportunistic';
 
@@ -55,6 +63,12 @@ export interface AuditDefinition {
   readonly contests: readonly ContestDefinition[];
   /** Sample with replacement. Default: true when any contest uses bravo or kaplan-markov, else false. */
   readonly replacement?: boolean;
+  /**
+   * The sampler; absent means `consistent`. `rivest-2011` (Colorado) needs every contest targeted,
+   * `kaplan-markov` with understatements counted, and sampling with replacement. Recorded in the
+   * `audit.defined` event, so replay draws the same way.
+   */
+  readonly sampler?: SamplerKind;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -107,6 +121,12 @@ export interface DrawRecord {
   readonly generation: number;
   /** True for a card of a phantom batch: it scores as badly as possible and needs no reading. */
   readonly phantom: boolean;
+  /**
+   * `rivest-2011` draws only: the contest whose stream drew it and the 0-based sequence index (the
+   * 2011 sampler's counter is index + 1). `ticket` is then the drawn position 1..N in the contest's
+   * manifests laid end to end, and `generation` counts the card's draws in that contest's stream.
+   */
+  readonly stream?: { readonly contest: string; readonly index: number };
 }
 
 /** What a user picked for a contest's round size: one of the offered options, or a cumulative custom size. */
