@@ -13,7 +13,10 @@ mkdirSync(join(root, 'assets'));
 writeFileSync(join(root, 'index.html'), INDEX);
 writeFileSync(join(root, 'assets', 'index-Dk3x9a.js'), 'console.log(1)');
 writeFileSync(join(root, 'assets', 'index-Q1w2e3.css'), 'body{}');
-writeFileSync(join(root, 'assets', 'sourcesanspro-latin-400-normal-Ab12.woff2'), Buffer.from([0x77, 0x4f, 0x46, 0x32]));
+writeFileSync(
+  join(root, 'assets', 'sourcesanspro-latin-400-normal-Ab12.woff2'),
+  Buffer.from([0x77, 0x4f, 0x46, 0x32]),
+);
 writeFileSync(join(root, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
 /** A file beside the app folder that no URL may reach. */
 const secret = join(root, '..', `${root.split(/[\\/]/).pop()}-secret.txt`);
@@ -31,7 +34,11 @@ describe('the built web app beside the API', () => {
     ['/', 'text/html; charset=utf-8', 'no-cache'],
     ['/assets/index-Dk3x9a.js', 'text/javascript; charset=utf-8', 'public, max-age=31536000, immutable'],
     ['/assets/index-Q1w2e3.css', 'text/css; charset=utf-8', 'public, max-age=31536000, immutable'],
-    ['/assets/sourcesanspro-latin-400-normal-Ab12.woff2', 'font/woff2', 'public, max-age=31536000, immutable'],
+    [
+      '/assets/sourcesanspro-latin-400-normal-Ab12.woff2',
+      'font/woff2',
+      'public, max-age=31536000, immutable',
+    ],
     ['/favicon.svg', 'image/svg+xml; charset=utf-8', 'no-cache'],
   ])('%s is served as %s with cache-control %s', async (path, type, cache) => {
     const res = await app.request(path);
@@ -60,7 +67,12 @@ describe('the built web app beside the API', () => {
     expect(((await res.json()) as { error: { field: string } }).error.field).toBe('(request)');
     const calc = await app.request('/api/calc', {
       method: 'POST',
-      body: JSON.stringify({ op: 'sample-size', method: 'bravo', riskLimit: 0.1, contest: { ballots: 100, tallies: { A: 60, B: 30 } } }),
+      body: JSON.stringify({
+        op: 'sample-size',
+        method: 'bravo',
+        riskLimit: 0.1,
+        contest: { ballots: 100, tallies: { A: 60, B: 30 } },
+      }),
     });
     expect(calc.status).toBe(200);
   });
@@ -74,7 +86,12 @@ describe('the built web app beside the API', () => {
   });
 
   test('paths cannot leave the app folder', async () => {
-    const escapes = [`/../${secretName}`, `/%2e%2e/${secretName}`, `/assets/%2e%2e%2f%2e%2e%2f${secretName}`, `/..%5c${secretName}`];
+    const escapes = [
+      `/../${secretName}`,
+      `/%2e%2e/${secretName}`,
+      `/assets/%2e%2e%2f%2e%2e%2f${secretName}`,
+      `/..%5c${secretName}`,
+    ];
     for (const path of [...escapes, '/%E0%A4%A']) {
       const res = await app.request(path);
       expect(await res.text(), path).not.toBe('secret');
@@ -85,13 +102,16 @@ describe('the built web app beside the API', () => {
 describe('webFilePath', () => {
   test('never yields a path with a .. segment, a backslash or NUL', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('a', '.', '..', '/', '%2e', '%2f', '%5c', '%00', '\\', 'b.js')), (parts) => {
-        const rel = webFilePath('/' + parts.join(''));
-        if (rel === null) return;
-        expect(rel.split('/')).not.toContain('..');
-        expect(rel).not.toMatch(/[\\\0]/);
-        expect(rel.startsWith('/')).toBe(false);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('a', '.', '..', '/', '%2e', '%2f', '%5c', '%00', '\\', 'b.js')),
+        (parts) => {
+          const rel = webFilePath('/' + parts.join(''));
+          if (rel === null) return;
+          expect(rel.split('/')).not.toContain('..');
+          expect(rel).not.toMatch(/[\\\0]/);
+          expect(rel.startsWith('/')).toBe(false);
+        },
+      ),
     );
   });
 

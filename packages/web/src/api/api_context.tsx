@@ -4,7 +4,13 @@ import type { ApiClient } from './client.js';
 
 const ApiContext = createContext<ApiClient | null>(null);
 
-export function ApiProvider({ client, children }: { readonly client: ApiClient; readonly children: ReactNode }) {
+export function ApiProvider({
+  client,
+  children,
+}: {
+  readonly client: ApiClient;
+  readonly children: ReactNode;
+}) {
   return <ApiContext.Provider value={client}>{children}</ApiContext.Provider>;
 }
 

@@ -59,8 +59,13 @@ export async function sampleSize({
     const body = await res.json();
     if ('error' in body) return err(body.error);
   }
-  if (!res.ok) throw new ApiFailure(`The server answered ${res.status}. Try again; if it persists, tell the administrator.`, res.status);
+  if (!res.ok)
+    throw new ApiFailure(
+      `The server answered ${res.status}. Try again; if it persists, tell the administrator.`,
+      res.status,
+    );
   const body = await res.json();
-  if (!('sampleSize' in body)) throw new ApiFailure('The server answered with something other than a sample size.', res.status);
+  if (!('sampleSize' in body))
+    throw new ApiFailure('The server answered with something other than a sample size.', res.status);
   return ok(body);
 }

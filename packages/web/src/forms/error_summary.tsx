@@ -11,7 +11,13 @@ export interface SummaryItem {
   readonly message: string;
 }
 
-export function ErrorSummary({ items, focusKey }: { readonly items: readonly SummaryItem[]; readonly focusKey: number }) {
+export function ErrorSummary({
+  items,
+  focusKey,
+}: {
+  readonly items: readonly SummaryItem[];
+  readonly focusKey: number;
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (items.length > 0) box.current?.focus();
@@ -23,7 +29,9 @@ export function ErrorSummary({ items, focusKey }: { readonly items: readonly Sum
       {/* USWDS alert markup by hand: the component wraps its children in a <p>, which cannot hold a list. */}
       <div className="usa-alert usa-alert--error">
         <div className="usa-alert__body">
-          <h2 className="usa-alert__heading">{items.length === 1 ? 'There is a problem' : `There are ${items.length} problems`}</h2>
+          <h2 className="usa-alert__heading">
+            {items.length === 1 ? 'There is a problem' : `There are ${items.length} problems`}
+          </h2>
           <ul className="usa-list margin-top-1">
             {items.map((item) => (
               <li key={`${item.inputId ?? ''}:${item.message}`}>

@@ -29,7 +29,19 @@ export function errorId(id: string): string {
   return `${id}-error`;
 }
 
-export function TextField({ id, label, value, onChange, hint, error, inputMode = 'text', widthClass, required, autoComplete = 'off', className }: TextFieldProps) {
+export function TextField({
+  id,
+  label,
+  value,
+  onChange,
+  hint,
+  error,
+  inputMode = 'text',
+  widthClass,
+  required,
+  autoComplete = 'off',
+  className,
+}: TextFieldProps) {
   const describedBy = [error ? errorId(id) : null, hint ? hintId(id) : null].filter(Boolean).join(' ');
   return (
     <FormGroup error={Boolean(error)} className={className}>

@@ -29,7 +29,12 @@ export function Layout() {
   }, [location.pathname]);
 
   const items = NAV.map((item) => (
-    <NavLink key={item.to} to={item.to} end className={({ isActive }) => `usa-nav-link${isActive ? ' usa-current' : ''}`}>
+    <NavLink
+      key={item.to}
+      to={item.to}
+      end
+      className={({ isActive }) => `usa-nav-link${isActive ? ' usa-current' : ''}`}
+    >
       <span>{item.label}</span>
     </NavLink>
   ));
@@ -68,7 +73,8 @@ export function Layout() {
         primary={null}
         secondary={
           <p className="margin-0">
-            OpenRLA is open-source software for risk-limiting audits of elections, under the Apache License 2.0.
+            OpenRLA is open-source software for risk-limiting audits of elections, under the Apache License
+            2.0.
           </p>
         }
       />

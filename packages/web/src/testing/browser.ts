@@ -77,11 +77,15 @@ export function webAppBuild(): Promise<string> {
     if (existsSync(index) && statSync(index).mtimeMs >= sources) return dist;
     const out = mkdtempSync(join(tmpdir(), 'openrla-web-build-'));
     const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-    await promisify(execFile)(process.execPath, [vite, 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
-      cwd: webRoot,
-      // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
+    await promisify(execFile)(
+      process.execPath,
+      [vite, 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'],
+      {
+        cwd: webRoot,
+        // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
+    );
     process.once('exit', () => rmSync(out, { recursive: true, force: true }));
     return out;
   })();
@@ -104,7 +108,10 @@ export interface AppInBrowser {
 }
 
 /** Starts the server with the web app, launches Chromium with a fresh profile, and opens a page. */
-export async function openAppInBrowser({ width = 1280, height = 900 }: { width?: number; height?: number } = {}): Promise<AppInBrowser> {
+export async function openAppInBrowser({
+  width = 1280,
+  height = 900,
+}: { width?: number; height?: number } = {}): Promise<AppInBrowser> {
   const webDist = await webAppBuild();
   const profile = mkdtempSync(join(tmpdir(), 'openrla-chromium-'));
   let server: Listening | null = null;
@@ -149,7 +156,9 @@ export async function openAppInBrowser({ width = 1280, height = 900 }: { width?:
         const result = await new AxeBuilder({ page }).analyze();
         return result.violations
           .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+          .map(
+            (v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+          );
       },
       close,
     };

@@ -11,8 +11,8 @@ export function HomePage() {
       <p className="usa-intro">
         OpenRLA is open-source software for risk-limiting audits: after an election, auditors check a random
         sample of the paper ballots against the reported results until the evidence that the reported winners
-        really won is strong enough. Anyone can plan an audit here and, from the published audit record,
-        check every sample and risk number independently.
+        really won is strong enough. Anyone can plan an audit here and, from the published audit record, check
+        every sample and risk number independently.
       </p>
       <h2>For the public</h2>
       <ul className="usa-list">

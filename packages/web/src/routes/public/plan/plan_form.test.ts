@@ -22,11 +22,17 @@ import {
 } from './plan_form.js';
 import { PLAN_METHODS, PLAN_ROWS, planRequest } from './plan_methods.js';
 
-const arlo = JSON.parse(readFileSync(new URL('../../../../../../../shared/conformance/arlo.json', import.meta.url), 'utf8'));
+const arlo = JSON.parse(
+  readFileSync(new URL('../../../../../../../shared/conformance/arlo.json', import.meta.url), 'utf8'),
+);
 
 export interface PlannerCase {
   readonly description: string;
-  readonly input: { candidates: { name: string; votes: number }[]; numWinners: number; totalBallotsCast: number };
+  readonly input: {
+    candidates: { name: string; votes: number }[];
+    numWinners: number;
+    totalBallotsCast: number;
+  };
   readonly expected: {
     ballotComparison: Record<string, number>;
     ballotPolling: Record<string, Record<string, number>>;
@@ -38,7 +44,11 @@ const planner = arlo.public_audit_planner.cases as PlannerCase[];
 function formOf(c: PlannerCase, riskPercent: string): PlanFormValues {
   return {
     ...initialPlanForm(),
-    choices: c.input.candidates.map((x, i) => ({ key: String(i + 1), name: x.name, votes: formatCount(x.votes) })),
+    choices: c.input.candidates.map((x, i) => ({
+      key: String(i + 1),
+      name: x.name,
+      votes: formatCount(x.votes),
+    })),
     ballots: formatCount(c.input.totalBallotsCast),
     numWinners: String(c.input.numWinners),
     votesAllowed: String(c.input.numWinners),
@@ -95,7 +105,10 @@ describe("the planner's requests give Arlo's public planner sizes (arlo.json pub
 
 /** Contests as the calculator takes them: distinct names, votes within N. */
 const contestArb = fc
-  .uniqueArray(fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim() === s && s !== ''), { minLength: 1, maxLength: 6 })
+  .uniqueArray(
+    fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim() === s && s !== ''),
+    { minLength: 1, maxLength: 6 },
+  )
   .chain((names) =>
     fc.record({
       names: fc.constant(names),
@@ -114,7 +127,11 @@ describe('readPlanForm', () => {
         const risk = (riskHundredths / 100).toFixed(2);
         const form: PlanFormValues = {
           ...initialPlanForm(),
-          choices: names.map((name, i) => ({ key: String(i), name: ` ${name} `, votes: formatCount(votes[i]!) })),
+          choices: names.map((name, i) => ({
+            key: String(i),
+            name: ` ${name} `,
+            votes: formatCount(votes[i]!),
+          })),
           ballots: formatCount(ballots),
           numWinners: String(numWinners),
           riskLimit: risk,
@@ -181,7 +198,11 @@ describe('readPlanForm', () => {
       numWinners: '3',
       shareToWin: '66.67',
     });
-    expect(read.ok && read.value.contest).toMatchObject({ type: 'supermajority', numWinners: 1, shareToWin: 0.6667 });
+    expect(read.ok && read.value.contest).toMatchObject({
+      type: 'supermajority',
+      numWinners: 1,
+      shareToWin: 0.6667,
+    });
   });
 });
 
@@ -200,11 +221,17 @@ describe("the calculator's errors land on the input they name", () => {
     if (!read.ok) throw new Error('form should read');
     const answer = calc(planRequest({ planned: read.value, method: 'bravo' }));
     if (!isCalcError(answer)) throw new Error('calculator should refuse');
-    return { input: inputForCalcField({ field: answer.error.field, values: form }), message: answer.error.message };
+    return {
+      input: inputForCalcField({ field: answer.error.field, values: form }),
+      message: answer.error.message,
+    };
   }
 
   test('votes above the ballots: on that choice’s votes, even with dots in its name', () => {
-    const placed = placedError({ ...base, choices: [base.choices[0]!, { ...base.choices[1]!, votes: '12000' }] });
+    const placed = placedError({
+      ...base,
+      choices: [base.choices[0]!, { ...base.choices[1]!, votes: '12000' }],
+    });
     expect(placed.input).toBe(choiceVotesId('2'));
     expect(placed.message).toMatch(/12000 votes exceed the 10000 ballots/);
   });
@@ -223,7 +250,9 @@ describe("the calculator's errors land on the input they name", () => {
   });
 
   test('messages read as sentences', () => {
-    expect(calcMessageAsSentence('12000 votes exceed the 10000 ballots')).toBe('12,000 votes exceed the 10,000 ballots.');
+    expect(calcMessageAsSentence('12000 votes exceed the 10000 ballots')).toBe(
+      '12,000 votes exceed the 10,000 ballots.',
+    );
     expect(calcMessageAsSentence('at most 100000')).toBe('At most 100,000.');
     expect(calcMessageAsSentence('must be in (0.5, 1)')).toBe('Must be in (0.5, 1).');
     expect(calcMessageAsSentence('must be at least 1.00005')).toBe('Must be at least 1.00005.');

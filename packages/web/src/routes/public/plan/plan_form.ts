@@ -125,7 +125,8 @@ export function readPlanForm(values: PlanFormValues): Result<PlannedContest, Fie
   if (supermajority) {
     const read = percentToFraction(values.shareToWin);
     if (!read.ok) errors[FIELD.shareToWin] = read.error;
-    else if (!(read.value > 0.5 && read.value < 1)) errors[FIELD.shareToWin] = 'Enter a share above 50% and below 100%.';
+    else if (!(read.value > 0.5 && read.value < 1))
+      errors[FIELD.shareToWin] = 'Enter a share above 50% and below 100%.';
     else shareToWin = read.value;
   }
 
@@ -152,7 +153,13 @@ export function readPlanForm(values: PlanFormValues): Result<PlannedContest, Fie
  * themselves hold dots, so everything after `contest.tallies.` is the name. Unknown fields go to the
  * top of the form.
  */
-export function inputForCalcField({ field, values }: { readonly field: string; readonly values: PlanFormValues }): string {
+export function inputForCalcField({
+  field,
+  values,
+}: {
+  readonly field: string;
+  readonly values: PlanFormValues;
+}): string {
   const talliesPrefix = 'contest.tallies.';
   if (field.startsWith(talliesPrefix)) {
     const name = field.slice(talliesPrefix.length);
@@ -184,7 +191,9 @@ export function inputForCalcField({ field, values }: { readonly field: string; r
  * ("12000 votes exceed the 10000 ballots" → "12,000 votes exceed the 10,000 ballots.").
  */
 export function calcMessageAsSentence(message: string): string {
-  const trimmed = message.trim().replace(/(?<![\d.])\d{4,}(?![\d.])/g, (digits) => formatCount(Number(digits)));
+  const trimmed = message
+    .trim()
+    .replace(/(?<![\d.])\d{4,}(?![\d.])/g, (digits) => formatCount(Number(digits)));
   const capitalized = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
   return /[.!?]$/.test(capitalized) ? capitalized : `${capitalized}.`;
 }

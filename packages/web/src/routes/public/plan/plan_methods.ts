@@ -23,7 +23,12 @@ import type { PlannedContest } from './plan_form.js';
 export const PLANNING_RATES = { o1: 0.001, o2: 0.0001, u1: 0.001, u2: 0.0001 } as const;
 
 /** The methods the planner asks, in the order of the table. */
-export const PLAN_METHODS: readonly Method[] = ['kaplan-markov', 'alpha-comparison', 'bravo', 'alpha-polling'];
+export const PLAN_METHODS: readonly Method[] = [
+  'kaplan-markov',
+  'alpha-comparison',
+  'bravo',
+  'alpha-polling',
+];
 
 /** The calculator parameters the planner uses for a method. */
 export function planParams(method: Method): Readonly<Record<string, unknown>> {
@@ -41,8 +46,20 @@ export function planParams(method: Method): Readonly<Record<string, unknown>> {
 }
 
 /** The sample-size request for one method. */
-export function planRequest({ planned, method }: { readonly planned: PlannedContest; readonly method: Method }): SampleSizeRequest {
-  return { op: 'sample-size', method, riskLimit: planned.riskLimit, contest: planned.contest, params: planParams(method) };
+export function planRequest({
+  planned,
+  method,
+}: {
+  readonly planned: PlannedContest;
+  readonly method: Method;
+}): SampleSizeRequest {
+  return {
+    op: 'sample-size',
+    method,
+    riskLimit: planned.riskLimit,
+    contest: planned.contest,
+    params: planParams(method),
+  };
 }
 
 export type AuditDesign = 'Ballot comparison' | 'Ballot polling';
@@ -85,16 +102,14 @@ export const PLAN_ROWS: readonly PlanRow[] = [
     detail: 'average sample number (ASN)',
     pick: (a) => a.asn ?? a.sampleSize,
   },
-  ...(['0.7', '0.8', '0.9'] as const).map(
-    (q): PlanRow => ({
-      id: `bravo-${q}`,
-      method: 'bravo',
-      design: 'Ballot polling',
-      label: 'BRAVO',
-      detail: `${Number(q) * 100}% chance to finish in one round`,
-      pick: (a) => (a.byProbability ? a.byProbability[q] : null),
-    }),
-  ),
+  ...(['0.7', '0.8', '0.9'] as const).map((q): PlanRow => ({
+    id: `bravo-${q}`,
+    method: 'bravo',
+    design: 'Ballot polling',
+    label: 'BRAVO',
+    detail: `${Number(q) * 100}% chance to finish in one round`,
+    pick: (a) => (a.byProbability ? a.byProbability[q] : null),
+  })),
   {
     id: 'alpha-polling',
     method: 'alpha-polling',

@@ -14,7 +14,9 @@ import { initialPlanForm, readPlanForm } from './plan_form.js';
 import { DOES_NOT_APPLY, PLAN_ROWS, planRequest } from './plan_methods.js';
 import type { PlannerCase } from './plan_form.test.js';
 
-const arlo = JSON.parse(readFileSync(new URL('../../../../../../../shared/conformance/arlo.json', import.meta.url), 'utf8'));
+const arlo = JSON.parse(
+  readFileSync(new URL('../../../../../../../shared/conformance/arlo.json', import.meta.url), 'utf8'),
+);
 const RISK = '10';
 /**
  * One of Arlo's cases of each kind that the page shows differently: an ordinary margin, a tie (full
@@ -22,7 +24,13 @@ const RISK = '10';
  * goes through the same requests in plan_form.test.ts; the close margins are left out here only
  * because their ALPHA simulations run to N and make this test slow.
  */
-const KINDS = ['500-vote margin', 'Tie', 'Landslide', 'Many candidates with multiple winners', 'Small number of votes'];
+const KINDS = [
+  '500-vote margin',
+  'Tie',
+  'Landslide',
+  'Many candidates with multiple winners',
+  'Small number of votes',
+];
 const cases = (arlo.public_audit_planner.cases as PlannerCase[]).filter((c) => KINDS.includes(c.description));
 
 /** "1,234" or "2,000 (all: full hand count)" → 1234 / 2000. */
@@ -46,7 +54,8 @@ describe.skipIf(!enabled)('the audit planner in Chromium', () => {
   async function fillContest(c: PlannerCase): Promise<void> {
     const { page } = app;
     await app.goto('/plan');
-    for (let i = 2; i < c.input.candidates.length; i++) await page.getByRole('button', { name: 'Add a choice' }).click();
+    for (let i = 2; i < c.input.candidates.length; i++)
+      await page.getByRole('button', { name: 'Add a choice' }).click();
     for (const [i, candidate] of c.input.candidates.entries()) {
       await page.getByLabel(`Choice ${i + 1}: name`).fill(candidate.name);
       await page.getByLabel(`Choice ${i + 1}: votes`).fill(formatCount(candidate.votes));
@@ -83,7 +92,9 @@ describe.skipIf(!enabled)('the audit planner in Chromium', () => {
         expect(cardsIn(await cell('bravo-asn')), label).toBe(polling['all-ballots']);
       } else {
         expect(cardsIn(await cell('bravo-asn')), label).toBe(polling.asn);
-        const fillsN = c.input.candidates.length === 2 && c.input.candidates[0]!.votes + c.input.candidates[1]!.votes === n;
+        const fillsN =
+          c.input.candidates.length === 2 &&
+          c.input.candidates[0]!.votes + c.input.candidates[1]!.votes === n;
         for (const q of ['0.7', '0.8', '0.9'] as const) {
           const shown = await cell(`bravo-${q}`);
           if (c.input.numWinners > 1) {
@@ -108,7 +119,9 @@ describe.skipIf(!enabled)('the audit planner in Chromium', () => {
         riskLimit: RISK,
       });
       if (!planned.ok) throw new Error('the case should read');
-      for (const row of PLAN_ROWS.filter((r) => r.method === 'alpha-comparison' || r.method === 'alpha-polling')) {
+      for (const row of PLAN_ROWS.filter(
+        (r) => r.method === 'alpha-comparison' || r.method === 'alpha-polling',
+      )) {
         const answer = calc(planRequest({ planned: planned.value, method: row.method }));
         if (isCalcError(answer)) throw new Error(answer.error.message);
         expect(cardsIn(await cell(row.id)), `${label} ${row.id}`).toBe(row.pick(answer as SampleSizeAnswer));
@@ -147,7 +160,9 @@ describe.skipIf(!enabled)('the audit planner in Chromium', () => {
     await bobVotes.fill('12,000');
     await page.getByRole('button', { name: 'Plan the audit' }).click();
     await expect.poll(() => bobVotes.getAttribute('aria-invalid')).toBe('true');
-    const apiError = await page.locator(`#${((await bobVotes.getAttribute('aria-describedby')) ?? '').split(' ')[0]}`).textContent();
+    const apiError = await page
+      .locator(`#${((await bobVotes.getAttribute('aria-describedby')) ?? '').split(' ')[0]}`)
+      .textContent();
     expect(apiError).toMatch(/12,000 votes exceed the 10,000 ballots/);
     expect(await page.getByLabel('Choice 1: votes').getAttribute('aria-invalid')).toBeNull();
     expect(await page.getByRole('table').count()).toBe(0);

@@ -48,7 +48,8 @@ export function PlanPage() {
   const nextKey = useRef(values.choices.length + 1);
 
   const requests = useMemo(
-    () => (submitted ? PLAN_METHODS.map((method) => planRequest({ planned: submitted.planned, method })) : []),
+    () =>
+      submitted ? PLAN_METHODS.map((method) => planRequest({ planned: submitted.planned, method })) : [],
     [submitted],
   );
   const answers = useQueries({
@@ -64,7 +65,10 @@ export function PlanPage() {
   const calcError = results.find((r) => r && !r.ok && !methodDoesNotApply(r.error));
   const calcErrors: FieldErrors =
     calcError && !calcError.ok && submitted
-      ? { [inputForCalcField({ field: calcError.error.field, values: submitted.values })]: calcMessageAsSentence(calcError.error.message) }
+      ? {
+          [inputForCalcField({ field: calcError.error.field, values: submitted.values })]:
+            calcMessageAsSentence(calcError.error.message),
+        }
       : {};
   const errors: FieldErrors = { ...calcErrors, ...formErrors };
   const failure = answers.find((q) => q.isError)?.error ?? null;
@@ -73,7 +77,10 @@ export function PlanPage() {
     setValues((v) => ({ ...v, ...patch }));
   }
   function updateChoice(key: string, patch: Partial<ChoiceRow>): void {
-    setValues((v) => ({ ...v, choices: v.choices.map((row) => (row.key === key ? { ...row, ...patch } : row)) }));
+    setValues((v) => ({
+      ...v,
+      choices: v.choices.map((row) => (row.key === key ? { ...row, ...patch } : row)),
+    }));
   }
   function addChoice(): void {
     const key = String(nextKey.current++);
@@ -107,12 +114,22 @@ export function PlanPage() {
     <>
       <h1>Audit planner</h1>
       <p className="usa-intro">
-        How many ballot cards would a risk-limiting audit of a contest look at, if the reported results are right?
-        Enter the reported results to see the first-round sample size of each audit method.
+        How many ballot cards would a risk-limiting audit of a contest look at, if the reported results are
+        right? Enter the reported results to see the first-round sample size of each audit method.
       </p>
       <ErrorSummary items={summary} focusKey={submits} />
-      <Form onSubmit={onSubmit} large noValidate className="openrla-form" aria-describedby={errors[FORM_ERROR] ? errorId(FORM_ERROR) : undefined}>
-        <Fieldset legend="Kind of contest" legendStyle="large" aria-describedby={errors[FIELD.type] ? errorId(FIELD.type) : undefined}>
+      <Form
+        onSubmit={onSubmit}
+        large
+        noValidate
+        className="openrla-form"
+        aria-describedby={errors[FORM_ERROR] ? errorId(FORM_ERROR) : undefined}
+      >
+        <Fieldset
+          legend="Kind of contest"
+          legendStyle="large"
+          aria-describedby={errors[FIELD.type] ? errorId(FIELD.type) : undefined}
+        >
           {errors[FIELD.type] ? (
             <span className="usa-error-message" id={errorId(FIELD.type)}>
               {errors[FIELD.type]}
@@ -120,8 +137,16 @@ export function PlanPage() {
           ) : null}
           {(
             [
-              ['plurality', 'Plurality', 'The choices with the most votes win (approval voting too, when voters may mark several).'],
-              ['supermajority', 'Supermajority', 'A choice needs more than a set share of the votes to win, as many ballot measures do.'],
+              [
+                'plurality',
+                'Plurality',
+                'The choices with the most votes win (approval voting too, when voters may mark several).',
+              ],
+              [
+                'supermajority',
+                'Supermajority',
+                'A choice needs more than a set share of the votes to win, as many ballot measures do.',
+              ],
             ] as const
           ).map(([type, label, description]) => (
             <Radio
@@ -138,8 +163,15 @@ export function PlanPage() {
           ))}
         </Fieldset>
 
-        <Fieldset legend="Reported results" legendStyle="large" id={FIELD.choices} aria-describedby={errors[FIELD.choices] ? errorId(FIELD.choices) : undefined}>
-          <p className="usa-hint margin-top-1">Each choice (candidate or answer) and its reported votes. Leave extra rows blank.</p>
+        <Fieldset
+          legend="Reported results"
+          legendStyle="large"
+          id={FIELD.choices}
+          aria-describedby={errors[FIELD.choices] ? errorId(FIELD.choices) : undefined}
+        >
+          <p className="usa-hint margin-top-1">
+            Each choice (candidate or answer) and its reported votes. Leave extra rows blank.
+          </p>
           {errors[FIELD.choices] ? (
             <span className="usa-error-message" id={errorId(FIELD.choices)}>
               {errors[FIELD.choices]}
@@ -166,7 +198,12 @@ export function PlanPage() {
               />
               <div className="grid-col-4 tablet:grid-col-2">
                 {values.choices.length > 1 ? (
-                  <Button type="button" unstyled className="margin-bottom-1" onClick={() => removeChoice(row.key)}>
+                  <Button
+                    type="button"
+                    unstyled
+                    className="margin-bottom-1"
+                    onClick={() => removeChoice(row.key)}
+                  >
                     Remove<span className="usa-sr-only"> choice {index + 1}</span>
                   </Button>
                 ) : null}
@@ -261,7 +298,9 @@ function focusTarget(inputId: string, values: PlanFormValues): string | null {
 
 /** What the error summary calls an input. */
 function labelOf(inputId: string, values: PlanFormValues): string {
-  const index = values.choices.findIndex((row) => inputId === choiceNameId(row.key) || inputId === choiceVotesId(row.key));
+  const index = values.choices.findIndex(
+    (row) => inputId === choiceNameId(row.key) || inputId === choiceVotesId(row.key),
+  );
   if (index >= 0) return `Choice ${index + 1}: ${inputId.endsWith('-name') ? 'name' : 'votes'}`;
   switch (inputId) {
     case FIELD.choices:

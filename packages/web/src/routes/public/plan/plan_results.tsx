@@ -40,7 +40,11 @@ export function PlanResults(props: PlanResultsProps) {
     <section aria-labelledby="results-heading" className="margin-top-5">
       <h2 id="results-heading">Sample sizes</h2>
       <p role="status" className="usa-sr-only">
-        {failure ? 'The sample sizes could not be computed.' : done ? 'Sample sizes computed.' : 'Computing sample sizes…'}
+        {failure
+          ? 'The sample sizes could not be computed.'
+          : done
+            ? 'Sample sizes computed.'
+            : 'Computing sample sizes…'}
       </p>
       {failure ? (
         <Alert type="error" headingLevel="h3" heading="The sample sizes could not be computed">
@@ -52,7 +56,11 @@ export function PlanResults(props: PlanResultsProps) {
           No choice is reported to lose, so no outcome can be wrong: the audit samples no cards.
         </Alert>
       ) : null}
-      <Table bordered fullWidth caption={`Ballot cards to audit at a ${risk} risk limit, if the reported results are right`}>
+      <Table
+        bordered
+        fullWidth
+        caption={`Ballot cards to audit at a ${risk} risk limit, if the reported results are right`}
+      >
         <thead>
           <tr>
             <th scope="col">Audit design</th>
@@ -78,15 +86,21 @@ export function PlanResults(props: PlanResultsProps) {
       </Table>
       <ul className="usa-list font-body-xs">
         <li>
-          Ballot comparison audits compare the voting system’s record of each sampled card with the paper. Their sizes
-          assume discrepancies at these rates per card: one-vote overstatements {formatPercent(rates.o1)}, two-vote
-          overstatements {formatPercent(rates.o2)}, one-vote understatements {formatPercent(rates.u1)}, two-vote
-          understatements {formatPercent(rates.u2)}.
+          Ballot comparison audits compare the voting system’s record of each sampled card with the paper.
+          Their sizes assume discrepancies at these rates per card: one-vote overstatements{' '}
+          {formatPercent(rates.o1)}, two-vote overstatements {formatPercent(rates.o2)}, one-vote
+          understatements {formatPercent(rates.u1)}, two-vote understatements {formatPercent(rates.u2)}.
         </li>
-        <li>Ballot polling audits read sampled paper ballots only; they need no records from the voting system.</li>
-        <li>ALPHA sizes come from 1,000 simulated audits with a fixed seed, so they are the same on every computer.</li>
         <li>
-          The same numbers come from <code>openrla calc</code> in a terminal and from <code>POST /api/calc</code>.
+          Ballot polling audits read sampled paper ballots only; they need no records from the voting system.
+        </li>
+        <li>
+          ALPHA sizes come from 1,000 simulated audits with a fixed seed, so they are the same on every
+          computer.
+        </li>
+        <li>
+          The same numbers come from <code>openrla calc</code> in a terminal and from{' '}
+          <code>POST /api/calc</code>.
         </li>
       </ul>
     </section>
