@@ -2,7 +2,8 @@
  * Hart read speed and peak memory: 100,000 card XMLs (two contests, shaped like gen_statewide.py's
  * Hart cards and fixtures/hart-xml-cvr) in two tabulator ZIPs of 50,000 (fflate writes no ZIP64, and a
  * ZIP without it holds at most 65,535 entries), written to a temp dir, then read with `readHart`
- * (yauzl directory + windowed reads + saxes, one entry at a time).
+ * (small archives read whole, yauzl for the directory, each card through the strict scanner of
+ * hart-scan.ts with saxes for any card it leaves, one entry at a time).
  */
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';

@@ -1,13 +1,14 @@
 /**
  * The whole statewide test election at scale 0.1 (gen_statewide.py: 58 counties, ~1.29 million
- * cards, ~1.1 GB in five formats), generated into /tmp once and reused; then every county read with
- * its reader (Dominion JSON and CSV, Hart, ES&S, NIST CDF), counting cards. One timed run.
+ * cards, ~1.1 GB in five formats), generated into /tmp once and reused; then every county's CVR folder
+ * detected and read with `readPath` (Dominion JSON and CSV, Hart, ES&S, NIST CDF), counting cards. One
+ * timed run.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fileSource, readDominionCsv, readDominionJson, readEss, readHart, readNistCdf, type ReaderItem } from '@openrla/formats';
+import { detectFormat, fileSource, readPath, type FormatName, type ReaderItem } from '@openrla/formats';
 import { report, time } from './lib.js';
 
 const scale = process.env.BENCH_STATEWIDE_SCALE ?? '0.1';
@@ -32,31 +33,21 @@ const counties: County[] = lines.slice(1).map((l) => {
   return { county: r['county']!, format: r['format']!, folder: r['folder']!, cards: Number(r['cards']) };
 });
 
+/** The generator's format names (counties.csv) → what `detectFormat` names a county's CVR folder. */
+const DETECTED: Readonly<Record<string, FormatName>> = {
+  'hart-xml-zip': 'hart',
+  'ess-csv': 'ess',
+  'nist-cdf-json': 'nist-cdf-json',
+  'dominion-csv': 'dominion-csv',
+  'dominion-json': 'dominion-json',
+};
+
+/** A county's CVR folder, detected and read as any county's upload would be (`readPath`). */
 function readCounty(county: County): AsyncIterable<ReaderItem> {
   const cvrDir = path.join(dir, county.folder, 'cvr');
-  const files = readdirSync(cvrDir).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const paths = files.map((f) => path.join(cvrDir, f));
-  const jurisdiction = county.county;
-  switch (county.format) {
-    case 'hart-xml-zip':
-      return readHart({ files: paths, jurisdiction });
-    case 'ess-csv':
-      return readEss({ files: paths, jurisdiction });
-    case 'nist-cdf-json':
-      return readNistCdf({ files: paths, jurisdiction });
-    case 'dominion-csv':
-      return readDominionCsv(fileSource(paths[0]!), { jurisdiction });
-    case 'dominion-json': {
-      const m = (name: string) => fileSource(path.join(cvrDir, name));
-      return readDominionJson({
-        exports: files.filter((f) => f.startsWith('CvrExport')).map((f) => fileSource(path.join(cvrDir, f))),
-        manifests: { contest: m('ContestManifest.json'), candidate: m('CandidateManifest.json'), ballotType: m('BallotTypeManifest.json'), countingGroup: m('CountingGroupManifest.json'), tabulator: m('TabulatorManifest.json') },
-        jurisdiction,
-      });
-    }
-    default:
-      throw new Error(`unknown format ${county.format}`);
-  }
+  const detected = detectFormat(cvrDir)?.format;
+  if (detected !== DETECTED[county.format]) throw new Error(`${county.county}: detected ${detected}, counties.csv says ${county.format}`);
+  return readPath(cvrDir, { jurisdiction: county.county });
 }
 
 let bytes = 0;

@@ -1,4 +1,4 @@
-/** The public API of the readers of manifests, Dominion, ClearBallot and batch tallies, tallies and detection. */
+/** The public API: readers of manifests and of every CVR format (Dominion, ES&S, Hart, ClearBallot, NIST CDF, RAIRE), tallies, detection and `readPath`. */
 export type * from './types.js';
 export { readCsv, decodeText, parseCsvText, isBlankRow, normalizeHeader, type CsvRow, type CsvItem, type CsvOptions, type DecodeInfo, type TextEncodingName } from './csv.js';
 export { formatError, errorItem, assertNever } from './errors.js';

@@ -1,8 +1,9 @@
 /**
  * Walks a ZIP archive (and ZIPs inside it, as Hart delivers one ZIP per tabulator inside a ZIP) one
  * entry at a time, with yauzl. Each entry's data is a stream the caller consumes before asking for the
- * next entry, so at most one entry is in memory: an inner ZIP is the one thing held whole, because a
- * ZIP can only be read from its end. A damaged archive becomes error values naming the archive and entry.
+ * next entry, so at most one entry is in memory: an inner ZIP is held whole, because a ZIP can only be
+ * read from its end, and so is an archive on disk of at most 64 MiB (reading its directory from memory
+ * saves a file read per entry, which for one-card-per-entry Hart archives was most of the time). A damaged archive becomes error values naming the archive and entry.
  */
 import { open as openHandle, readFile, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
