@@ -1,0 +1,439 @@
+/**
+ * Colorado-style audits through the engine (`sampler: 'rivest-2011'`, spec/sampling.md §2; Kaplan–Markov
+ * with Colorado's counting and sizes, spec/math.md §2.3), checked against ColoradoRLA's own end-to-end
+ * workflow scenarios (shared/fixtures/colorado-rla-tiny-irv-plurality/workflow-instances/*.json) and
+ * its published ballot selections (shared/conformance/colorado.json `ballotSelection_published`).
+ *
+ * Every plurality workflow instance is read and run: its counties' Dominion exports and Colorado
+ * manifests (read with @openrla/formats), its seed and risk limit; round by round the audit board reads
+ * every card as its CVR says, except the ballots DISCREPANT_AUDITED_BALLOT_CHOICES lists (recorded with
+ * the listed choices) and REAUDITS (recorded as corrections); the test checks the sizes (EXPECTED_SAMPLES,
+ * next-round sizes), the discrepancy counts (CONTEST_RESULTS), the rounds (EXPECTED_ROUNDS) and the
+ * final sizes (FINAL_EXPECTED_*), then replays the log.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { readPath, type ContestInfo, type Cvr, type ManifestBatch } from '@openrla/formats';
+import { describe, expect, it } from 'vitest';
+import { calc, isCalcError, type SampleSizeAnswer } from '../calc/index.js';
+import { execute, planRound } from './execute.js';
+import { inMemoryAuditData, inMemoryCvrFile } from './memory.js';
+import { cardsToRecord } from './queries.js';
+import { replay } from './replay.js';
+import { coloradoDraws, coloradoLayout, coloradoSample } from './sample.js';
+import { cardKey, emptyState, evolve } from './state.js';
+import type {
+  AuditData,
+  AuditEvent,
+  CardReading,
+  CardRef,
+  Command,
+  ContestDefinition,
+  ContestReading,
+  DrawRecord,
+} from './types.js';
+
+const ROOT = fileURLToPath(new URL('../../../../../shared/', import.meta.url));
+const FIXTURE = `${ROOT}fixtures/colorado-rla-tiny-irv-plurality/`;
+const INSTANCES = `${FIXTURE}workflow-instances/`;
+
+/** The fields of a ColoradoRLA workflow instance this test uses. */
+interface WorkflowInstance {
+  readonly NAME: string;
+  readonly RISK_LIMIT: number;
+  readonly SEED: string;
+  readonly CVRS: readonly string[];
+  readonly MANIFESTS: readonly string[];
+  readonly CONTEST_NAME_CHANGE: Readonly<Record<string, string>>;
+  readonly CANDIDATE_NAME_CHANGE: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly TARGETS: Readonly<Record<string, string>>;
+  readonly WINNERS: Readonly<Record<string, string>>;
+  readonly RAW_MARGINS: Readonly<Record<string, number>>;
+  readonly DILUTED_MARGINS: Readonly<Record<string, number>>;
+  readonly EXPECTED_SAMPLES: Readonly<Record<string, number>>;
+  readonly FINAL_EXPECTED_AUDITED_BALLOTS: Readonly<Record<string, number>>;
+  readonly FINAL_EXPECTED_OPTIMISTIC_SAMPLES: Readonly<Record<string, number>>;
+  readonly FINAL_EXPECTED_ESTIMATED_SAMPLES: Readonly<Record<string, number>>;
+  readonly IRV_CONTESTS: readonly string[];
+  readonly EXPECTED_ROUNDS?: number;
+  readonly PLURALITY_TABULATION: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly DISCREPANT_AUDITED_BALLOT_CHOICES: Readonly<
+    Record<string, Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>>
+  >;
+  readonly REAUDITS: Readonly<
+    Record<
+      string,
+      Readonly<
+        Record<
+          string,
+          readonly Readonly<Record<string, { readonly choices: readonly string[]; readonly consensus: string }>>[]
+        >
+      >
+    >
+  >;
+  readonly CONTEST_RESULTS: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>>;
+}
+
+/** A county of the instance, read from its files. */
+interface County {
+  readonly name: string;
+  readonly manifestSha: string;
+  readonly batches: readonly ManifestBatch[];
+  readonly cvrSha: string;
+  readonly contests: readonly ContestInfo[];
+  readonly cvrs: readonly Cvr[];
+}
+
+/** ColoradoRLA's paths (relative to server/eclipse-project/) mapped to the fixture's copy. */
+function fixturePath(path: string): string {
+  return `${FIXTURE}${path.replace('src/test/resources/CSVs/', 'cvrs/')}`;
+}
+
+function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The county a Colorado manifest belongs to: its CountyID column. */
+function countyOfManifest(path: string): string {
+  const row = readFileSync(path, 'utf8').split(/\r?\n/)[1] ?? '';
+  return row.split(',')[0]!.replace(/"/g, '');
+}
+
+async function readCounty(options: { readonly cvrPath: string; readonly manifestPath: string }): Promise<County> {
+  const name = countyOfManifest(options.manifestPath);
+  const batches: ManifestBatch[] = [];
+  for await (const item of readPath(options.manifestPath, { jurisdiction: name })) {
+    if (item.type === 'batch') batches.push(item.batch);
+    else if (item.type === 'error') throw new Error(item.error.message);
+  }
+  const contests: ContestInfo[] = [];
+  const cvrs: Cvr[] = [];
+  for await (const item of readPath(options.cvrPath, { jurisdiction: name })) {
+    if (item.type === 'contest') contests.push(item.contest);
+    else if (item.type === 'cvr') cvrs.push(item.cvr);
+    else if (item.type === 'error') throw new Error(item.error.message);
+  }
+  return {
+    name,
+    manifestSha: sha256Of(readFileSync(options.manifestPath)),
+    batches,
+    cvrSha: sha256Of(readFileSync(options.cvrPath)),
+    contests,
+    cvrs,
+  };
+}
+
+/** Names as the instance spells them (canonical) and as the CVR exports do. */
+interface Names {
+  readonly cvrContest: (canonical: string) => string;
+  readonly cvrChoice: (options: { readonly contest: string; readonly choice: string }) => string;
+  readonly canonicalChoice: (options: { readonly contest: string; readonly choice: string }) => string;
+}
+
+function namesOf(instance: WorkflowInstance): Names {
+  const toCvr = new Map(Object.entries(instance.CONTEST_NAME_CHANGE).map(([cvr, canon]) => [canon, cvr]));
+  return {
+    cvrContest: (canonical) => toCvr.get(canonical) ?? canonical,
+    cvrChoice: ({ contest, choice }) =>
+      Object.entries(instance.CANDIDATE_NAME_CHANGE[contest] ?? {}).find(([, c]) => c === choice)?.[0] ?? choice,
+    canonicalChoice: ({ contest, choice }) => instance.CANDIDATE_NAME_CHANGE[contest]?.[choice] ?? choice,
+  };
+}
+
+/** A pinned clock: one second per call. */
+function pinnedClock(): () => string {
+  let t = Date.UTC(2026, 10, 3, 12, 0, 0);
+  return () => new Date((t += 1000)).toISOString();
+}
+
+/** An in-memory audit: runs commands, appends and folds their events, fails the test on a refusal. */
+function auditOn(data: AuditData) {
+  const events: AuditEvent[] = [];
+  const state = emptyState();
+  const now = pinnedClock();
+  return {
+    events,
+    state,
+    async run(command: Command, author = 'state-admin'): Promise<void> {
+      const answer = await execute({ state, command, context: { author, now }, data });
+      if (!answer.ok) throw new Error(`${command.type} refused: ${answer.error.kind}: ${answer.error.message}`);
+      for (const e of answer.value) {
+        events.push(e);
+        evolve(state, e);
+      }
+    },
+  };
+}
+
+/** What the audit board records when the paper agrees with the CVR. */
+function readingOfCvr(options: {
+  readonly cvr: Cvr | null;
+  readonly contests: readonly ContestDefinition[];
+  readonly votesAllowed: (contest: string) => number;
+}): CardReading {
+  const { cvr, contests } = options;
+  if (cvr === null) return { found: false };
+  const out: Record<string, ContestReading> = {};
+  for (const c of contests) {
+    const vote = cvr.contests[c.name];
+    if (vote === undefined) out[c.name] = { kind: 'not-on-card' };
+    else if (vote.kind !== 'marks' || vote.marks.length === 0) out[c.name] = { kind: 'blank' };
+    else if (vote.overvote === true || vote.marks.length > options.votesAllowed(c.name))
+      out[c.name] = { kind: 'overvote' };
+    else out[c.name] = { kind: 'votes', choices: vote.marks };
+  }
+  return { found: true, contests: out };
+}
+
+/** A reading with some contests replaced by the instance's choices (canonical names). */
+function readingWith(options: {
+  readonly base: CardReading;
+  readonly choices: Readonly<Record<string, readonly string[]>>;
+  readonly names: Names;
+}): CardReading {
+  const { base, names } = options;
+  if (!base.found) throw new Error('a listed ballot has no CVR');
+  const contests: Record<string, ContestReading> = { ...base.contests };
+  for (const [canonical, choices] of Object.entries(options.choices)) {
+    const name = names.cvrContest(canonical);
+    contests[name] =
+      choices.length === 0
+        ? { kind: 'blank' }
+        : { kind: 'votes', choices: choices.map((choice) => names.cvrChoice({ contest: canonical, choice })) };
+  }
+  return { found: true, contests };
+}
+
+/** Kaplan–Markov sizes of a sample's counts (the calculator's optimistic and Colorado's estimated). */
+function sizesOf(options: {
+  readonly riskLimit: number;
+  readonly ballots: number;
+  readonly tallies: Readonly<Record<string, number>>;
+  readonly n: number;
+  readonly counts: { readonly o1: number; readonly o2: number; readonly u1: number; readonly u2: number };
+}): { readonly optimistic: number; readonly estimated: number } {
+  const answer = calc({
+    op: 'sample-size',
+    method: 'kaplan-markov',
+    riskLimit: options.riskLimit,
+    contest: { ballots: options.ballots, tallies: options.tallies, numWinners: 1 },
+    sample: { n: options.n, ...options.counts },
+  });
+  if (isCalcError(answer)) throw new Error(answer.error.message);
+  const a = answer as SampleSizeAnswer;
+  return { optimistic: a.sampleSize, estimated: a.estimated ?? a.sampleSize };
+}
+
+const instances: WorkflowInstance[] = readdirSync(INSTANCES)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(`${INSTANCES}${f}`, 'utf8')) as WorkflowInstance);
+
+/** The instance's targeted plurality contests (IRV contests need RAIRE assertions: not audited here). */
+function pluralityTargets(instance: WorkflowInstance): string[] {
+  return Object.keys(instance.TARGETS).filter((c) => !instance.IRV_CONTESTS.includes(c));
+}
+
+/**
+ * Known differences from ColoradoRLA, each with its evidence (see the report of issue 5).
+ * AllPluralityTwoVoteOverstatementTwoRounds, Regent: FINAL_EXPECTED_OPTIMISTIC_SAMPLES and
+ * FINAL_EXPECTED_ESTIMATED_SAMPLES are 12, the round-1 values, although CONTEST_RESULTS round 2 still has
+ * two_over_count 1 and FINAL_EXPECTED_AUDITED_BALLOTS is 22: Colorado's own optimistic formula with
+ * o2 = 1 (SOURCE.md: ceil(2·1.03905·(3.50656 + 3.28122)/0.654545) = 22) gives 22, not 12. The instance's
+ * final optimistic/estimated numbers for a contest that kept a discrepancy are not what the formula
+ * gives; we check them only for contests whose final discrepancy counts are all zero.
+ */
+function finalSizesComparable(counts: { o1: number; o2: number; u1: number; u2: number }): boolean {
+  return counts.o1 + counts.o2 + counts.u1 + counts.u2 === 0;
+}
+
+describe('ColoradoRLA workflow instances (plurality contests), sampler rivest-2011', () => {
+  it('has plurality instances to run', () => {
+    expect(instances.filter((i) => pluralityTargets(i).length > 0).length).toBeGreaterThanOrEqual(2);
+  });
+
+  for (const instance of instances) {
+    const targets = pluralityTargets(instance);
+    // IRV-only instances (TrickyCharacters, IRVContestOneCandidateTest, TinyIRV.INFINITE): no plurality target.
+    it.skipIf(targets.length === 0)(`${instance.NAME}: round by round as ColoradoRLA`, async () => {
+      const names = namesOf(instance);
+      const counties: County[] = [];
+      for (let i = 0; i < instance.CVRS.length; i++) {
+        counties.push(
+          await readCounty({
+            cvrPath: fixturePath(instance.CVRS[i]!),
+            manifestPath: fixturePath(instance.MANIFESTS[i]!),
+          }),
+        );
+      }
+      const data = inMemoryAuditData({});
+      for (const c of counties) {
+        data.addManifest({ sha256: c.manifestSha, batches: c.batches });
+        data.addCvrFile(inMemoryCvrFile({ sha256: c.cvrSha, contests: c.contests, cvrs: c.cvrs }));
+      }
+      const contests: ContestDefinition[] = targets.map((canonical) => {
+        const name = names.cvrContest(canonical);
+        const inCounties = counties.filter((c) => c.contests.some((k) => k.name === name));
+        const info = inCounties[0]!.contests.find((k) => k.name === name)!;
+        return {
+          name,
+          role: 'targeted',
+          type: 'plurality',
+          method: 'kaplan-markov',
+          jurisdictions: inCounties.map((c) => c.name),
+          numWinners: 1,
+          votesAllowed: info.votesAllowed,
+        };
+      });
+      const canonicalOf = new Map(targets.map((t) => [names.cvrContest(t), t]));
+      const audit = auditOn(data);
+      await audit.run({
+        type: 'audit.define',
+        definition: {
+          name: instance.NAME,
+          riskLimit: instance.RISK_LIMIT,
+          jurisdictions: counties.map((c) => c.name),
+          contests,
+          sampler: 'rivest-2011',
+        },
+      });
+      expect(audit.events[0]!.type === 'audit.defined' && audit.events[0]!.payload.definition.sampler).toBe(
+        'rivest-2011',
+      );
+      for (const c of counties) {
+        await audit.run({ type: 'manifest.upload', jurisdiction: c.name, sha256: c.manifestSha, fileName: 'm.csv' });
+        await audit.run({ type: 'cvrs.upload', jurisdiction: c.name, sha256: c.cvrSha, fileName: 'c.csv' });
+      }
+      await audit.run({ type: 'seed.set', seed: instance.SEED });
+
+      // Round 1's sizes: the optimistic sample size of each contest (EXPECTED_SAMPLES).
+      const plan = await planRound({ state: audit.state, data });
+      if (!plan.ok) throw new Error(plan.error.message);
+      for (const p of plan.value.contests) {
+        const canonical = canonicalOf.get(p.contest)!;
+        expect(p.recommended, canonical).toBe('optimistic');
+        expect(p.options.find((o) => o.key === 'optimistic')!.size, canonical).toBe(
+          instance.EXPECTED_SAMPLES[canonical],
+        );
+      }
+
+      const cvrAt = new Map<string, Cvr>();
+      for (const c of counties)
+        for (const cvr of c.cvrs) cvrAt.set(cardKey({ ...cvr, jurisdiction: c.name } as CardRef), cvr);
+      const targetOf = new Map<string, number>();
+      let rounds = 0;
+      for (;;) {
+        const before = audit.events.length;
+        const last = audit.state.rounds[audit.state.rounds.length - 1];
+        if (last !== undefined && contests.every((c) => audit.state.results.get(c.name)?.status !== 'in-progress'))
+          break;
+        await audit.run({ type: 'round.start' });
+        rounds += 1;
+        const round = audit.state.rounds[rounds - 1]!;
+        const started = audit.events[before]!;
+        expect(started.type).toBe('round.started');
+
+        // The round's draws: each contest's stream from its audited prefix up to the round's size, inclusive.
+        for (const [name, target] of Object.entries(round.targets)) {
+          const prefix = coloradoSample({ contest: name, draws: audit.state.draws }).map((d) => d.stream!.index);
+          expect(prefix, name).toEqual(Array.from({ length: target + 1 }, (_, i) => i));
+          targetOf.set(name, target);
+          // Escalation: a round after the first asks for the size the previous round recommended.
+          const previous = audit.state.rounds[rounds - 2]?.results?.[name];
+          if (previous !== undefined) expect(target, name).toBe(previous.nextSize);
+        }
+
+        // The audit board: what the CVR says, except the listed ballots.
+        const listed = instance.DISCREPANT_AUDITED_BALLOT_CHOICES[String(rounds)] ?? {};
+        const reaudits = instance.REAUDITS[String(rounds)] ?? {};
+        const seenListed = new Set<string>();
+        const universes = audit.state.universes!;
+        for (const card of cardsToRecord(audit.state)) {
+          const cvr = cvrAt.get(cardKey(card)) ?? null;
+          const base = readingOfCvr({
+            cvr,
+            contests: contests.filter((c) => c.jurisdictions.includes(card.jurisdiction)),
+            votesAllowed: (name) => universes[name]!.votesAllowed,
+          });
+          const imprinted = cvr?.imprintedId ?? '';
+          const changed = listed[imprinted];
+          if (changed !== undefined) seenListed.add(imprinted);
+          const reading = changed === undefined ? base : readingWith({ base, choices: changed, names });
+          await audit.run({ type: 'card.record', card, reading }, `board:${card.jurisdiction}`);
+          for (const again of reaudits[imprinted] ?? []) {
+            for (const r of Object.values(again)) expect(r.consensus).toBe('YES');
+            const choices = Object.fromEntries(Object.entries(again).map(([c, r]) => [c, r.choices]));
+            await audit.run(
+              {
+                type: 'card.record',
+                card,
+                reading: readingWith({ base, choices, names }),
+                correction: { reason: 'reaudit' },
+              },
+              `board:${card.jurisdiction}`,
+            );
+          }
+        }
+        // ColoradoRLA audited every listed ballot in this round: so must we (the same sample).
+        expect([...seenListed].sort(), `round ${rounds}: listed ballots sampled`).toEqual(Object.keys(listed).sort());
+        await audit.run({ type: 'round.finish' });
+
+        // CONTEST_RESULTS: Colorado's discrepancy counts of each contest's sample.
+        const results = audit.state.rounds[rounds - 1]!.results!;
+        for (const [canonical, expected] of Object.entries(instance.CONTEST_RESULTS[String(rounds)] ?? {})) {
+          const result = results[names.cvrContest(canonical)] ?? audit.state.results.get(names.cvrContest(canonical));
+          if (result === undefined) continue; // not audited here (IRV)
+          expect(expected['other_count'] ?? 0).toBe(0); // no "other" discrepancies in the plurality instances
+          expect(result.discrepancies, `${canonical} round ${rounds}`).toEqual({
+            o1: expected['one_over_count'],
+            o2: expected['two_over_count'],
+            u1: expected['one_under_count'],
+            u2: expected['two_under_count'],
+          });
+        }
+        expect(rounds).toBeLessThanOrEqual(10);
+      }
+
+      if (instance.EXPECTED_ROUNDS !== undefined) expect(rounds).toBe(instance.EXPECTED_ROUNDS);
+      for (const canonical of targets) {
+        const name = names.cvrContest(canonical);
+        const result = audit.state.results.get(name)!;
+        expect(result.status, canonical).toBe('confirmed');
+        // FINAL_EXPECTED_AUDITED_BALLOTS: the last round's size (the optimistic size it was drawn to).
+        expect(targetOf.get(name), canonical).toBe(instance.FINAL_EXPECTED_AUDITED_BALLOTS[canonical]);
+        const universe = audit.state.universes![name]!;
+        const sizes = sizesOf({
+          riskLimit: instance.RISK_LIMIT,
+          ballots: universe.ballots,
+          tallies: universe.tallies,
+          n: result.n,
+          counts: result.discrepancies!,
+        });
+        if (finalSizesComparable(result.discrepancies!)) {
+          expect(sizes.optimistic, canonical).toBe(instance.FINAL_EXPECTED_OPTIMISTIC_SAMPLES[canonical]);
+          expect(sizes.estimated, canonical).toBe(instance.FINAL_EXPECTED_ESTIMATED_SAMPLES[canonical]);
+        }
+        // The reported results: tabulation, winner, raw and diluted margins.
+        const tabulation = Object.fromEntries(
+          Object.entries(universe.tallies).map(([choice, v]) => [
+            names.canonicalChoice({ contest: canonical, choice }),
+            v,
+          ]),
+        );
+        expect(tabulation, canonical).toEqual(instance.PLURALITY_TABULATION[canonical]);
+        expect(universe.winners.map((w) => names.canonicalChoice({ contest: canonical, choice: w }))).toEqual([
+          instance.WINNERS[canonical],
+        ]);
+        const votes = Object.values(universe.tallies).sort((a, b) => b - a);
+        const margin = votes[0]! - (votes[1] ?? 0);
+        expect(margin, canonical).toBe(instance.RAW_MARGINS[canonical]);
+        expect(margin / universe.ballots).toBeCloseTo(instance.DILUTED_MARGINS[canonical]!, 8);
+      }
+
+      // The record verifies: replay re-draws the 2011 sample from the logged definition.
+      const report = await replay({ events: audit.events, data });
+      expect(report.ok ? report.events : report).toBe(audit.events.length);
+    });
+  }
+});
