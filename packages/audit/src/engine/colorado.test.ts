@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readPath, type ContestInfo, type Cvr, type ManifestBatch } from '@openrla/formats';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { calc, isCalcError, type SampleSizeAnswer } from '../calc/index.js';
 import { execute, planRound } from './execute.js';
@@ -67,12 +68,16 @@ interface WorkflowInstance {
       Readonly<
         Record<
           string,
-          readonly Readonly<Record<string, { readonly choices: readonly string[]; readonly consensus: string }>>[]
+          readonly Readonly<
+            Record<string, { readonly choices: readonly string[]; readonly consensus: string }>
+          >[]
         >
       >
     >
   >;
-  readonly CONTEST_RESULTS: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>>;
+  readonly CONTEST_RESULTS: Readonly<
+    Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>
+  >;
 }
 
 /** A county of the instance, read from its files. */
@@ -100,7 +105,10 @@ function countyOfManifest(path: string): string {
   return row.split(',')[0]!.replace(/"/g, '');
 }
 
-async function readCounty(options: { readonly cvrPath: string; readonly manifestPath: string }): Promise<County> {
+async function readCounty(options: {
+  readonly cvrPath: string;
+  readonly manifestPath: string;
+}): Promise<County> {
   const name = countyOfManifest(options.manifestPath);
   const batches: ManifestBatch[] = [];
   for await (const item of readPath(options.manifestPath, { jurisdiction: name })) {
@@ -136,7 +144,8 @@ function namesOf(instance: WorkflowInstance): Names {
   return {
     cvrContest: (canonical) => toCvr.get(canonical) ?? canonical,
     cvrChoice: ({ contest, choice }) =>
-      Object.entries(instance.CANDIDATE_NAME_CHANGE[contest] ?? {}).find(([, c]) => c === choice)?.[0] ?? choice,
+      Object.entries(instance.CANDIDATE_NAME_CHANGE[contest] ?? {}).find(([, c]) => c === choice)?.[0] ??
+      choice,
     canonicalChoice: ({ contest, choice }) => instance.CANDIDATE_NAME_CHANGE[contest]?.[choice] ?? choice,
   };
 }
@@ -157,7 +166,8 @@ function auditOn(data: AuditData) {
     state,
     async run(command: Command, author = 'state-admin'): Promise<void> {
       const answer = await execute({ state, command, context: { author, now }, data });
-      if (!answer.ok) throw new Error(`${command.type} refused: ${answer.error.kind}: ${answer.error.message}`);
+      if (!answer.ok)
+        throw new Error(`${command.type} refused: ${answer.error.kind}: ${answer.error.message}`);
       for (const e of answer.value) {
         events.push(e);
         evolve(state, e);
@@ -200,7 +210,10 @@ function readingWith(options: {
     contests[name] =
       choices.length === 0
         ? { kind: 'blank' }
-        : { kind: 'votes', choices: choices.map((choice) => names.cvrChoice({ contest: canonical, choice })) };
+        : {
+            kind: 'votes',
+            choices: choices.map((choice) => names.cvrChoice({ contest: canonical, choice })),
+          };
   }
   return { found: true, contests };
 }
@@ -302,7 +315,12 @@ describe('ColoradoRLA workflow instances (plurality contests), sampler rivest-20
         'rivest-2011',
       );
       for (const c of counties) {
-        await audit.run({ type: 'manifest.upload', jurisdiction: c.name, sha256: c.manifestSha, fileName: 'm.csv' });
+        await audit.run({
+          type: 'manifest.upload',
+          jurisdiction: c.name,
+          sha256: c.manifestSha,
+          fileName: 'm.csv',
+        });
         await audit.run({ type: 'cvrs.upload', jurisdiction: c.name, sha256: c.cvrSha, fileName: 'c.csv' });
       }
       await audit.run({ type: 'seed.set', seed: instance.SEED });
@@ -326,7 +344,10 @@ describe('ColoradoRLA workflow instances (plurality contests), sampler rivest-20
       for (;;) {
         const before = audit.events.length;
         const last = audit.state.rounds[audit.state.rounds.length - 1];
-        if (last !== undefined && contests.every((c) => audit.state.results.get(c.name)?.status !== 'in-progress'))
+        if (
+          last !== undefined &&
+          contests.every((c) => audit.state.results.get(c.name)?.status !== 'in-progress')
+        )
           break;
         await audit.run({ type: 'round.start' });
         rounds += 1;
@@ -336,7 +357,9 @@ describe('ColoradoRLA workflow instances (plurality contests), sampler rivest-20
 
         // The round's draws: each contest's stream from its audited prefix up to the round's size, inclusive.
         for (const [name, target] of Object.entries(round.targets)) {
-          const prefix = coloradoSample({ contest: name, draws: audit.state.draws }).map((d) => d.stream!.index);
+          const prefix = coloradoSample({ contest: name, draws: audit.state.draws }).map(
+            (d) => d.stream!.index,
+          );
           expect(prefix, name).toEqual(Array.from({ length: target + 1 }, (_, i) => i));
           targetOf.set(name, target);
           // Escalation: a round after the first asks for the size the previous round recommended.
@@ -376,13 +399,16 @@ describe('ColoradoRLA workflow instances (plurality contests), sampler rivest-20
           }
         }
         // ColoradoRLA audited every listed ballot in this round: so must we (the same sample).
-        expect([...seenListed].sort(), `round ${rounds}: listed ballots sampled`).toEqual(Object.keys(listed).sort());
+        expect([...seenListed].sort(), `round ${rounds}: listed ballots sampled`).toEqual(
+          Object.keys(listed).sort(),
+        );
         await audit.run({ type: 'round.finish' });
 
         // CONTEST_RESULTS: Colorado's discrepancy counts of each contest's sample.
         const results = audit.state.rounds[rounds - 1]!.results!;
         for (const [canonical, expected] of Object.entries(instance.CONTEST_RESULTS[String(rounds)] ?? {})) {
-          const result = results[names.cvrContest(canonical)] ?? audit.state.results.get(names.cvrContest(canonical));
+          const result =
+            results[names.cvrContest(canonical)] ?? audit.state.results.get(names.cvrContest(canonical));
           if (result === undefined) continue; // not audited here (IRV)
           expect(expected['other_count'] ?? 0).toBe(0); // no "other" discrepancies in the plurality instances
           expect(result.discrepancies, `${canonical} round ${rounds}`).toEqual({
@@ -422,9 +448,9 @@ describe('ColoradoRLA workflow instances (plurality contests), sampler rivest-20
           ]),
         );
         expect(tabulation, canonical).toEqual(instance.PLURALITY_TABULATION[canonical]);
-        expect(universe.winners.map((w) => names.canonicalChoice({ contest: canonical, choice: w }))).toEqual([
-          instance.WINNERS[canonical],
-        ]);
+        expect(universe.winners.map((w) => names.canonicalChoice({ contest: canonical, choice: w }))).toEqual(
+          [instance.WINNERS[canonical]],
+        );
         const votes = Object.values(universe.tallies).sort((a, b) => b - a);
         const margin = votes[0]! - (votes[1] ?? 0);
         expect(margin, canonical).toBe(instance.RAW_MARGINS[canonical]);
@@ -436,4 +462,248 @@ describe('ColoradoRLA workflow instances (plurality contests), sampler rivest-20
       expect(report.ok ? report.events : report).toBe(audit.events.length);
     });
   }
+});
+
+interface SelectionCase {
+  readonly contest: string;
+  readonly seed: string;
+  readonly domain: number;
+  readonly counties: readonly {
+    readonly name: string;
+    readonly countyId: number;
+    readonly manifest: readonly {
+      readonly scanner: number;
+      readonly batch: string;
+      readonly count: number;
+    }[];
+  }[];
+  readonly indices: readonly [number, number];
+  readonly optimisticAtStart: number;
+  readonly prngNumbers: readonly number[];
+  readonly expectedImprintedIdsByCounty: Readonly<Record<string, readonly string[]>>;
+}
+
+const colorado = JSON.parse(readFileSync(`${ROOT}conformance/colorado.json`, 'utf8')) as {
+  readonly ballotSelection_published: { readonly cases: readonly SelectionCase[] };
+};
+
+/** An election on the case's manifests: one plurality contest "Mayor" on every card (A wins 3 to 1). */
+function electionOf(selection: SelectionCase): {
+  readonly data: ReturnType<typeof inMemoryAuditData>;
+  readonly files: { readonly county: string; readonly manifest: string; readonly cvrs: string }[];
+} {
+  const data = inMemoryAuditData({});
+  const files = [];
+  const contests: ContestInfo[] = [
+    {
+      name: 'Mayor',
+      choices: [
+        { name: 'A', writeIn: false },
+        { name: 'B', writeIn: false },
+      ],
+      votesAllowed: 1,
+      numWinners: 1,
+      ranked: false,
+    },
+  ];
+  for (const county of [...selection.counties].sort((a, b) => a.countyId - b.countyId)) {
+    const batches: ManifestBatch[] = county.manifest.map((m, i) => ({
+      jurisdiction: county.name,
+      container: null,
+      tabulator: String(m.scanner),
+      batch: m.batch,
+      ballots: m.count,
+      hasCvrs: null,
+      line: i + 2,
+    }));
+    const cvrs: Cvr[] = batches.flatMap((b) =>
+      Array.from({ length: b.ballots }, (_, i) => ({
+        jurisdiction: county.name,
+        cvrId: `${b.tabulator}-${b.batch}-${i + 1}`,
+        tabulator: b.tabulator,
+        batch: b.batch,
+        position: i + 1,
+        imprintedId: `${b.tabulator}-${b.batch}-${i + 1}`,
+        ballotStyle: null,
+        countingGroup: null,
+        contests: { Mayor: { kind: 'marks' as const, marks: [i % 4 === 3 ? 'B' : 'A'] } },
+      })),
+    );
+    const manifest = sha256Of(new TextEncoder().encode(JSON.stringify(batches)));
+    const cvrSha = sha256Of(new TextEncoder().encode(JSON.stringify(cvrs)));
+    data.addManifest({ sha256: manifest, batches });
+    data.addCvrFile(inMemoryCvrFile({ sha256: cvrSha, contests, cvrs }));
+    files.push({ county: county.name, manifest, cvrs: cvrSha });
+  }
+  return { data, files };
+}
+
+describe('rivest-2011 draws reproduce ColoradoRLA ballot selections (colorado.json ballotSelection_published)', () => {
+  for (const selection of colorado.ballotSelection_published.cases) {
+    it(`${selection.contest}: round 1 over ${selection.counties.map((c) => c.name).join(' + ')}`, async () => {
+      const { data, files } = electionOf(selection);
+      const audit = auditOn(data);
+      await audit.run({
+        type: 'audit.define',
+        definition: {
+          name: selection.contest,
+          riskLimit: 0.03,
+          // County-id order: ColoradoRLA lays the manifests end to end by county id.
+          jurisdictions: files.map((f) => f.county),
+          contests: [
+            {
+              name: 'Mayor',
+              role: 'targeted',
+              type: 'plurality',
+              method: 'kaplan-markov',
+              jurisdictions: files.map((f) => f.county),
+              numWinners: 1,
+            },
+          ],
+          sampler: 'rivest-2011',
+        },
+      });
+      for (const f of files) {
+        await audit.run({
+          type: 'manifest.upload',
+          jurisdiction: f.county,
+          sha256: f.manifest,
+          fileName: 'm.csv',
+        });
+        await audit.run({ type: 'cvrs.upload', jurisdiction: f.county, sha256: f.cvrs, fileName: 'c.csv' });
+      }
+      await audit.run({ type: 'seed.set', seed: selection.seed });
+      // Round 1 drawn to Colorado's optimistic size at the time: indices 0 … optimistic inclusive.
+      await audit.run({ type: 'round.start', sizes: { Mayor: { custom: selection.optimisticAtStart } } });
+      expect(audit.state.universes!['Mayor']!.ballots).toBe(selection.domain);
+      const draws: DrawRecord[] = coloradoSample({ contest: 'Mayor', draws: audit.state.draws });
+      expect(draws.map((d) => d.stream!.index)).toEqual(
+        Array.from(
+          { length: selection.indices[1] - selection.indices[0] + 1 },
+          (_, i) => selection.indices[0] + i,
+        ),
+      );
+      expect(draws.map((d) => Number(d.ticket))).toEqual(selection.prngNumbers);
+      const byCounty: Record<string, string[]> = {};
+      for (const d of draws)
+        (byCounty[d.card.jurisdiction] ??= []).push(`${d.card.tabulator}-${d.card.batch}-${d.card.position}`);
+      for (const list of Object.values(byCounty)) list.sort();
+      const expected = Object.fromEntries(
+        Object.entries(selection.expectedImprintedIdsByCounty).map(([c, ids]) => [c, [...ids].sort()]),
+      );
+      expect(byCounty).toEqual(expected);
+    });
+  }
+});
+
+describe('the rivest-2011 sampler', () => {
+  const contest: ContestDefinition = {
+    name: 'Mayor',
+    role: 'targeted',
+    type: 'plurality',
+    method: 'kaplan-markov',
+    jurisdictions: ['A'],
+    numWinners: 1,
+  };
+  const definition = { name: 'x', riskLimit: 0.05, jurisdictions: ['A'], contests: [contest] };
+
+  it.each([
+    [
+      'an opportunistic contest',
+      { contests: [contest, { ...contest, name: 'B', role: 'opportunistic' as const }] },
+      'contests.1.role',
+    ],
+    [
+      'a method other than kaplan-markov',
+      { replacement: true, contests: [{ ...contest, method: 'alpha-comparison' as const }] },
+      'contests.0.method',
+    ],
+    [
+      'understatements not counted',
+      { contests: [{ ...contest, params: { countUnderstatements: false } }] },
+      'contests.0.params.countUnderstatements',
+    ],
+    ['sampling without replacement', { replacement: false }, 'contests.0.method'],
+    ['an unknown sampler', { sampler: 'dice' }, 'sampler'],
+  ])('refuses %s, as data', async (_, change, field) => {
+    const audit = auditOn(inMemoryAuditData({}));
+    const answer = await execute({
+      state: audit.state,
+      command: {
+        type: 'audit.define',
+        definition: { ...definition, sampler: 'rivest-2011', ...change } as never,
+      },
+      context: { author: 'a', now: () => '2026-11-22T00:00:00.000Z' },
+      data: inMemoryAuditData({}),
+    });
+    expect(answer.ok ? null : answer.error.field).toBe(field);
+  });
+
+  it('leaves the default definition event as it was (no sampler field)', async () => {
+    const audit = auditOn(inMemoryAuditData({}));
+    await audit.run({ type: 'audit.define', definition });
+    const e = audit.events[0]!;
+    expect(e.type === 'audit.defined' && 'sampler' in e.payload.definition).toBe(false);
+  });
+
+  it('a contest stream is the prefix of a longer one, rounds or not, and every draw lies in the layout', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 4 }),
+        fc.stringMatching(/^[0-9]{20,30}$/),
+        (sizes, cuts, seed) => {
+          const layout = sizes.map((ballots, i) => ({
+            jurisdiction: i % 2 === 0 ? 'A' : 'B',
+            tabulator: null,
+            batch: `b${i}`,
+            ballots,
+          }));
+          const ends = [...new Set(cuts)].sort((a, b) => a - b);
+          const whole = coloradoDraws({
+            seed,
+            contest: 'c',
+            layout,
+            phantomBatches: new Set(),
+            from: 0,
+            to: ends[ends.length - 1]!,
+            earlier: [],
+          });
+          const inRounds: DrawRecord[] = [];
+          for (const to of ends)
+            inRounds.push(
+              ...coloradoDraws({
+                seed,
+                contest: 'c',
+                layout,
+                phantomBatches: new Set(),
+                from: inRounds.length,
+                to,
+                earlier: inRounds,
+              }),
+            );
+          expect(inRounds).toEqual(whole);
+          for (const d of whole) {
+            const b = layout.find((x) => x.batch === d.card.batch)!;
+            expect(d.card.position).toBeGreaterThanOrEqual(1);
+            expect(d.card.position).toBeLessThanOrEqual(b.ballots);
+          }
+        },
+      ),
+      { numRuns: 50, seed: 20261122 },
+    );
+  });
+
+  it('lays manifests end to end in the audit jurisdictions order, file order within', () => {
+    const batches = [
+      { jurisdiction: 'Lake', tabulator: '1', batch: '2', ballots: 3 },
+      { jurisdiction: 'La Plata', tabulator: '1', batch: '1', ballots: 4 },
+      { jurisdiction: 'Lake', tabulator: '1', batch: '1', ballots: 5 },
+    ];
+    const layout = coloradoLayout({
+      universe: { batches, phantomBatches: new Set(), ownPhantoms: null },
+      jurisdictions: ['Lake', 'La Plata'],
+    });
+    expect(layout.map((b) => `${b.jurisdiction}/${b.batch}`)).toEqual(['Lake/2', 'Lake/1', 'La Plata/1']);
+  });
 });
