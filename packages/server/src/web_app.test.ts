@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -12,6 +13,9 @@ const INDEX = '<!doctype html><title>OpenRLA</title><div id="root"></div>';
 mkdirSync(join(root, 'assets'));
 writeFileSync(join(root, 'index.html'), INDEX);
 writeFileSync(join(root, 'assets', 'index-Dk3x9a.js'), 'console.log(1)');
+/** Large enough to be worth compressing. */
+const BIG_JS = `export const rows = [${Array.from({ length: 2000 }, (_, i) => i).join(',')}];`;
+writeFileSync(join(root, 'assets', 'vendor-Zz9y8x.js'), BIG_JS);
 writeFileSync(join(root, 'assets', 'index-Q1w2e3.css'), 'body{}');
 writeFileSync(
   join(root, 'assets', 'sourcesanspro-latin-400-normal-Ab12.woff2'),
@@ -45,6 +49,35 @@ describe('the built web app beside the API', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(type);
     expect(res.headers.get('cache-control')).toBe(cache);
+  });
+
+  test('text files are gzipped for clients that accept it; small files and fonts are not', async () => {
+    const gz = await app.request('/assets/vendor-Zz9y8x.js', {
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gz.headers.get('vary')).toBe('accept-encoding');
+    const bytes = Buffer.from(await gz.arrayBuffer());
+    expect(Number(gz.headers.get('content-length'))).toBe(bytes.length);
+    expect(bytes.length).toBeLessThan(BIG_JS.length / 2);
+    expect(gunzipSync(bytes).toString()).toBe(BIG_JS);
+
+    const plain = await app.request('/assets/vendor-Zz9y8x.js');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe(BIG_JS);
+    for (const path of ['/assets/index-Dk3x9a.js', '/assets/sourcesanspro-latin-400-normal-Ab12.woff2']) {
+      const res = await app.request(path, { headers: { 'accept-encoding': 'gzip' } });
+      expect(res.headers.get('content-encoding'), path).toBeNull();
+    }
+  });
+
+  test('a rebuilt file is served fresh (the in-memory copy follows the file)', async () => {
+    const path = join(root, 'favicon.svg');
+    expect(await (await app.request('/favicon.svg')).text()).toContain('<svg');
+    writeFileSync(path, '<svg xmlns="http://www.w3.org/2000/svg"><title>new</title></svg>');
+    const later = new Date(Date.now() + 5000);
+    utimesSync(path, later, later);
+    expect(await (await app.request('/favicon.svg')).text()).toContain('<title>new</title>');
   });
 
   test('client routes fall back to index.html (the app routes them)', async () => {
