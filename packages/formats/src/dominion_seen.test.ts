@@ -3,21 +3,31 @@ import { describe, expect, it } from 'vitest';
 import { createLineTable, createRecordTable } from './dominion_seen.js';
 
 describe('createLineTable behaves as a Map from whole numbers to lines', () => {
-  const key = fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 2 ** 31 }), fc.maxSafeInteger().map((n) => Math.abs(n)), fc.constantFrom(0, 4095, 4096, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1));
+  const key = fc.oneof(
+    fc.integer({ min: 0, max: 5000 }),
+    fc.integer({ min: 0, max: 2 ** 31 }),
+    fc.maxSafeInteger().map((n) => Math.abs(n)),
+    fc.constantFrom(0, 4095, 4096, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1),
+  );
   it('for dense, sparse and mixed keys (dense pages, then the hash)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(key, fc.integer({ min: 1, max: 2 ** 32 - 1 })), { maxLength: 400 }), fc.array(key, { maxLength: 50 }), fc.integer({ min: 2, max: 12 }), (sets, probes, bits) => {
-        const table = createLineTable(bits);
-        const model = new Map<number, number>();
-        for (const [k, v] of sets) {
-          expect(table.get(k)).toBe(model.get(k) ?? 0);
-          table.set(k, v);
-          model.set(k, v);
-        }
-        expect(table.size).toBe(model.size);
-        for (const [k] of sets) expect(table.get(k)).toBe(model.get(k));
-        for (const k of probes) expect(table.get(k)).toBe(model.get(k) ?? 0);
-      }),
+      fc.property(
+        fc.array(fc.tuple(key, fc.integer({ min: 1, max: 2 ** 32 - 1 })), { maxLength: 400 }),
+        fc.array(key, { maxLength: 50 }),
+        fc.integer({ min: 2, max: 12 }),
+        (sets, probes, bits) => {
+          const table = createLineTable(bits);
+          const model = new Map<number, number>();
+          for (const [k, v] of sets) {
+            expect(table.get(k)).toBe(model.get(k) ?? 0);
+            table.set(k, v);
+            model.set(k, v);
+          }
+          expect(table.size).toBe(model.size);
+          for (const [k] of sets) expect(table.get(k)).toBe(model.get(k));
+          for (const k of probes) expect(table.get(k)).toBe(model.get(k) ?? 0);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -42,19 +52,33 @@ describe('createLineTable behaves as a Map from whole numbers to lines', () => {
 
 describe('createRecordTable behaves as a Map of Maps (batch → record → line)', () => {
   it('for any batch names and records, including ones that do not pack', () => {
-    const record = fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constantFrom(-0, -1, 1.5, 2 ** 32 - 1, 2 ** 32, 2 ** 60, Infinity));
+    const record = fc.oneof(
+      fc.integer({ min: 0, max: 300 }),
+      fc.constantFrom(-0, -1, 1.5, 2 ** 32 - 1, 2 ** 32, 2 ** 60, Infinity),
+    );
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom('1\u00001', '1\u00002', '2\u00001', '', 'x'), record, fc.integer({ min: 1, max: 1000 })), { maxLength: 300 }), (sets) => {
-        const table = createRecordTable();
-        const model = new Map<string, Map<number, number>>();
-        for (const [batch, r, v] of sets) {
-          expect(table.get({ batch, record: r })).toBe(model.get(batch)?.get(r) ?? 0);
-          table.set({ batch, record: r, value: v });
-          if (!model.has(batch)) model.set(batch, new Map());
-          model.get(batch)!.set(r, v);
-        }
-        for (const [batch, r] of sets) expect(table.get({ batch, record: r })).toBe(model.get(batch)!.get(r));
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('1\u00001', '1\u00002', '2\u00001', '', 'x'),
+            record,
+            fc.integer({ min: 1, max: 1000 }),
+          ),
+          { maxLength: 300 },
+        ),
+        (sets) => {
+          const table = createRecordTable();
+          const model = new Map<string, Map<number, number>>();
+          for (const [batch, r, v] of sets) {
+            expect(table.get({ batch, record: r })).toBe(model.get(batch)?.get(r) ?? 0);
+            table.set({ batch, record: r, value: v });
+            if (!model.has(batch)) model.set(batch, new Map());
+            model.get(batch)!.set(r, v);
+          }
+          for (const [batch, r] of sets)
+            expect(table.get({ batch, record: r })).toBe(model.get(batch)!.get(r));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -97,7 +97,8 @@ export function createLineTable(pageBits = 12): LineTable {
   function growHash(): void {
     const old = hash!;
     const h = createHashPart(size * 2);
-    for (let i = 0; i < old.values.length; i++) if (old.values[i] !== 0) hashSet(h, old.keys[i]!, old.values[i]!);
+    for (let i = 0; i < old.values.length; i++)
+      if (old.values[i] !== 0) hashSet(h, old.keys[i]!, old.values[i]!);
     hash = h;
   }
 
