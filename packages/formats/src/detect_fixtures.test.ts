@@ -141,13 +141,13 @@ async function readPathCards(p: string, formats: ReadonlySet<FormatName>): Promi
 
 /**
  * Whether to compare reads of this path: RAIRE JSON counts expand to one card per ballot (NSW 2021 has
- * 1.6 million), so whole folders over 1 MB and RAIRE JSON files of more than 20,000 ballots are only
- * detected here (their reader is tested in raire.test.ts), to keep the suite fast.
+ * 1.6 million), so paths holding over 400 kB of data and RAIRE JSON files of more than 5,000 ballots
+ * are only detected here (their readers are tested in raire.test.ts), to keep the suite fast.
  */
 function small(p: string): boolean {
   const files = statSync(p).isDirectory() ? walkAll(p).files.filter((f) => expectedFormat(rel(f)) !== null) : [p];
-  if (statSync(p).isDirectory() && files.reduce((s, f) => s + statSync(f).size, 0) > 1 << 20) return false;
-  return files.every((f) => expectedFormat(rel(f)) !== 'raire-json' || ballotsInRaireJson(f) <= 20_000);
+  if (files.reduce((s, f) => s + statSync(f).size, 0) > 400_000) return false;
+  return files.every((f) => expectedFormat(rel(f)) !== 'raire-json' || ballotsInRaireJson(f) <= 5_000);
 }
 
 function ballotsInRaireJson(file: string): number {

@@ -59,6 +59,9 @@ function localName(name: string): string {
   return i < 0 ? name : name.slice(i + 1);
 }
 
+/** The attributes of every element without any (shared: elements are read, never changed). */
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function isXmlChar(code: number): boolean {
@@ -118,7 +121,9 @@ export function scanHartCard(text: string): XmlElement | null {
   }
   while (i < n && isSpace(text.charCodeAt(i))) i++;
   if (text.charCodeAt(i) !== LT) return null;
-  const stack: { element: XmlElement; raw: string }[] = [];
+  /** Open elements and their names as written (with any prefix), innermost last. */
+  const stack: XmlElement[] = [];
+  const rawNames: string[] = [];
   for (;;) {
     if (i >= n) return null; // the root is not closed
     if (text.charCodeAt(i) !== LT) {
@@ -128,7 +133,7 @@ export function scanHartCard(text: string): XmlElement | null {
       if (!top) return null; // text outside the root element (only spaces may come before it)
       const value = textValue(text.slice(i, end));
       if (value === null) return null;
-      top.element.text += value;
+      top.text += value;
       i = end;
       continue;
     }
@@ -142,16 +147,16 @@ export function scanHartCard(text: string): XmlElement | null {
       while (isSpace(text.charCodeAt(j))) j++;
       if (text.charCodeAt(j) !== GT) return null;
       const top = stack.pop();
-      if (!top || top.raw !== raw) return null;
+      if (!top || rawNames.pop() !== raw) return null;
       i = j + 1;
-      if (stack.length === 0) return top.element;
+      if (stack.length === 0) return top;
       continue;
     }
     const end = nameEnd(text, i + 1);
     if (end < 0) return null;
     const raw = text.slice(i + 1, end);
-    const attributes: Record<string, string> = {};
-    const seen = new Set<string>();
+    let attributes: Record<string, string> = NO_ATTRIBUTES;
+    let seen: string[] | null = null;
     let j = end;
     let selfClosing = false;
     for (;;) {
@@ -172,8 +177,12 @@ export function scanHartCard(text: string): XmlElement | null {
       const attrEnd = nameEnd(text, j);
       if (attrEnd < 0) return null;
       const attrName = text.slice(j, attrEnd);
-      if (seen.has(attrName)) return null;
-      seen.add(attrName);
+      if (seen === null) {
+        seen = [];
+        attributes = {};
+      }
+      if (seen.includes(attrName)) return null;
+      seen.push(attrName);
       j = attrEnd;
       while (isSpace(text.charCodeAt(j))) j++;
       if (text.charCodeAt(j) !== EQ) return null;
@@ -190,11 +199,14 @@ export function scanHartCard(text: string): XmlElement | null {
     }
     const element: XmlElement = { name: localName(raw), attributes, children: [], text: '', line: 0, column: 0 };
     const parent = stack[stack.length - 1];
-    if (parent) parent.element.children.push(element);
+    if (parent) parent.children.push(element);
     i = j;
     if (selfClosing) {
       if (!parent) return element;
-    } else stack.push({ element, raw });
+    } else {
+      stack.push(element);
+      rawNames.push(raw);
+    }
   }
 }
 
