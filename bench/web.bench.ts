@@ -91,7 +91,7 @@ try {
     );
     rows.push({
       name: `web.planner.${label}`,
-      detail: `the planner's 4 requests, N=${contest.ballots}, margin ${((contest.tallies.A - contest.tallies.B) / contest.ballots) * 100}%`,
+      detail: `the planner's 4 requests, N=${contest.ballots}, margin ${(((contest.tallies.A - contest.tallies.B) / contest.ballots) * 100).toFixed(1)}%`,
       ...plan,
     });
   }
