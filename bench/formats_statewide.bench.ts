@@ -52,7 +52,8 @@ function readCounty(county: County): AsyncIterable<ReaderItem> {
 
 let bytes = 0;
 for (const c of counties) for (const f of readdirSync(path.join(dir, c.folder, 'cvr'))) bytes += fileSource(path.join(dir, c.folder, 'cvr', f)).size ?? 0;
-const byFormat = new Map<string, { cards: number; ms: number }>();
+/** Wall time and CPU time (all threads of this process) per format: the machine may be shared. */
+const byFormat = new Map<string, { cards: number; ms: number; cpuMs: number }>();
 let cards = 0;
 const run = await time(
   async () => {
@@ -60,6 +61,7 @@ const run = await time(
     byFormat.clear();
     for (const county of counties) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       let n = 0;
       for await (const item of readCounty(county)) {
         if (item.type === 'cvr') n++;
@@ -67,9 +69,11 @@ const run = await time(
       }
       if (n !== county.cards) throw new Error(`${county.county}: ${n} cards, expected ${county.cards}`);
       cards += n;
-      const f = byFormat.get(county.format) ?? { cards: 0, ms: 0 };
+      const f = byFormat.get(county.format) ?? { cards: 0, ms: 0, cpuMs: 0 };
+      const cpu = process.cpuUsage(c0);
       f.cards += n;
       f.ms += performance.now() - t0;
+      f.cpuMs += (cpu.user + cpu.system) / 1000;
       byFormat.set(county.format, f);
     }
   },
@@ -86,6 +90,7 @@ report([
       'MB/s': Math.round((bytes / 1e6 / (run.ms / 1000)) * 10) / 10,
       'cards/s': Math.round(cards / (run.ms / 1000)),
       ...Object.fromEntries([...byFormat].map(([f, v]) => [`${f} cards/s`, Math.round(v.cards / (v.ms / 1000))])),
+      ...Object.fromEntries([...byFormat].map(([f, v]) => [`${f} cards/s of CPU`, Math.round(v.cards / (v.cpuMs / 1000))])),
     },
   },
 ]);

@@ -171,6 +171,15 @@ async function readSmallEntry(ranges: RangeReader, entry: Entry): Promise<Uint8A
   return data;
 }
 
+/** The bytes as a one-chunk stream, made only when someone reads it (most callers take `bytes`). */
+function once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]: async function* () {
+      yield bytes;
+    },
+  };
+}
+
 /** Reads a whole stream, failing past `limit` bytes. */
 async function readAll(stream: AsyncIterable<Uint8Array>, limit: number): Promise<Buffer | null> {
   const parts: Buffer[] = [];
@@ -272,7 +281,7 @@ async function* walkOpen(args: {
         continue;
       }
       const bytes = data;
-      yield { type: 'entry', file, path, name: baseName(entry.fileName), archive: args.archive, bytes, data: (async function* () { yield bytes; })() };
+      yield { type: 'entry', file, path, name: baseName(entry.fileName), archive: args.archive, bytes, data: once(bytes) };
       if (args.top) options.onBytes?.(entry.compressedSize);
       continue;
     }
