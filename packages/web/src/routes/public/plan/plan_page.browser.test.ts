@@ -234,6 +234,14 @@ describe.skipIf(!enabled)('the audit planner in Chromium', () => {
     expect(await app.seriousAccessibilityViolations()).toEqual([]);
     await app.screenshot('plan-supermajority');
 
+    // Keyboard: adding a choice puts the cursor in its name; removing one keeps the focus in the list.
+    await page.getByRole('button', { name: 'Add a choice' }).click();
+    expect(await focusedId()).toBe(await page.getByLabel('Choice 3: name').getAttribute('id'));
+    await page.getByRole('button', { name: 'Remove choice 3' }).focus();
+    await page.keyboard.press('Enter');
+    expect(await page.getByLabel('Choice 3: name').count()).toBe(0);
+    await expect.poll(focusedId).toBe(await page.getByLabel('Choice 2: name').getAttribute('id'));
+
     // A narrow screen: the navigation folds into a menu button.
     await page.setViewportSize({ width: 400, height: 800 });
     await app.goto('/plan');

@@ -89,7 +89,12 @@ export function PlanPage() {
     requestAnimationFrame(() => document.getElementById(choiceNameId(key))?.focus());
   }
   function removeChoice(key: string): void {
+    const index = values.choices.findIndex((row) => row.key === key);
+    const rest = values.choices.filter((row) => row.key !== key);
     setValues((v) => ({ ...v, choices: v.choices.filter((row) => row.key !== key) }));
+    // The button that had the focus is gone: put it on the row that took its place (or the one above).
+    const next = rest[Math.min(index, rest.length - 1)];
+    if (next) requestAnimationFrame(() => document.getElementById(choiceNameId(next.key))?.focus());
   }
 
   function onSubmit(event: FormEvent<HTMLFormElement>): void {
