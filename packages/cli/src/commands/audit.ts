@@ -19,6 +19,7 @@ import {
   type CardRef,
   type Command as EngineCommand,
   type ContestDefinition,
+  type SamplerKind,
   type SizeChoice,
 } from '@openrla/audit';
 import {
@@ -69,14 +70,26 @@ async function saveDraft(store: AuditStore, options: CommonOptions, draft: Audit
   if (!saved.ok) fail(saved.error);
 }
 
+/** The draft as the CLI keeps it: the ingest draft plus the sampler chosen at `init` (absent: consistent). */
+type Draft = AuditDraft & { readonly sampler?: SamplerKind };
+
+const SAMPLERS: readonly SamplerKind[] = ['consistent', 'rivest-2011'];
+
+function samplerOption(value: string): SamplerKind {
+  const sampler = SAMPLERS.find((s) => s === value);
+  if (sampler === undefined) userError({ kind: 'option.invalid', field: '--sampler', message: `--sampler must be one of ${SAMPLERS.join(', ')}, not "${value}".` });
+  return sampler;
+}
+
 /** The draft as the engine's definition (the engine checks it). */
-function definitionOf(draft: AuditDraft, auditId: string): AuditDefinition {
+function definitionOf(draft: Draft, auditId: string): AuditDefinition {
   return {
     name: draft.name ?? auditId,
     riskLimit: draft.riskLimit ?? Number.NaN,
     jurisdictions: draft.jurisdictions,
     contests: draft.contests,
     ...(draft.replacement !== undefined ? { replacement: draft.replacement } : {}),
+    ...(draft.sampler !== undefined && draft.sampler !== 'consistent' ? { sampler: draft.sampler } : {}),
   };
 }
 
@@ -215,15 +228,17 @@ export function register(program: Command): void {
     .option('--risk-limit <alpha>', 'the risk limit, e.g. 0.05')
     .option('--replacement', 'sample with replacement')
     .option('--no-replacement', 'sample without replacement')
-    .action(async (o: CommonOptions & { name?: string; riskLimit?: string; replacement?: boolean }) => {
+    .option('--sampler <sampler>', 'consistent (default, Arlo) or rivest-2011 (Colorado: one 2011-sampler stream per contest)')
+    .action(async (o: CommonOptions & { name?: string; riskLimit?: string; replacement?: boolean; sampler?: string }) => {
       await withStore(o, async (store) => {
         const made = await createAuditLog({ store, auditId: o.audit });
         if (!made.ok) fail(made.error);
-        const draft: AuditDraft = {
+        const draft: Draft = {
           ...emptyDraft(),
           ...(o.name !== undefined ? { name: o.name } : {}),
           ...(o.riskLimit !== undefined ? { riskLimit: numberOption(o.riskLimit, '--risk-limit') } : {}),
           ...(o.replacement !== undefined ? { replacement: o.replacement } : {}),
+          ...(o.sampler !== undefined ? { sampler: samplerOption(o.sampler) } : {}),
         };
         await saveDraft(store, o, draft);
         say(`created audit "${o.audit}"`);
