@@ -111,7 +111,7 @@ async function fileResponse(
   };
   if (file.gzip !== null) headers.vary = 'accept-encoding';
   if (gzip) headers['content-encoding'] = 'gzip';
-  return new Response(c.req.method === 'HEAD' ? null : body, { headers });
+  return new Response(c.req.method === 'HEAD' ? null : (body as Uint8Array<ArrayBuffer>), { headers });
 }
 
 /**
