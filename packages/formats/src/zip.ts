@@ -161,7 +161,9 @@ async function readSmallEntry(ranges: RangeReader, entry: Entry): Promise<Uint8A
   if (entry.compressionMethod === 0) data = raw;
   else if (entry.compressionMethod === 8) {
     try {
-      data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(entry.uncompressedSize, 1) });
+      // An output buffer of the entry's size rather than zlib's 16 KiB per call (a Hart card is ~1.5 KB).
+      const chunkSize = Math.min(Math.max(entry.uncompressedSize, zlib.constants.Z_MIN_CHUNK), 1 << 16);
+      data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(entry.uncompressedSize, 1), chunkSize });
     } catch (err) {
       return `its compressed data is damaged (${message(err)})`;
     }
