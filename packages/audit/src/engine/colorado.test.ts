@@ -707,3 +707,112 @@ describe('the rivest-2011 sampler', () => {
     expect(layout.map((b) => `${b.jurisdiction}/${b.batch}`)).toEqual(['Lake/2', 'Lake/1', 'La Plata/1']);
   });
 });
+
+/** Seeded 20-digit dice seeds (mulberry32). */
+function diceSeeds(options: { readonly seed: number; readonly count: number }): string[] {
+  let a = options.seed >>> 0;
+  const next = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: options.count }, () =>
+    Array.from({ length: 24 }, () => String(Math.floor(next() * 10))).join(''),
+  );
+}
+
+describe('a Colorado audit of a wrong reported outcome (seeded)', () => {
+  // Adams and Alamosa with the Regent's CVR votes swapped: the CVRs report Distant Loser the winner,
+  // the paper (the original export) shows Clear Winner ahead 244 to 28.
+  const regent = 'Regent of the University of Colorado - At Large';
+  const swap: Readonly<Record<string, string>> = {
+    'Clear Winner': 'Distant Loser',
+    'Distant Loser': 'Clear Winner',
+  };
+
+  it.each(diceSeeds({ seed: 20261122, count: 4 }))(
+    'seed %s: never confirmed; the hand count finds the paper winner',
+    async (seed) => {
+      const base = `${FIXTURE}cvrs/AdamsAndAlamosa/`;
+      const counties = [
+        await readCounty({
+          cvrPath: `${base}adams-cvrexport.csv`,
+          manifestPath: `${base}adams-manifest.csv`,
+        }),
+        await readCounty({
+          cvrPath: `${base}alamosa-cvrexport.csv`,
+          manifestPath: `${base}alamosa-manifest.csv`,
+        }),
+      ];
+      const data = inMemoryAuditData({});
+      const paper = new Map<string, Cvr>();
+      for (const c of counties) {
+        const reported = c.cvrs.map((cvr) => {
+          paper.set(cardKey({ ...cvr, jurisdiction: c.name } as CardRef), cvr);
+          const vote = cvr.contests[regent];
+          if (vote?.kind !== 'marks') return cvr;
+          return {
+            ...cvr,
+            contests: { ...cvr.contests, [regent]: { ...vote, marks: vote.marks.map((m) => swap[m] ?? m) } },
+          };
+        });
+        const sha = sha256Of(new TextEncoder().encode(JSON.stringify(reported)));
+        data.addManifest({ sha256: c.manifestSha, batches: c.batches });
+        data.addCvrFile(inMemoryCvrFile({ sha256: sha, contests: c.contests, cvrs: reported }));
+        reportedSha.set(c.name, sha);
+      }
+      const contest: ContestDefinition = {
+        name: regent,
+        role: 'targeted',
+        type: 'plurality',
+        method: 'kaplan-markov',
+        jurisdictions: counties.map((c) => c.name),
+        numWinners: 1,
+      };
+      const audit = auditOn(data);
+      await audit.run({
+        type: 'audit.define',
+        definition: {
+          name: 'attack',
+          riskLimit: 0.03,
+          jurisdictions: contest.jurisdictions,
+          contests: [contest],
+          sampler: 'rivest-2011',
+        },
+      });
+      for (const c of counties) {
+        await audit.run({
+          type: 'manifest.upload',
+          jurisdiction: c.name,
+          sha256: c.manifestSha,
+          fileName: 'm.csv',
+        });
+        await audit.run({ type: 'cvrs.upload', jurisdiction: c.name, sha256: c.cvrSha, fileName: 'c.csv' });
+      }
+      await audit.run({ type: 'seed.set', seed });
+      expect(audit.state.universes).toBeNull();
+      for (let round = 1; round <= 10; round++) {
+        await audit.run({ type: 'round.start' });
+        if (round === 1) expect(audit.state.universes![regent]!.winners).toEqual(['Distant Loser']);
+        for (const card of cardsToRecord(audit.state)) {
+          const reading = readingOfCvr({
+            cvr: paper.get(cardKey(card)) ?? null,
+            contests: [contest],
+            votesAllowed: () => 1,
+          });
+          await audit.run({ type: 'card.record', card, reading });
+        }
+        await audit.run({ type: 'round.finish' });
+        const result = audit.state.results.get(regent)!;
+        expect(result.status).not.toBe('confirmed');
+        if (result.status === 'hand-counted') {
+          expect(result.handCountWinners).toEqual(['Clear Winner']);
+          return;
+        }
+      }
+      throw new Error('no full hand count after 10 rounds');
+    },
+  );
+});
