@@ -173,13 +173,16 @@ async function readSmallEntry(ranges: RangeReader, entry: Entry): Promise<Uint8A
   return data;
 }
 
-/** The bytes as a one-chunk stream, made only when someone reads it (most callers take `bytes`). */
+/** Bytes as a one-chunk stream, made only when someone reads it (most callers take `bytes`). */
+class OneChunk implements AsyncIterable<Uint8Array> {
+  constructor(private readonly bytes: Uint8Array) {}
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    yield this.bytes;
+  }
+}
+
 function once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
-  return {
-    [Symbol.asyncIterator]: async function* () {
-      yield bytes;
-    },
-  };
+  return new OneChunk(bytes);
 }
 
 /** Reads a whole stream, failing past `limit` bytes. */
