@@ -748,6 +748,7 @@ describe('a Colorado audit of a wrong reported outcome (seeded)', () => {
       ];
       const data = inMemoryAuditData({});
       const paper = new Map<string, Cvr>();
+      const reportedSha = new Map<string, string>();
       for (const c of counties) {
         const reported = c.cvrs.map((cvr) => {
           paper.set(cardKey({ ...cvr, jurisdiction: c.name } as CardRef), cvr);
@@ -789,7 +790,12 @@ describe('a Colorado audit of a wrong reported outcome (seeded)', () => {
           sha256: c.manifestSha,
           fileName: 'm.csv',
         });
-        await audit.run({ type: 'cvrs.upload', jurisdiction: c.name, sha256: c.cvrSha, fileName: 'c.csv' });
+        await audit.run({
+          type: 'cvrs.upload',
+          jurisdiction: c.name,
+          sha256: reportedSha.get(c.name)!,
+          fileName: 'c.csv',
+        });
       }
       await audit.run({ type: 'seed.set', seed });
       expect(audit.state.universes).toBeNull();
