@@ -32,6 +32,9 @@
  * its own stream over its jurisdictions' manifests and the streams merge (sample.ts); phantoms per
  * spec/math.md §1.3 (universe.ts); risk and next sizes through the calculator (measure.ts).
  * `planRound({ state, data })` offers each contest's size options before `round.start`.
+ * With `sampler: 'rivest-2011'` in the definition (Colorado), each targeted contest instead draws its own
+ * stream of Rivest's 2011 sampler over its manifests laid end to end, from its audited prefix up to the
+ * round's size inclusive, and is measured on that stream alone (sample.ts `coloradoDraws`; decision 0004).
  *
  * ## Verify
  * `replay({ events, data })` re-executes each event's command and compares (replay.ts): OK, or the
