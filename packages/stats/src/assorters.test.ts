@@ -18,7 +18,7 @@ import {
   type Observation,
 } from './assorters.js';
 
-import { vectors, type Vector, vectorsOf as of, onlyVectorOf as one } from './shangrla_vectors.testlib.js';
+import { vectorsOf as of, onlyVectorOf as one } from './shangrla_vectors.testlib.js';
 function expectClose(actual: number, expected: number, what: string): void {
   if (expected === 0) {
     expect(Math.abs(actual), what).toBeLessThanOrEqual(1e-15);

@@ -11,7 +11,7 @@ import {
   type Bet,
 } from './betting.js';
 
-import { vectors, type Vector, vectorsOf as of, num, expectClose } from './shangrla_vectors.testlib.js';
+import { type Vector, vectorsOf as of, num, expectClose } from './shangrla_vectors.testlib.js';
 
 describe('lam ↔ eta (NonnegMean.lam_to_eta / eta_to_lam)', () => {
   const cases = of('NonnegMean.lam_to_eta / eta_to_lam');

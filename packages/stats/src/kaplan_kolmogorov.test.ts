@@ -2,7 +2,7 @@ import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import { kaplanKolmogorov, kaplanMarkovMart, kaplanWald } from './kaplan_kolmogorov.js';
 
-import { vectors, type Vector, vectorsOf as of, num, expectClose } from './shangrla_vectors.testlib.js';
+import { type Vector, vectorsOf as of, num, expectClose } from './shangrla_vectors.testlib.js';
 function options(v: Vector) {
   const p = v.params ?? {};
   return {

@@ -13,7 +13,7 @@ import {
   type SequentialTestSpec,
 } from './simulate.js';
 
-import { vectors, type Vector } from './shangrla_vectors.testlib.js';
+import { vectors } from './shangrla_vectors.testlib.js';
 
 
 describe('sample size of a fixed sequence (NonnegMean.sample_size, reps = None)', () => {

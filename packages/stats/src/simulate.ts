@@ -375,11 +375,12 @@ export function comparisonPopulation({
   if (o1 + o2 + u1 + u2 > ballots) throw new RangeError('error rates add up to more than every card');
   const denominator = 2 - margin / upperBound;
   const population = new Float64Array(ballots).fill(1 / denominator);
-  let at = 0;
-  population.fill(0.5 / denominator, at, (at += o1));
-  population.fill(0, at, (at += o2));
-  population.fill(1.5 / denominator, at, (at += u1));
-  population.fill(2 / denominator, at, (at += u2));
+  // Consecutive runs: o1 one-vote overstatements, then o2 two-vote, u1 and u2 understatements.
+  const ends = [o1, o1 + o2, o1 + o2 + u1, o1 + o2 + u1 + u2];
+  population.fill(0.5 / denominator, 0, ends[0]);
+  population.fill(0, ends[0], ends[1]);
+  population.fill(1.5 / denominator, ends[1], ends[2]);
+  population.fill(2 / denominator, ends[2], ends[3]);
   return population;
 }
 
