@@ -20,6 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { calc, isCalcError, type SampleSizeAnswer } from '../calc/index.js';
 import { execute, planRound } from './execute.js';
 import { inMemoryAuditData, inMemoryCvrFile } from './memory.js';
+import { measureContest } from './measure.js';
 import { cardsToRecord } from './queries.js';
 import { replay } from './replay.js';
 import { coloradoDraws, coloradoLayout, coloradoSample } from './sample.js';
@@ -821,4 +822,58 @@ describe('a Colorado audit of a wrong reported outcome (seeded)', () => {
       throw new Error('no full hand count after 10 rounds');
     },
   );
+});
+
+describe("Colorado's stopping rule (rivest-2011): the sample reaches the optimistic size", () => {
+  // AllPluralityDiscrepanciesReaudited's Regent contest: N = 330 (RAW_MARGINS / DILUTED_MARGINS), its
+  // tabulation, and EXPECTED_SAMPLES = the optimistic size with no discrepancy.
+  const instance = instances.find((i) => i.NAME === 'AllPluralityDiscrepanciesReaudited')!;
+  const name = 'Regent of the University of Colorado';
+  const tallies = instance.PLURALITY_TABULATION[name]!;
+  const ballots = Math.round(instance.RAW_MARGINS[name]! / instance.DILUTED_MARGINS[name]!);
+  const contest: ContestDefinition = {
+    name,
+    role: 'targeted',
+    type: 'plurality',
+    method: 'kaplan-markov',
+    jurisdictions: ['Adams'],
+    numWinners: 1,
+  };
+  const winner = instance.WINNERS[name]!;
+  const universe = { ballots, tallies, votesAllowed: 1, phantoms: 0, winners: [winner] };
+  const clean = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      draw: {
+        ticket: String(i + 1),
+        card: { jurisdiction: 'Adams', tabulator: null, batch: 'b', position: i + 1 },
+        generation: 1,
+        phantom: false,
+      },
+      reading: { found: true as const, contests: { [name]: { kind: 'votes' as const, choices: [winner] } } },
+      cvr: { [name]: [winner] },
+    }));
+
+  it('confirms exactly from EXPECTED_SAMPLES clean draws on; P ≤ α alone confirms earlier', () => {
+    const optimistic = instance.EXPECTED_SAMPLES[name]!;
+    let earlier = 0;
+    for (let n = 1; n <= optimistic + 3; n++) {
+      const options = {
+        contest,
+        universe,
+        riskLimit: instance.RISK_LIMIT,
+        replacement: true,
+        cards: clean(n),
+      };
+      const colorado = measureContest({ ...options, stopping: 'colorado' });
+      const risk = measureContest(options);
+      expect(colorado.status === 'confirmed', `n = ${n}`).toBe(n >= optimistic);
+      // Colorado's rule implies P ≤ α (the optimistic size linearises ln(1 − μ/2γ)).
+      if (colorado.status === 'confirmed') expect(risk.status).toBe('confirmed');
+      if (risk.status === 'confirmed' && colorado.status !== 'confirmed') {
+        earlier++;
+        expect(colorado.nextSize).toBe(optimistic);
+      }
+    }
+    expect(earlier).toBeGreaterThan(0);
+  });
 });

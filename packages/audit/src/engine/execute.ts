@@ -779,6 +779,7 @@ async function finishRound(state: AuditState, context: CommandContext, data: Aud
       riskLimit: def.riskLimit,
       replacement: def.replacement,
       cards,
+      ...(def.sampler === 'rivest-2011' ? { stopping: 'colorado' as const } : {}),
     });
   }
   return ok([

@@ -198,6 +198,33 @@ export function sizeOptions(options: {
   return { options: out, recommended };
 }
 
+/**
+ * Colorado's stopping rule (ColoradoRLA: risk limit achieved when optimisticSamplesToAudit −
+ * auditedSampleCount ≤ 0): the sample, repeats counted, has reached the Kaplan–Markov optimistic size of
+ * its own discrepancy counts (spec/math.md §2.3). The optimistic size linearises ln(1 − μ/2γ), so this
+ * implies P ≤ α and asks for a few more cards than P ≤ α alone.
+ */
+export function coloradoRiskLimitAchieved(options: {
+  readonly contest: ContestDefinition;
+  readonly universe: ContestUniverse;
+  readonly riskLimit: number;
+  readonly replacement: boolean;
+  readonly cards: readonly SampleCard[];
+}): boolean {
+  const { contest, universe, cards } = options;
+  const answer = answerOrThrow<SampleSizeAnswer>(
+    calc({
+      op: 'sample-size',
+      method: contest.method,
+      riskLimit: options.riskLimit,
+      contest: calcContest(contest, universe),
+      ...(cards.length > 0 ? { sample: sampleOf(contest, cards) } : {}),
+      params: calcParams(options),
+    }),
+  );
+  return !answer.fullHandCount && cards.length >= answer.sampleSize;
+}
+
 /** The contest's measured risk after a round, and the recommended next size when not confirmed. */
 export function measureContest(options: {
   readonly contest: ContestDefinition;
@@ -205,6 +232,8 @@ export function measureContest(options: {
   readonly riskLimit: number;
   readonly replacement: boolean;
   readonly cards: readonly SampleCard[];
+  /** `colorado` (the rivest-2011 sampler): P ≤ α and Colorado's rule (`coloradoRiskLimitAchieved`). Default: P ≤ α. */
+  readonly stopping?: 'risk' | 'colorado';
 }): ContestRoundResult {
   const { contest, universe, cards, riskLimit } = options;
   const answer = answerOrThrow<RiskAnswer>(
@@ -217,7 +246,8 @@ export function measureContest(options: {
       params: calcParams(options),
     }),
   );
-  const confirmed = answer.confirmed;
+  const confirmed =
+    answer.confirmed && (options.stopping !== 'colorado' || coloradoRiskLimitAchieved(options));
   let nextSize: number | null = null;
   if (!confirmed) {
     const plan = sizeOptions(options);
