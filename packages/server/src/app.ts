@@ -12,11 +12,13 @@ import { defaultWebDist, hasWebApp, serveWebApp } from './web_app.js';
 import type { AuditStore } from '@openrla/store';
 import { accountsRoutesOf } from './auth/app_wiring.js';
 import type { AuthAppOptions } from './auth/app_wiring.js';
+import { auditRoutesOf } from './audit_wiring.js';
+import type { AuditAppOptions } from './audit_wiring.js';
 
 /** Calculator requests carry manifests for the `sample` op; 20 MB is ~200,000 batches. */
 const CALC_BODY_LIMIT = 20 * 1024 * 1024;
 
-export interface AppOptions extends AuthAppOptions {
+export interface AppOptions extends AuthAppOptions, AuditAppOptions {
   /** The built web app's folder (default packages/web/dist); null serves the basic planner page only. */
   readonly webDist?: string | null;
   /** The audit's store (accounts, sessions and audits); without one, only the public routes work. */
@@ -45,7 +47,9 @@ export function createApp({ webDist = defaultWebDist(), ...options }: AppOptions
       },
     )
     // Accounts, sessions and roles (src/auth; docs/decisions/0008-accounts-and-sessions.md).
-    .route('/api', accountsRoutesOf(options));
+    .route('/api', accountsRoutesOf(options))
+    // The audit workflow (src/audit_routes.ts; docs/decisions/0009-audit-api.md).
+    .route('/api', auditRoutesOf(options));
   // Static files and client routes answer only what no route above answers, so API routes always win.
   app.notFound(webDist !== null && hasWebApp(webDist) ? serveWebApp(webDist) : basicPlanner(webDist));
   return app;

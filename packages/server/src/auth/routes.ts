@@ -52,6 +52,11 @@ export const PUBLIC_API_ROUTES: readonly string[] = [
   'POST /api/setup',
   'POST /api/login',
   'POST /api/audit-boards/login',
+  // The audit API's public views (audit_routes.ts): progress and the published record.
+  'GET /api/public/audits/:auditId/progress',
+  'GET /api/public/audits/:auditId/record',
+  'GET /api/public/audits/:auditId/record/events.jsonl',
+  'GET /api/public/audits/:auditId/record/files/:sha256',
 ];
 
 /** A user as the API shows it (never the password hash). */

@@ -1,0 +1,208 @@
+/**
+ * Read-only views of an audit's state for the audit API (docs/decisions/0009-audit-api.md): which audit
+ * board reads which card, a jurisdiction's progress, the retrieval list as CSV, the JSON report and the
+ * published record's table of contents. Pure functions over the engine's state; no audit logic (the
+ * engine's queries do the work: `roundRetrievalLists`, `auditStatus`).
+ */
+import {
+  auditStatus,
+  cardKey,
+  type AuditState,
+  type AuditStatus,
+  type CardReading,
+  type CardRef,
+  type ContestRoundResult,
+  type roundRetrievalLists,
+} from '@openrla/audit';
+
+/** One jurisdiction's retrieval list (the engine's `roundRetrievalLists`). */
+type RetrievalList = ReturnType<typeof roundRetrievalLists>[number];
+
+/** A card of the open round as an audit board sees it. */
+export interface BoardCard {
+  readonly card: CardRef;
+  /** The engine's key of the card (`cardKey`). */
+  readonly key: string;
+  readonly board: string;
+  readonly recorded: boolean;
+}
+
+function natural(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+/**
+ * The audit boards' share of a round's cards in one jurisdiction: the jurisdiction's boards (as the
+ * engine's `board.created` events name them) sorted by name; the round's batches sorted by tabulator and
+ * batch; batch i goes to board i mod k, so one board walks whole batches (as Arlo assigns them). The
+ * rule reads only the state, so every app server agrees. Boards created after a round started change the
+ * split of that round: create them before the round.
+ */
+export function boardCards(options: {
+  readonly state: AuditState;
+  readonly jurisdiction: string;
+}): BoardCard[] {
+  const { state, jurisdiction } = options;
+  const round = state.rounds[state.rounds.length - 1];
+  const boards = [...(state.boards.get(jurisdiction)?.keys() ?? [])].sort(natural);
+  if (round === undefined || boards.length === 0) return [];
+  const cards = new Map<string, CardRef>();
+  for (const d of round.draws)
+    if (!d.phantom && d.card.jurisdiction === jurisdiction) cards.set(cardKey(d.card), d.card);
+  for (const c of round.handCountCards) if (c.jurisdiction === jurisdiction) cards.set(cardKey(c), c);
+  const ours = round.cards.filter((k) => cards.has(k)).map((k) => cards.get(k)!);
+  const batchKeyOf = (c: CardRef): string => JSON.stringify([c.tabulator ?? '', c.batch]);
+  const batches = [...new Set(ours.map(batchKeyOf))].sort((a, b) => {
+    const [ta, ba] = JSON.parse(a) as [string, string];
+    const [tb, bb] = JSON.parse(b) as [string, string];
+    return natural(ta, tb) || natural(ba, bb);
+  });
+  const boardOfBatch = new Map(batches.map((b, i) => [b, boards[i % boards.length]!]));
+  return ours
+    .map((card) => {
+      const key = cardKey(card);
+      const recorded = state.readings.get(key);
+      return {
+        card,
+        key,
+        board: boardOfBatch.get(batchKeyOf(card))!,
+        recorded: recorded !== undefined && recorded.round === round.round,
+      };
+    })
+    .sort((a, b) => natural(a.card.tabulator ?? '', b.card.tabulator ?? '') || natural(a.card.batch, b.card.batch) || a.card.position - b.card.position);
+}
+
+/** The board a card of the open round belongs to, or null when it is not a card of the round. */
+export function boardOfCard(options: { readonly state: AuditState; readonly card: CardRef }): string | null {
+  const { state, card } = options;
+  const key = cardKey(card);
+  return boardCards({ state, jurisdiction: card.jurisdiction }).find((c) => c.key === key)?.board ?? null;
+}
+
+/** One jurisdiction's place in the audit: its files and the open (or last) round's cards. */
+export interface JurisdictionProgress {
+  readonly jurisdiction: string;
+  readonly manifest: { readonly sha256: string; readonly fileName: string; readonly ballots: number } | null;
+  readonly cvrs: { readonly sha256: string; readonly fileName: string; readonly cvrs: number } | null;
+  readonly boards: readonly string[];
+  /** Cards to read in the last round (phantoms excluded) and how many are recorded. */
+  readonly roundCards: number;
+  readonly recorded: number;
+}
+
+export interface AuditProgress {
+  readonly status: AuditStatus;
+  readonly seedSet: boolean;
+  readonly jurisdictions: readonly JurisdictionProgress[];
+}
+
+/** Every jurisdiction's files and round progress, and each contest's last measurement (risk, discrepancies). */
+export function auditProgress(state: AuditState): AuditProgress {
+  const round = state.rounds[state.rounds.length - 1];
+  const jurisdictions = (state.definition?.jurisdictions ?? []).map((jurisdiction) => {
+    const m = state.manifests.get(jurisdiction);
+    const v = state.cvrFiles.get(jurisdiction);
+    let roundCards = 0;
+    let recorded = 0;
+    for (const key of round?.cards ?? []) {
+      if ((JSON.parse(key) as unknown[])[0] !== jurisdiction) continue;
+      roundCards++;
+      if (state.readings.get(key)?.round === round!.round) recorded++;
+    }
+    return {
+      jurisdiction,
+      manifest: m ? { sha256: m.sha256, fileName: m.fileName, ballots: m.count } : null,
+      cvrs: v ? { sha256: v.sha256, fileName: v.fileName, cvrs: v.count } : null,
+      boards: [...(state.boards.get(jurisdiction)?.keys() ?? [])].sort(natural),
+      roundCards,
+      recorded,
+    };
+  });
+  return { status: auditStatus(state), seedSet: state.seed !== null, jurisdictions };
+}
+
+/** A CSV cell (RFC 4180 quoting; a leading =, +, - or @ is quoted with ' so spreadsheets show it as text). */
+export function csvCell(value: string | number | null): string {
+  let s = value === null ? '' : String(value);
+  if (/^[=+\-@]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A jurisdiction's retrieval list as CSV (the CLI's columns), with the board each card goes to. */
+export function retrievalCsv(options: {
+  readonly list: RetrievalList | undefined;
+  readonly boardOf: (card: CardRef) => string | null;
+  readonly recorded: (card: CardRef) => boolean;
+}): string {
+  const lines = ['Jurisdiction,Container,Tabulator,Batch,Card,Ticket Numbers,Times Drawn,Audit Board,Already Recorded'];
+  for (const r of options.list?.rows ?? []) {
+    const card = { jurisdiction: r.jurisdiction, tabulator: r.tabulator, batch: r.batch, position: r.position };
+    lines.push(
+      [
+        r.jurisdiction,
+        r.container,
+        r.tabulator,
+        r.batch,
+        r.position,
+        r.tickets.join('; '),
+        r.timesDrawn,
+        options.boardOf(card),
+        options.recorded(card) ? 'yes' : 'no',
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** The audit's report: definition, seed, and each round's measurement and readings. */
+export interface AuditReport {
+  readonly auditId: string;
+  readonly definition: AuditState['definition'];
+  readonly seed: string | null;
+  readonly status: AuditStatus;
+  readonly rounds: readonly {
+    readonly round: number;
+    readonly targets: Readonly<Record<string, number>>;
+    readonly handCounts: readonly string[];
+    readonly results: Readonly<Record<string, ContestRoundResult>> | null;
+  }[];
+  readonly cards: readonly {
+    readonly card: CardRef;
+    readonly round: number;
+    readonly board: string | null;
+    readonly corrections: number;
+    readonly reading: CardReading;
+    /** The CVR's marks per contest (comparison audits), null for no CVR, absent for ballot polling. */
+    readonly cvr?: Readonly<Record<string, readonly string[]>> | null;
+  }[];
+}
+
+export function auditReport(options: { readonly auditId: string; readonly state: AuditState }): AuditReport {
+  const { auditId, state } = options;
+  return {
+    auditId,
+    definition: state.definition,
+    seed: state.seed,
+    status: auditStatus(state),
+    rounds: state.rounds.map((r) => ({
+      round: r.round,
+      targets: r.targets,
+      handCounts: r.handCounts,
+      results: r.results,
+    })),
+    cards: [...state.readings.entries()].map(([key, r]) => {
+      const card = JSON.parse(key) as [string, string | null, string, number];
+      const cvr = state.cvrs.get(key);
+      return {
+        card: { jurisdiction: card[0], tabulator: card[1], batch: card[2], position: card[3] },
+        round: r.round,
+        board: r.board,
+        corrections: r.corrections,
+        reading: r.reading,
+        ...(cvr !== undefined ? { cvr } : {}),
+      };
+    }),
+  };
+}
