@@ -20,7 +20,8 @@
  *  - OPENRLA_BENCH_STATEWIDE_SCALE (default 0.1 = 1.29 million cards, ~1.1 GB; 1 is the full election:
  *    12.9 million cards, 10.8 GB, ~80 s to generate). The election is generated into
  *    /tmp/openrla-bench/statewide-<scale> only if absent.
- *  - OPENRLA_BENCH_INGEST_ONLY=pglite|postgres|read-only|overhead: one part only.
+ *  - OPENRLA_BENCH_INGEST_ONLY=pglite|postgres|postgres-parallel|read-only|overhead: one part only.
+ *  - OPENRLA_BENCH_INGEST_PARALLEL: counties at once in the postgres-parallel row (`ingestMany`, default 2).
  *  - OPENRLA_TEST_PG_URL: the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test).
  */
 import { execFileSync } from 'node:child_process';
@@ -40,9 +41,11 @@ import {
   indexManifest,
   ingestCvrs,
   ingestManifest,
+  ingestMany,
   numberContests,
   readCvrExport,
   type AuditContest,
+  type WorkerUsage,
 } from '../packages/ingest/src/index.js';
 import { openStore, type AuditStore } from '../packages/store/src/index.js';
 import { createTestDatabase } from '../packages/store/src/testing.js';
@@ -68,6 +71,7 @@ const ONLY = process.env['OPENRLA_BENCH_INGEST_ONLY'];
 const GENERATOR = fileURLToPath(new URL('../../shared/tools/gen_statewide.py', import.meta.url));
 const DIR = path.join('/tmp/openrla-bench', `statewide-${SCALE}`);
 const SYNTHETIC_CARDS = 1_000_000;
+const PARALLEL = Number(process.env['OPENRLA_BENCH_INGEST_PARALLEL'] ?? 2);
 
 interface County {
   readonly county: string;
@@ -141,6 +145,39 @@ async function ingestAll(store: AuditStore, auditId: string): Promise<number> {
       throw new Error(`${c.county}: ${r.value.stored} of ${c.cards} cards stored`);
     cards += r.value.stored;
   }
+  return cards;
+}
+
+/** CPU and peak memory of the last ingestMany's worker processes. */
+let workerUsage: readonly WorkerUsage[] = [];
+
+/** Ingests every county into a fresh audit with `ingestMany`: PARALLEL worker threads, each its own connections. */
+async function ingestAllParallel(store: AuditStore, url: string, auditId: string): Promise<number> {
+  const { counties, contests } = election();
+  const created = await store.createAudit({ auditId });
+  if (!created.ok) throw new Error(JSON.stringify(created.error));
+  const { counties: results, workers } = await ingestMany({
+    connectionString: url,
+    auditId,
+    contests,
+    parallel: PARALLEL,
+    counties: counties.map((c) => ({
+      jurisdiction: c.county,
+      manifest: path.join(DIR, c.folder, 'manifest.csv'),
+      cvrs: [path.join(DIR, c.folder, 'cvr')],
+    })),
+  });
+  let cards = 0;
+  results.forEach((r, i) => {
+    const c = counties[i]!;
+    if (!r.manifest.ok)
+      throw new Error(`${c.county}: ${JSON.stringify(r.manifest.error.errors.slice(0, 3))}`);
+    if (!r.cvrs?.ok) throw new Error(`${c.county}: ${JSON.stringify(r.cvrs)}`);
+    if (r.cvrs.value.stored !== c.cards || !r.cvrs.value.reconciliation?.clean)
+      throw new Error(`${c.county}: ${r.cvrs.value.stored} of ${c.cards} cards stored`);
+    cards += r.cvrs.value.stored;
+  });
+  workerUsage = workers;
   return cards;
 }
 
@@ -285,12 +322,15 @@ async function overheadRows(stores: readonly { name: string; store: AuditStore }
   return rows;
 }
 
-async function statewideRow(name: string, store: AuditStore): Promise<BenchRow> {
+async function statewideRow(name: string, store: AuditStore, url?: string): Promise<BenchRow> {
   const { cards, bytes } = election();
   let stored = 0;
   const t = await time(
     async () => {
-      stored = await ingestAll(store, 'ca-2021');
+      stored =
+        url === undefined
+          ? await ingestAll(store, 'ca-2021')
+          : await ingestAllParallel(store, url, 'ca-2021');
     },
     { runs: 1, warmup: 0 },
   );
@@ -338,6 +378,29 @@ if (want('postgres') || want('overhead')) {
   try {
     if (want('postgres')) rows.push(await statewideRow('postgres', store));
     if (want('overhead')) rows.push(...(await overheadRows([{ name: 'postgres', store }])));
+  } finally {
+    await store.close();
+    await db.drop();
+  }
+}
+
+if (want('postgres-parallel')) {
+  const db = await createTestDatabase();
+  const store = await openStore({ kind: 'postgres', connectionString: db.url });
+  try {
+    const row = await statewideRow('postgres', store, db.url);
+    const cpu = workerUsage.reduce((s, w) => s + w.cpuMs, 0);
+    rows.push({
+      ...row,
+      name: `ingest.statewide.postgres-parallel-${PARALLEL}`,
+      detail: `${row.detail}; ingestMany, ${PARALLEL} counties at once (worker processes; cpu ms and peak MB add the workers')`,
+      peakMB: Math.round(((row.peakMB ?? 0) + workerUsage.reduce((s, w) => s + w.peakMB, 0)) * 10) / 10,
+      extra: {
+        ...row.extra,
+        'cpu ms': Number(row.extra?.['cpu ms'] ?? 0) + cpu,
+        'worker peak MB': workerUsage.map((w) => w.peakMB).join('+'),
+      },
+    });
   } finally {
     await store.close();
     await db.drop();

@@ -95,3 +95,4 @@ export {
   type SessionError,
   type SessionResult,
 } from './audit_session.js';
+export { ingestMany, type CountyFiles, type CountyIngest, type IngestManyOptions, type IngestManyResult, type WorkerUsage } from './ingest_many.js';
