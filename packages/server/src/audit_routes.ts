@@ -24,8 +24,12 @@ import type { Logger } from 'pino';
 import {
   canonicalJson,
   cardKey,
+  emptyState,
+  execute,
   planRound,
   roundRetrievalLists,
+  type AuditData,
+  type AuditDefinition,
   type AuditState,
   type CardReading,
   type CommandContext,
@@ -57,6 +61,9 @@ export const DEFAULT_UPLOAD_LIMIT = 2 * 1024 * 1024 * 1024;
 
 /** Audit ids: letters, digits, dot, dash, underscore (they appear in paths and file names). */
 const AUDIT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+
+/** No files: what `audit.define` is checked against before the audit's log exists. */
+const NO_FILES: AuditData = { manifest: () => null, cvrFile: () => null };
 
 /** An error of the audit API as it crosses the HTTP boundary. */
 export interface AuditApiError {
@@ -375,13 +382,17 @@ export function auditRoutes(deps: AuditRoutesDeps) {
       // ---- state administrator ------------------------------------------------------------------
       .post('/audits', STATE, csrfProtection(), jsonBody(definitionSchema), async (c) => {
         const { auditId, definition } = c.req.valid('json');
+        const command = { type: 'audit.define', definition: definition as unknown as AuditDefinition } as const;
+        // The engine checks the definition first, so a refused one leaves no empty audit behind.
+        const checked = await execute({ state: emptyState(), command, context: contextOf(c), data: NO_FILES });
+        if (!checked.ok) return refused(c, 'audit.create', checked.error);
         const made = await createAuditLog({ store: storeOf(), auditId });
         if (!made.ok) return refused(c, 'audit.create', sessionErrorOf(made.error));
         const ran = await runCommand({
           store: storeOf(),
           auditId,
           context: contextOf(c),
-          command: { type: 'audit.define', definition: definition as never },
+          command,
         });
         if (!ran.ok) return refused(c, 'audit.create', sessionErrorOf(ran.error));
         log(c, 'audit.create', { auditId });
