@@ -7,6 +7,7 @@ import { assertNever } from '../result.js';
 import { alphaComparisonRisk, alphaComparisonSampleSize, alphaPollingRisk, alphaPollingSampleSize } from './alpha.js';
 import { bravoRisk, bravoSampleSize } from './bravo.js';
 import { contestOf, supermajorityStanding, type Contest } from './contest.js';
+import { simulationCostProblem } from './cost.js';
 import { kaplanMarkovRisk, kaplanMarkovSampleSize } from './kaplan_markov.js';
 import { parseCalcRequest, type CalcError, type StatsRequest } from './request.js';
 import type { CalcAnswer, RiskAnswer, SampleSizeAnswer } from './response.js';
@@ -25,6 +26,8 @@ export function calc(json: unknown): CalcAnswer {
   if (problem) return { error: problem };
   const settled = settledWithoutSample(request, contest);
   if (settled) return settled;
+  const tooCostly = simulationCostProblem({ request, contest });
+  if (tooCostly) return { error: tooCostly };
   return request.op === 'risk' ? risk(request, contest) : sampleSize(request, contest);
 }
 
