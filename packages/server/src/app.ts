@@ -5,7 +5,6 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { calc, isCalcError } from '@openrla/audit';
 import type { Context } from 'hono';
 import { plannerPage } from './planner_page.js';
 import { defaultWebDist, hasWebApp, serveWebApp } from './web_app.js';
@@ -13,6 +12,7 @@ import type { AuditStore } from '@openrla/store';
 import { accountsRoutesOf } from './auth/app_wiring.js';
 import type { AuthAppOptions } from './auth/app_wiring.js';
 import { auditRoutesOf } from './audit_wiring.js';
+import { answerCalcRequest, createCalcPool, type CalcPoolOptions } from './calc_pool.js';
 import type { AuditAppOptions } from './audit_wiring.js';
 
 /** Calculator requests carry manifests for the `sample` op; 20 MB is ~200,000 batches. */
@@ -23,9 +23,12 @@ export interface AppOptions extends AuthAppOptions, AuditAppOptions {
   readonly webDist?: string | null;
   /** The audit's store (accounts, sessions and audits); without one, only the public routes work. */
   readonly store?: AuditStore;
+  /** The calculator's workers, time budget and queue (src/calc_pool.ts; docs/decisions/0010-calculator-budget.md). */
+  readonly calc?: CalcPoolOptions;
 }
 
 export function createApp({ webDist = defaultWebDist(), ...options }: AppOptions = {}) {
+  const calcPool = createCalcPool(options.calc);
   const app = new Hono()
     .get('/healthz', (c) => c.json({ ok: true }))
     .post(
@@ -35,15 +38,10 @@ export function createApp({ webDist = defaultWebDist(), ...options }: AppOptions
         onError: (c) =>
           c.json({ error: { field: '(request)', message: `larger than ${CALC_BODY_LIMIT / 1024 / 1024} MB` } }, 413),
       }),
+      // Cheap requests inline, the others on a worker with a time budget and a bounded queue (src/calc_pool.ts).
       async (c) => {
-        let request: unknown;
-        try {
-          request = await c.req.json();
-        } catch {
-          return c.json({ error: { field: '(request)', message: 'not valid JSON' } }, 400);
-        }
-        const answer = calc(request);
-        return isCalcError(answer) ? c.json(answer, 400) : c.json(answer);
+        const { status, body, headers } = await answerCalcRequest({ pool: calcPool, text: await c.req.text() });
+        return c.json(body, status, headers);
       },
     )
     // Accounts, sessions and roles (src/auth; docs/decisions/0008-accounts-and-sessions.md).
