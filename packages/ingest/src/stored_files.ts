@@ -17,6 +17,13 @@ export interface StoredInput {
   readonly source: Source;
 }
 
+/**
+ * The SHA-256 of every source `storeInputs` has stored and handed out: storing such a source again (an
+ * upload that summarises the export, then ingests it) asks the store by hash first, so its bytes are
+ * not read, hashed and written a second time only to be rolled back as a duplicate.
+ */
+const storedHashes = new WeakMap<Source, string>();
+
 /** The media type kept with a stored file, from its name. */
 export function mediaTypeOf(name: string): string {
   const ext = path.extname(name).toLowerCase();
@@ -72,6 +79,10 @@ export function storedSource(options: {
       yield* file.chunks;
     },
   };
+}
+
+async function* lazyOpen(source: Source): AsyncGenerator<Uint8Array> {
+  yield* source.open();
 }
 
 async function* counted(
@@ -144,9 +155,11 @@ export async function storeInputs(options: {
   };
   const out: StoredInput[] = [];
   for (const p of pending) {
+    const known = p.source ? storedHashes.get(p.source) : undefined;
     let content: AsyncIterable<Uint8Array>;
     try {
-      content = counted(p.stream ?? p.source!.open(), onBytes);
+      // A source stored before is opened only if the store no longer has its bytes.
+      content = counted(known !== undefined ? lazyOpen(p.source!) : (p.stream ?? p.source!.open()), onBytes);
     } catch (error) {
       return {
         ok: false,
@@ -159,15 +172,19 @@ export async function storeInputs(options: {
         ],
       };
     }
-    const put = await store.putFile({ content, name: p.name, mediaType: mediaTypeOf(p.name) });
+    const put = await store.putFile({
+      content,
+      name: p.name,
+      mediaType: mediaTypeOf(p.name),
+      ...(known !== undefined ? { sha256: known } : {}),
+    });
     if (!put.ok) return { ok: false, error: [{ ...put.error, file: put.error.file ?? p.name }] };
     const { sha256, size } = put.value;
-    out.push({
-      name: p.name,
-      sha256,
-      size,
-      source: p.source ?? storedSource({ store, sha256, name: p.name, size }),
-    });
+    // Found by its hash: its bytes were not read again, but they count as stored.
+    if (known !== undefined && !put.value.created) onBytes(size);
+    const source = p.source ?? storedSource({ store, sha256, name: p.name, size });
+    storedHashes.set(source, sha256);
+    out.push({ name: p.name, sha256, size, source });
   }
   options.onProgress?.({ phase: 'store', bytes, totalBytes, cards: 0 });
   return { ok: true, value: out };
