@@ -119,7 +119,7 @@ export async function answerCalcRequest({ pool, text }: { readonly pool: CalcPoo
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ready = workerData.tsxUrl ? import(workerData.tsxUrl).then((api) => api.register()) : Promise.resolve();
-ready.then(() => import(workerData.moduleUrl)).then((m) => m.serveCalcJobs(parentPort));
+ready.then(() => import(workerData.moduleUrl)).then((m) => { m.serveCalcJobs(parentPort); parentPort.postMessage({ kind: 'ready' }); });
 `;
 
 /** Where the worker finds calc_worker: the .ts source with tsx (tests, benchmarks), else the built .js. */
@@ -144,6 +144,8 @@ interface Pending {
 
 interface Slot {
   worker: Worker | null;
+  /** The worker has loaded the calculator (the budget counts from then, not from the thread's start). */
+  ready: boolean;
   running: Pending | null;
   timer: NodeJS.Timeout | null;
 }
@@ -154,6 +156,7 @@ export function createCalcPool(options: CalcPoolOptions = {}): CalcPool {
   const maxQueue = Math.max(0, options.maxQueue ?? DEFAULT_CALC_QUEUE);
   const slots: Slot[] = Array.from({ length: Math.max(1, options.workers ?? DEFAULT_CALC_WORKERS) }, () => ({
     worker: null,
+    ready: false,
     running: null,
     timer: null,
   }));
@@ -176,14 +179,21 @@ export function createCalcPool(options: CalcPoolOptions = {}): CalcPool {
   function retire(slot: Slot): void {
     const worker = slot.worker;
     slot.worker = null;
+    slot.ready = false;
     if (worker) void worker.terminate();
   }
 
   function spawn(slot: Slot): Worker {
     const { moduleUrl, tsxUrl, execArgv } = workerEntry();
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { moduleUrl, tsxUrl }, execArgv });
-    worker.on('message', (reply: CalcJobReply) => {
-      if (slot.worker !== worker || slot.running?.job.id !== reply.id) return;
+    worker.on('message', (reply: CalcJobReply | { readonly kind: 'ready' }) => {
+      if (slot.worker !== worker) return;
+      if (reply.kind === 'ready') {
+        slot.ready = true;
+        if (slot.running) armBudget(slot);
+        return;
+      }
+      if (slot.running?.job.id !== reply.id) return;
       finish(slot, reply.kind === 'answer' ? { kind: 'answer', answer: reply.answer } : { kind: 'failure', message: reply.message });
     });
     const broken = (message: string) => {
@@ -201,11 +211,15 @@ export function createCalcPool(options: CalcPoolOptions = {}): CalcPool {
     slot.worker ??= spawn(slot);
     slot.worker.ref();
     slot.running = pending;
+    if (slot.ready) armBudget(slot);
+    slot.worker.postMessage(pending.job);
+  }
+
+  function armBudget(slot: Slot): void {
     slot.timer = setTimeout(() => {
       retire(slot);
       finish(slot, { kind: 'over-budget', budgetMs });
     }, budgetMs);
-    slot.worker.postMessage(pending.job);
   }
 
   return {
@@ -225,6 +239,7 @@ export function createCalcPool(options: CalcPoolOptions = {}): CalcPool {
         slots.map(async (slot) => {
           const worker = slot.worker;
           slot.worker = null;
+          slot.ready = false;
           if (slot.timer) clearTimeout(slot.timer);
           slot.timer = null;
           const running = slot.running;
