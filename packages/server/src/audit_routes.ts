@@ -55,6 +55,7 @@ import type { AuthEnv } from './auth/middleware.js';
 import { canActOnCard, canActOnJurisdiction } from './auth/roles.js';
 import type { Principal } from './auth/roles.js';
 import { auditProgress, auditReport, boardCards, boardOfCard, retrievalCsv } from './audit_views.js';
+import { spoolUpload } from './upload_spool.js';
 
 /** Default limit of one uploaded file (manifest or CVR export): 2 GiB. */
 export const DEFAULT_UPLOAD_LIMIT = 2 * 1024 * 1024 * 1024;
@@ -182,28 +183,6 @@ function sessionErrorOf(e: SessionError): AuditApiError {
   };
 }
 
-/** Counts an upload's bytes as they stream and stops at the limit (nothing is buffered whole). */
-class LimitedBody {
-  over = false;
-  constructor(
-    private readonly body: ReadableStream<Uint8Array> | null,
-    private readonly limit: number,
-  ) {}
-
-  async *stream(): AsyncIterable<Uint8Array> {
-    if (!this.body) return;
-    let bytes = 0;
-    for await (const chunk of this.body as unknown as AsyncIterable<Uint8Array>) {
-      bytes += chunk.byteLength;
-      if (bytes > this.limit) {
-        this.over = true;
-        throw new Error(`the upload is larger than ${this.limit} bytes`);
-      }
-      yield chunk;
-    }
-  }
-}
-
 /** The published record's table of contents (the CLI's record.json, `openrla-audit-record/1`). */
 export interface PublishedRecord {
   readonly format: 'openrla-audit-record/1';
@@ -301,18 +280,29 @@ export function auditRoutes(deps: AuditRoutesDeps) {
     };
     const declared = Number(c.req.header('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > uploadLimit) return refused(c, event, tooLarge);
-    const name = (c.req.query('name') ?? `${what}.csv`).slice(0, 255);
-    const body = new LimitedBody(c.req.raw.body, uploadLimit);
-    const file = { name, stream: body.stream() };
+    const spooled = await spoolUpload({
+      body: c.req.raw.body,
+      name: c.req.query('name') ?? (what === 'manifest' ? 'manifest.csv' : 'cvrs.csv'),
+      limit: uploadLimit,
+    });
+    if (!spooled.ok)
+      return refused(
+        c,
+        event,
+        spooled.tooLarge
+          ? tooLarge
+          : { kind: 'upload.interrupted', field: 'file', message: `The upload did not arrive whole: ${spooled.message}` },
+      );
     const options = { store: storeOf(), auditId, jurisdiction, context: contextOf(c) };
     let answer;
     try {
-      answer = what === 'manifest' ? await uploadManifest({ ...options, file }) : await uploadCvrs({ ...options, files: [file] });
-    } catch (error) {
-      if (body.over) return refused(c, event, tooLarge);
-      throw error;
+      answer =
+        what === 'manifest'
+          ? await uploadManifest({ ...options, file: spooled.path })
+          : await uploadCvrs({ ...options, files: [spooled.path] });
+    } finally {
+      await spooled.dispose();
     }
-    if (body.over) return refused(c, event, tooLarge);
     if (!answer.ok) return refused(c, event, sessionErrorOf(answer.error));
     const value = answer.value;
     const summary =

@@ -61,12 +61,12 @@ export function boardCards(options: {
   return ours
     .map((card) => {
       const key = cardKey(card);
-      const recorded = state.readings.get(key);
       return {
         card,
         key,
         board: boardOfBatch.get(batchKeyOf(card))!,
-        recorded: recorded !== undefined && recorded.round === round.round,
+        // A card drawn again in a later round keeps its earlier reading (the engine's cardsToRecord).
+        recorded: state.readings.has(key),
       };
     })
     .sort((a, b) => natural(a.card.tabulator ?? '', b.card.tabulator ?? '') || natural(a.card.batch, b.card.batch) || a.card.position - b.card.position);
@@ -85,7 +85,7 @@ export interface JurisdictionProgress {
   readonly manifest: { readonly sha256: string; readonly fileName: string; readonly ballots: number } | null;
   readonly cvrs: { readonly sha256: string; readonly fileName: string; readonly cvrs: number } | null;
   readonly boards: readonly string[];
-  /** Cards to read in the last round (phantoms excluded) and how many are recorded. */
+  /** Cards of the last round (phantoms excluded) and how many have a reading (in this round or before). */
   readonly roundCards: number;
   readonly recorded: number;
 }
@@ -107,7 +107,7 @@ export function auditProgress(state: AuditState): AuditProgress {
     for (const key of round?.cards ?? []) {
       if ((JSON.parse(key) as unknown[])[0] !== jurisdiction) continue;
       roundCards++;
-      if (state.readings.get(key)?.round === round!.round) recorded++;
+      if (state.readings.has(key)) recorded++;
     }
     return {
       jurisdiction,
