@@ -10,8 +10,8 @@ import { ingestManifest } from './ingest_manifest.js';
 const connectionString = process.env['OPENRLA_INGEST_DATABASE_URL'];
 if (!process.send || !connectionString) throw new Error('ingest_many_worker: not started by ingestMany');
 const send = process.send.bind(process);
-// Two connections: the import's transaction and the file store's, which may run side by side.
-const store = await openStore({ kind: 'postgres', connectionString, maxConnections: 3 });
+// The import's transaction, and the files stored a few at once before it (stored_files.ts).
+const store = await openStore({ kind: 'postgres', connectionString, maxConnections: 6 });
 
 /** One county: manifest first; its CVRs only when the manifest was accepted. */
 async function ingestCounty(job: CountyJob): Promise<CountyIngest> {

@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileSource, type Source } from '@openrla/formats';
-import { sha256Hex, type AuditStore, type Result } from '@openrla/store';
+import { sha256Hex, sqlDriverOf, type AuditStore, type Result } from '@openrla/store';
 import type { FileInput, IngestError, IngestProgress } from './types.js';
 
 /** A file as stored, with a source that reads it again. */
@@ -41,9 +41,14 @@ export function mediaTypeOf(name: string): string {
   }
 }
 
+/** Files stored at once on a PostgreSQL server (each in its own transaction, on its own connection). */
+const FILES_AT_ONCE = 4;
+
+const natural = new Intl.Collator('en', { numeric: true });
+
 /** Natural order of file names ("CvrExport_2" before "CvrExport_10"). */
 export function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  return natural.compare(a, b);
 }
 
 /** The files a path stands for: itself, or the regular files of a folder in natural order (hidden files left out). */
@@ -153,8 +158,7 @@ export async function storeInputs(options: {
       options.onProgress({ phase: 'store', bytes, totalBytes, cards: 0 });
     }
   };
-  const out: StoredInput[] = [];
-  for (const p of pending) {
+  async function storeOne(p: (typeof pending)[number]): Promise<Result<StoredInput, readonly IngestError[]>> {
     const known = p.source ? storedHashes.get(p.source) : undefined;
     let content: AsyncIterable<Uint8Array>;
     try {
@@ -184,7 +188,30 @@ export async function storeInputs(options: {
     if (known !== undefined && !put.value.created) onBytes(size);
     const source = p.source ?? storedSource({ store, sha256, name: p.name, size });
     storedHashes.set(source, sha256);
-    out.push({ name: p.name, sha256, size, source });
+    return { ok: true, value: { name: p.name, sha256, size, source } };
+  }
+
+  // Each file is its own transaction (one commit, one flush of the log): on a PostgreSQL server a few
+  // at once keep the connection busy while the next file is read and hashed (an export of hundreds of
+  // small files otherwise waits on one commit after another). PGlite is one connection: one at a time.
+  const results: Result<StoredInput, readonly IngestError[]>[] = new Array(pending.length);
+  let next = 0;
+  let failed = false;
+  async function lane(): Promise<void> {
+    while (!failed && next < pending.length) {
+      const i = next++;
+      const r = await storeOne(pending[i]!);
+      results[i] = r;
+      if (!r.ok) failed = true;
+    }
+  }
+  const lanes = sqlDriverOf(store)?.kind === 'postgres' ? FILES_AT_ONCE : 1;
+  await Promise.all(Array.from({ length: Math.min(lanes, pending.length) }, () => lane()));
+  const out: StoredInput[] = [];
+  for (const r of results) {
+    if (r === undefined) continue;
+    if (!r.ok) return r;
+    out.push(r.value);
   }
   options.onProgress?.({ phase: 'store', bytes, totalBytes, cards: 0 });
   return { ok: true, value: out };
