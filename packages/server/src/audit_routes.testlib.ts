@@ -12,10 +12,16 @@ import { CSRF_HEADER } from './auth/http.js';
 import { Agent, openStoreOfKind, TEST_AUTH } from './auth/harness.js';
 import type { LogLine } from './auth/harness.js';
 
-export const ARLO = new URL('../../../../shared/fixtures/arlo-small-election-multijurisdiction/', import.meta.url);
+export const ARLO = new URL(
+  '../../../../shared/fixtures/arlo-small-election-multijurisdiction/',
+  import.meta.url,
+);
 
 /** A fixture file of the Arlo small election, e.g. `fixture('Kendall Park', 'cvrs.csv')`. */
-export function fixture(jurisdiction: string, what: string): { readonly name: string; readonly bytes: Uint8Array } {
+export function fixture(
+  jurisdiction: string,
+  what: string,
+): { readonly name: string; readonly bytes: Uint8Array } {
   const name = `${jurisdiction.replace(/ /g, '_')}__${what}`;
   return { name, bytes: new Uint8Array(readFileSync(new URL(name, ARLO))) };
 }
@@ -39,7 +45,10 @@ export async function openAuditHarness(options: {
   const { store, dispose } = await openStoreOfKind(options.kind);
   const clock = manualClock();
   const logs: LogLine[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
+  const logger = pino(
+    { level: 'debug' },
+    { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
+  );
   const app = createApp({
     store,
     clock,
@@ -75,13 +84,25 @@ export async function openAuditHarness(options: {
       return agent;
     },
     async board({ clerk, boardId, round }) {
-      const issued = await clerk.request<{ passphrase: string }>('POST', `/api/audit-boards/${boardId}/credentials`, {
-        body: { round },
-      });
-      if (issued.status !== 201) throw new Error(`credentials: ${issued.status} ${JSON.stringify(issued.body)}`);
+      const issued = await clerk.request<{ passphrase: string }>(
+        'POST',
+        `/api/audit-boards/${boardId}/credentials`,
+        {
+          body: { round },
+        },
+      );
+      if (issued.status !== 201)
+        throw new Error(`credentials: ${issued.status} ${JSON.stringify(issued.body)}`);
       const agent = await new Agent(app, '203.0.113.5').start();
       const login = await agent.request('POST', '/api/audit-boards/login', {
-        body: { boardId, passphrase: issued.body.passphrase, members: [{ name: 'Ann', party: 'A' }, { name: 'Bo', party: 'B' }] },
+        body: {
+          boardId,
+          passphrase: issued.body.passphrase,
+          members: [
+            { name: 'Ann', party: 'A' },
+            { name: 'Bo', party: 'B' },
+          ],
+        },
       });
       if (login.status !== 200) throw new Error(`board login: ${login.status} ${JSON.stringify(login.body)}`);
       return agent;
@@ -100,7 +121,13 @@ export async function putFile(options: {
   readonly bytes: Uint8Array;
   readonly contentType?: string;
   readonly chunked?: boolean;
-}): Promise<{ readonly status: number; readonly body: { error?: { kind: string; message: string; line?: number; file?: string } } & Record<string, unknown> }> {
+}): Promise<{
+  readonly status: number;
+  readonly body: { error?: { kind: string; message: string; line?: number; file?: string } } & Record<
+    string,
+    unknown
+  >;
+}> {
   const { agent, bytes } = options;
   const headers: Record<string, string> = {
     'content-type': options.contentType ?? 'text/csv',

@@ -95,7 +95,10 @@ const sizesSchema = z.object({
   sizes: z
     .record(
       z.string(),
-      z.union([z.object({ option: z.string() }).strict(), z.object({ custom: z.number().int().positive() }).strict()]),
+      z.union([
+        z.object({ option: z.string() }).strict(),
+        z.object({ custom: z.number().int().positive() }).strict(),
+      ]),
     )
     .optional(),
 });
@@ -230,7 +233,10 @@ export function auditRoutes(deps: AuditRoutesDeps) {
 
   function log(c: Context<AuthEnv>, event: string, fields: Record<string, unknown> = {}): void {
     const principal = c.get('auth')?.principal;
-    logger.info({ event, role: principal?.role, author: principal ? authorOf(principal) : null, ...fields }, event);
+    logger.info(
+      { event, role: principal?.role, author: principal ? authorOf(principal) : null, ...fields },
+      event,
+    );
   }
 
   function refused(c: Context<AuthEnv>, event: string, error: AuditApiError) {
@@ -238,7 +244,9 @@ export function auditRoutes(deps: AuditRoutesDeps) {
     return fail(c, error);
   }
 
-  async function stateOf(auditId: string): Promise<{ ok: true; state: AuditState } | { ok: false; error: AuditApiError }> {
+  async function stateOf(
+    auditId: string,
+  ): Promise<{ ok: true; state: AuditState } | { ok: false; error: AuditApiError }> {
     const loaded = await loadAudit({ store: storeOf(), auditId });
     if (!loaded.ok) return { ok: false, error: sessionErrorOf(loaded.error) };
     return { ok: true, state: loaded.value.state };
@@ -266,7 +274,10 @@ export function auditRoutes(deps: AuditRoutesDeps) {
     const denied = jurisdictionRefusal(c, jurisdiction);
     if (denied) return denied;
     const event = `audit.${what}-upload`;
-    const mediaType = (c.req.header('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
+    const mediaType = (c.req.header('content-type') ?? 'application/octet-stream')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     if (!(what === 'manifest' ? MANIFEST_TYPES : CVR_TYPES).includes(mediaType))
       return refused(c, event, {
         kind: 'upload.media-type',
@@ -291,7 +302,11 @@ export function auditRoutes(deps: AuditRoutesDeps) {
         event,
         spooled.tooLarge
           ? tooLarge
-          : { kind: 'upload.interrupted', field: 'file', message: `The upload did not arrive whole: ${spooled.message}` },
+          : {
+              kind: 'upload.interrupted',
+              field: 'file',
+              message: `The upload did not arrive whole: ${spooled.message}`,
+            },
       );
     const options = { store: storeOf(), auditId, jurisdiction, context: contextOf(c) };
     let answer;
@@ -338,8 +353,14 @@ export function auditRoutes(deps: AuditRoutesDeps) {
       else if (e.type === 'cvrs.uploaded') {
         const info = meta.cvrFiles.get(e.payload.sha256);
         if (!info) continue;
-        for (const f of info.files) await add({ sha256: f.sha256, role: 'cvrs', jurisdiction: info.jurisdiction });
-        cvrExports.push({ sha256: info.sha256, jurisdiction: info.jurisdiction, format: info.format, files: info.files });
+        for (const f of info.files)
+          await add({ sha256: f.sha256, role: 'cvrs', jurisdiction: info.jurisdiction });
+        cvrExports.push({
+          sha256: info.sha256,
+          jurisdiction: info.jurisdiction,
+          format: info.format,
+          files: info.files,
+        });
       }
     }
     return {
@@ -372,9 +393,17 @@ export function auditRoutes(deps: AuditRoutesDeps) {
       // ---- state administrator ------------------------------------------------------------------
       .post('/audits', STATE, csrfProtection(), jsonBody(definitionSchema), async (c) => {
         const { auditId, definition } = c.req.valid('json');
-        const command = { type: 'audit.define', definition: definition as unknown as AuditDefinition } as const;
+        const command = {
+          type: 'audit.define',
+          definition: definition as unknown as AuditDefinition,
+        } as const;
         // The engine checks the definition first, so a refused one leaves no empty audit behind.
-        const checked = await execute({ state: emptyState(), command, context: contextOf(c), data: NO_FILES });
+        const checked = await execute({
+          state: emptyState(),
+          command,
+          context: contextOf(c),
+          data: NO_FILES,
+        });
         if (!checked.ok) return refused(c, 'audit.create', checked.error);
         const made = await createAuditLog({ store: storeOf(), auditId });
         if (!made.ok) return refused(c, 'audit.create', sessionErrorOf(made.error));
@@ -405,7 +434,10 @@ export function auditRoutes(deps: AuditRoutesDeps) {
         const auditId = c.req.param('auditId');
         const loaded = await stateOf(auditId);
         if (!loaded.ok) return fail(c, loaded.error);
-        const plan = await planRound({ state: loaded.state, data: auditDataOf({ store: storeOf(), auditId }) });
+        const plan = await planRound({
+          state: loaded.state,
+          data: auditDataOf({ store: storeOf(), auditId }),
+        });
         if (!plan.ok) return fail(c, plan.error);
         return c.json(plan.value);
       })
@@ -441,10 +473,19 @@ export function auditRoutes(deps: AuditRoutesDeps) {
       })
       .post('/audits/:auditId/rounds/finish', STATE, csrfProtection(), async (c) => {
         const auditId = c.req.param('auditId');
-        const ran = await runCommand({ store: storeOf(), auditId, context: contextOf(c), command: { type: 'round.finish' } });
+        const ran = await runCommand({
+          store: storeOf(),
+          auditId,
+          context: contextOf(c),
+          command: { type: 'round.finish' },
+        });
         if (!ran.ok) return refused(c, 'audit.round-finish', sessionErrorOf(ran.error));
         const progress = auditProgress(ran.value.state);
-        log(c, 'audit.round-finish', { auditId, round: progress.status.rounds, complete: progress.status.complete });
+        log(c, 'audit.round-finish', {
+          auditId,
+          round: progress.status.rounds,
+          complete: progress.status.complete,
+        });
         return c.json({ round: progress.status.rounds, progress });
       })
       .get('/audits/:auditId/report', STATE, async (c) => {
@@ -477,7 +518,9 @@ export function auditRoutes(deps: AuditRoutesDeps) {
       .put('/audits/:auditId/jurisdictions/:jurisdiction/manifest', COUNTY, csrfProtection(), (c) =>
         upload(c, 'manifest'),
       )
-      .put('/audits/:auditId/jurisdictions/:jurisdiction/cvrs', COUNTY, csrfProtection(), (c) => upload(c, 'cvrs'))
+      .put('/audits/:auditId/jurisdictions/:jurisdiction/cvrs', COUNTY, csrfProtection(), (c) =>
+        upload(c, 'cvrs'),
+      )
       .get('/audits/:auditId/jurisdictions/:jurisdiction/retrieval.csv', COUNTY, async (c) => {
         const { auditId, jurisdiction } = c.req.param();
         const denied = jurisdictionRefusal(c, jurisdiction);
@@ -489,7 +532,9 @@ export function auditRoutes(deps: AuditRoutesDeps) {
         const m = state.manifests.get(jurisdiction);
         const manifest = m ? await auditDataOf({ store: storeOf(), auditId }).manifest(m.sha256) : null;
         const manifests = (manifest?.batches ?? []).map((b) => ({ ...b, jurisdiction }));
-        const list = roundRetrievalLists({ state, round, manifests }).find((l) => l.jurisdiction === jurisdiction);
+        const list = roundRetrievalLists({ state, round, manifests }).find(
+          (l) => l.jurisdiction === jurisdiction,
+        );
         const boards = new Map(boardCards({ state, jurisdiction }).map((b) => [b.key, b.board]));
         const csv = retrievalCsv({
           list,
@@ -538,7 +583,11 @@ export function auditRoutes(deps: AuditRoutesDeps) {
             votesAllowed: k.votesAllowed ?? state.universes?.[k.name]?.votesAllowed ?? k.numWinners,
           }));
         const cards = boardCards({ state, jurisdiction: principal.jurisdiction }).filter((b) =>
-          canActOnCard({ principal, card: { jurisdiction: b.card.jurisdiction, boardId: b.board, round }, action: 'read' }),
+          canActOnCard({
+            principal,
+            card: { jurisdiction: b.card.jurisdiction, boardId: b.board, round },
+            action: 'read',
+          }),
         );
         return c.json({
           round,
@@ -557,7 +606,14 @@ export function auditRoutes(deps: AuditRoutesDeps) {
         const state = loaded.state;
         const round = state.rounds.length;
         const board = boardOfCard({ state, card });
-        if (board === null || !canActOnCard({ principal, card: { jurisdiction: card.jurisdiction, boardId: board, round }, action: 'record' })) {
+        if (
+          board === null ||
+          !canActOnCard({
+            principal,
+            card: { jurisdiction: card.jurisdiction, boardId: board, round },
+            action: 'record',
+          })
+        ) {
           logger.warn({ event: 'audit.card-record.other-board', path: c.req.path }, 'card of another board');
           return c.json(
             {
@@ -617,7 +673,12 @@ export function auditRoutes(deps: AuditRoutesDeps) {
       })
       .get('/public/audits/:auditId/record', storeRequired(), async (c) => {
         const record = await recordOf(c.req.param('auditId'));
-        if (!record) return fail(c, { kind: 'audit.not-found', field: 'audit', message: `There is no audit "${c.req.param('auditId')}".` });
+        if (!record)
+          return fail(c, {
+            kind: 'audit.not-found',
+            field: 'audit',
+            message: `There is no audit "${c.req.param('auditId')}".`,
+          });
         return c.json(record);
       })
       .get('/public/audits/:auditId/record/events.jsonl', storeRequired(), async (c) => {
@@ -630,9 +691,18 @@ export function auditRoutes(deps: AuditRoutesDeps) {
         const record = await recordOf(auditId);
         // Only files the record references: the store may hold other audits' files.
         if (!record || !record.files.some((f) => f.sha256 === sha256))
-          return fail(c, { kind: 'file.not-found', field: 'sha256', message: `The audit record has no file ${sha256}.` });
+          return fail(c, {
+            kind: 'file.not-found',
+            field: 'sha256',
+            message: `The audit record has no file ${sha256}.`,
+          });
         const file = await storeOf().getFile(sha256);
-        if (!file) return fail(c, { kind: 'file.not-found', field: 'sha256', message: `The file ${sha256} is not in the store.` });
+        if (!file)
+          return fail(c, {
+            kind: 'file.not-found',
+            field: 'sha256',
+            message: `The file ${sha256} is not in the store.`,
+          });
         c.header('content-type', 'application/octet-stream');
         c.header('content-length', String(file.size));
         return stream(c, async (out) => {
@@ -643,3 +713,5 @@ export function auditRoutes(deps: AuditRoutesDeps) {
 }
 
 export type AuditRoutes = ReturnType<typeof auditRoutes>;
+
+export type { AuditProgress, AuditReport, BoardCard, JurisdictionProgress } from './audit_views.js';

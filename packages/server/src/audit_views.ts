@@ -69,7 +69,12 @@ export function boardCards(options: {
         recorded: state.readings.has(key),
       };
     })
-    .sort((a, b) => natural(a.card.tabulator ?? '', b.card.tabulator ?? '') || natural(a.card.batch, b.card.batch) || a.card.position - b.card.position);
+    .sort(
+      (a, b) =>
+        natural(a.card.tabulator ?? '', b.card.tabulator ?? '') ||
+        natural(a.card.batch, b.card.batch) ||
+        a.card.position - b.card.position,
+    );
 }
 
 /** The board a card of the open round belongs to, or null when it is not a card of the round. */
@@ -134,9 +139,16 @@ export function retrievalCsv(options: {
   readonly boardOf: (card: CardRef) => string | null;
   readonly recorded: (card: CardRef) => boolean;
 }): string {
-  const lines = ['Jurisdiction,Container,Tabulator,Batch,Card,Ticket Numbers,Times Drawn,Audit Board,Already Recorded'];
+  const lines = [
+    'Jurisdiction,Container,Tabulator,Batch,Card,Ticket Numbers,Times Drawn,Audit Board,Already Recorded',
+  ];
   for (const r of options.list?.rows ?? []) {
-    const card = { jurisdiction: r.jurisdiction, tabulator: r.tabulator, batch: r.batch, position: r.position };
+    const card = {
+      jurisdiction: r.jurisdiction,
+      tabulator: r.tabulator,
+      batch: r.batch,
+      position: r.position,
+    };
     lines.push(
       [
         r.jurisdiction,

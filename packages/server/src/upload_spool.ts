@@ -17,7 +17,10 @@ export type Spooled =
 /** A file name safe on every file system, keeping the uploaded name's look (and extension). */
 export function safeUploadName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[^A-Za-z0-9._ -]/g, '_').replace(/^\.+/, '').slice(0, 200);
+  const cleaned = base
+    .replace(/[^A-Za-z0-9._ -]/g, '_')
+    .replace(/^\.+/, '')
+    .slice(0, 200);
   return cleaned === '' ? 'upload' : cleaned;
 }
 
