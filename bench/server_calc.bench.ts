@@ -4,8 +4,8 @@
  * alone and while one expensive request (an ALPHA polling simulation of 1,000,000 ballots at a 1%
  * margin) runs on the calculator's worker. Bounded: a fixed number of requests, 127.0.0.1 only.
  */
-import { startServer } from '../packages/server/src/serve.ts';
-import { report, time, type BenchRow } from './lib.ts';
+import { startServer } from '@openrla/server';
+import { report, time, type BenchRow } from './lib.js';
 
 const REQUESTS = 400;
 const CONCURRENCY = 4;
@@ -32,7 +32,11 @@ async function cheapLoad(url: string): Promise<number[]> {
     while (next < REQUESTS) {
       next++;
       const t0 = performance.now();
-      const res = await fetch(url, { method: 'POST', body: cheap, headers: { 'content-type': 'application/json' } });
+      const res = await fetch(url, {
+        method: 'POST',
+        body: cheap,
+        headers: { 'content-type': 'application/json' },
+      });
       if (res.status !== 200) throw new Error(`cheap request answered ${res.status}`);
       await res.arrayBuffer();
       latencies.push(performance.now() - t0);
@@ -74,8 +78,18 @@ const url = new URL('api/calc', server.url).href;
 try {
   await cheapLoad(url); // warm up
   const rows: BenchRow[] = [];
-  rows.push(await row('server.calc.cheap', `${REQUESTS} BRAVO sample sizes, ${CONCURRENCY} clients, idle server`, url));
-  const slow = fetch(url, { method: 'POST', body: expensive, headers: { 'content-type': 'application/json' } });
+  rows.push(
+    await row(
+      'server.calc.cheap',
+      `${REQUESTS} BRAVO sample sizes, ${CONCURRENCY} clients, idle server`,
+      url,
+    ),
+  );
+  const slow = fetch(url, {
+    method: 'POST',
+    body: expensive,
+    headers: { 'content-type': 'application/json' },
+  });
   const busy = await row(
     'server.calc.cheap-while-simulating',
     `${REQUESTS} BRAVO sample sizes, ${CONCURRENCY} clients, while ALPHA 1M ballots/1%/1000 reps runs on the worker`,
@@ -84,7 +98,14 @@ try {
   const t0 = performance.now();
   const slowRes = await slow;
   await slowRes.arrayBuffer();
-  rows.push({ ...busy, extra: { ...busy.extra, 'expensive status': slowRes.status, 'expensive left ms': Math.round(performance.now() - t0) } });
+  rows.push({
+    ...busy,
+    extra: {
+      ...busy.extra,
+      'expensive status': slowRes.status,
+      'expensive left ms': Math.round(performance.now() - t0),
+    },
+  });
   report(rows);
 } finally {
   await server.close();

@@ -40,7 +40,10 @@ export function createApp({ webDist = defaultWebDist(), ...options }: AppOptions
       }),
       // Cheap requests inline, the others on a worker with a time budget and a bounded queue (src/calc_pool.ts).
       async (c) => {
-        const { status, body, headers } = await answerCalcRequest({ pool: calcPool, text: await c.req.text() });
+        const { status, body, headers } = await answerCalcRequest({
+          pool: calcPool,
+          text: await c.req.text(),
+        });
         return c.json(body, status, headers);
       },
     )

@@ -33,7 +33,11 @@ describe('POST /api/calc under a time budget (docs/decisions/0010-calculator-bud
   const budgetMs = 1500;
   const app = createApp({ webDist: null, calc: { workers: 1, budgetMs, maxQueue: 1 } });
   const post = (body: unknown) =>
-    app.request('/api/calc', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    app.request('/api/calc', {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
 
   test('an expensive request times out with the documented error while a cheap one is answered first; the queue is bounded; the worker is replaced', async () => {
     const finished: string[] = [];
@@ -57,8 +61,12 @@ describe('POST /api/calc under a time budget (docs/decisions/0010-calculator-bud
 
     const slowRes = await slow;
     expect(slowRes.status).toBe(422);
-    expect(await slowRes.json()).toEqual({ error: { field: '(request)', message: overBudgetMessage(budgetMs) } });
-    expect(overBudgetMessage(budgetMs)).toBe('this calculation needs more than 1.5 s; lower params.reps or ask for a smaller sample');
+    expect(await slowRes.json()).toEqual({
+      error: { field: '(request)', message: overBudgetMessage(budgetMs) },
+    });
+    expect(overBudgetMessage(budgetMs)).toBe(
+      'this calculation needs more than 1.5 s; lower params.reps or ask for a smaller sample',
+    );
 
     // The queued request ran on a fresh worker once the over-budget one was stopped.
     const queuedRes = await queued;
@@ -76,7 +84,10 @@ describe('POST /api/calc under a time budget (docs/decisions/0010-calculator-bud
     const res = await post({ ...sample, size: -1 });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual(calc({ ...sample, size: -1 }));
-    const big = await app.request('/api/calc', { method: 'POST', body: `${' '.repeat(INLINE_BODY_LIMIT)}{"op":` });
+    const big = await app.request('/api/calc', {
+      method: 'POST',
+      body: `${' '.repeat(INLINE_BODY_LIMIT)}{"op":`,
+    });
     expect(big.status).toBe(400);
     expect(await big.json()).toEqual({ error: { field: '(request)', message: 'not valid JSON' } });
   });
@@ -104,8 +115,12 @@ describe('the cheap cost estimate', () => {
         (op, method, bytes) => {
           const inline = isCheapCalcRequest({ json: { op, method }, bytes });
           if (bytes > INLINE_BODY_LIMIT || op === 'sample') expect(inline).toBe(false);
-          if (op === 'sample-size' && (method === 'alpha-polling' || method === 'alpha-comparison')) expect(inline).toBe(false);
-          if (bytes <= INLINE_BODY_LIMIT && (op === 'risk' || (op === 'sample-size' && (method === 'bravo' || method === 'kaplan-markov')))) {
+          if (op === 'sample-size' && (method === 'alpha-polling' || method === 'alpha-comparison'))
+            expect(inline).toBe(false);
+          if (
+            bytes <= INLINE_BODY_LIMIT &&
+            (op === 'risk' || (op === 'sample-size' && (method === 'bravo' || method === 'kaplan-markov')))
+          ) {
             expect(inline).toBe(true);
           }
         },

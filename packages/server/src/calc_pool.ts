@@ -15,7 +15,13 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { CalcAnswer } from '@openrla/audit';
-import { calcHttpAnswer, parseCalcBody, type CalcHttpAnswer, type CalcJob, type CalcJobReply } from './calc_worker.js';
+import {
+  calcHttpAnswer,
+  parseCalcBody,
+  type CalcHttpAnswer,
+  type CalcJob,
+  type CalcJobReply,
+} from './calc_worker.js';
 
 export interface CalcPoolOptions {
   /** Worker threads (default 1: the server shares a small machine). */
@@ -62,7 +68,13 @@ const CLOSED_FORM_METHODS: ReadonlySet<unknown> = new Set(['bravo', 'kaplan-mark
  * sample sizes) and the `sample` op (work linear in the manifest's ballots, which a small body can
  * declare by the billion) always go to a worker.
  */
-export function isCheapCalcRequest({ json, bytes }: { readonly json: unknown; readonly bytes: number }): boolean {
+export function isCheapCalcRequest({
+  json,
+  bytes,
+}: {
+  readonly json: unknown;
+  readonly bytes: number;
+}): boolean {
   if (bytes > INLINE_BODY_LIMIT) return false;
   if (typeof json !== 'object' || json === null) return true; // answered by validation at once
   const { op, method } = json as { readonly op?: unknown; readonly method?: unknown };
@@ -87,22 +99,39 @@ export function calcResponseOf(outcome: CalcPoolOutcome): CalcResponse {
     case 'answer':
       return outcome.answer;
     case 'over-budget':
-      return { status: 422, body: { error: { field: '(request)', message: overBudgetMessage(outcome.budgetMs) } } };
+      return {
+        status: 422,
+        body: { error: { field: '(request)', message: overBudgetMessage(outcome.budgetMs) } },
+      };
     case 'busy':
       return {
         status: 429,
-        body: { error: { field: '(request)', message: `the calculator is busy; try again in ${outcome.retryAfterSeconds} s` } },
+        body: {
+          error: {
+            field: '(request)',
+            message: `the calculator is busy; try again in ${outcome.retryAfterSeconds} s`,
+          },
+        },
         headers: { 'Retry-After': String(outcome.retryAfterSeconds) },
       };
     case 'failure':
-      return { status: 500, body: { error: { field: '(request)', message: `the calculator failed: ${outcome.message}` } } };
+      return {
+        status: 500,
+        body: { error: { field: '(request)', message: `the calculator failed: ${outcome.message}` } },
+      };
     default:
       return unreachable(outcome);
   }
 }
 
 /** `POST /api/calc`: a cheap request inline, any other on the pool. */
-export async function answerCalcRequest({ pool, text }: { readonly pool: CalcPool; readonly text: string }): Promise<CalcResponse> {
+export async function answerCalcRequest({
+  pool,
+  text,
+}: {
+  readonly pool: CalcPool;
+  readonly text: string;
+}): Promise<CalcResponse> {
   const bytes = Buffer.byteLength(text);
   if (bytes <= INLINE_BODY_LIMIT) {
     const parsed = parseCalcBody(text);
@@ -123,7 +152,11 @@ ready.then(() => import(workerData.moduleUrl)).then((m) => { m.serveCalcJobs(par
 `;
 
 /** Where the worker finds calc_worker: the .ts source with tsx (tests, benchmarks), else the built .js. */
-function workerEntry(): { readonly moduleUrl: string; readonly tsxUrl: string | null; readonly execArgv: string[] } {
+function workerEntry(): {
+  readonly moduleUrl: string;
+  readonly tsxUrl: string | null;
+  readonly execArgv: string[];
+} {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     const cjs = createRequire(here).resolve('tsx/esm/api');
@@ -194,7 +227,12 @@ export function createCalcPool(options: CalcPoolOptions = {}): CalcPool {
         return;
       }
       if (slot.running?.job.id !== reply.id) return;
-      finish(slot, reply.kind === 'answer' ? { kind: 'answer', answer: reply.answer } : { kind: 'failure', message: reply.message });
+      finish(
+        slot,
+        reply.kind === 'answer'
+          ? { kind: 'answer', answer: reply.answer }
+          : { kind: 'failure', message: reply.message },
+      );
     });
     const broken = (message: string) => {
       if (slot.worker !== worker) return;
@@ -234,7 +272,8 @@ export function createCalcPool(options: CalcPoolOptions = {}): CalcPool {
     },
     async close() {
       closed = true;
-      for (const pending of queue.splice(0)) pending.resolve({ kind: 'failure', message: 'the server is stopping' });
+      for (const pending of queue.splice(0))
+        pending.resolve({ kind: 'failure', message: 'the server is stopping' });
       await Promise.all(
         slots.map(async (slot) => {
           const worker = slot.worker;

@@ -14,11 +14,16 @@ export interface CalcHttpAnswer {
 }
 
 /** The request body parsed as JSON, or the calculator's error for a body that is not JSON. */
-export function parseCalcBody(text: string): { readonly ok: true; readonly json: unknown } | { readonly ok: false; readonly answer: CalcHttpAnswer } {
+export function parseCalcBody(
+  text: string,
+): { readonly ok: true; readonly json: unknown } | { readonly ok: false; readonly answer: CalcHttpAnswer } {
   try {
     return { ok: true, json: JSON.parse(text) as unknown };
   } catch {
-    return { ok: false, answer: { status: 400, body: { error: { field: '(request)', message: 'not valid JSON' } } } };
+    return {
+      ok: false,
+      answer: { status: 400, body: { error: { field: '(request)', message: 'not valid JSON' } } },
+    };
   }
 }
 

@@ -2,7 +2,12 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { calc } from './calc.js';
 import { contestOf } from './contest.js';
-import { MAX_SIMULATION_BALLOTS, MAX_SIMULATION_STEPS, simulationCostProblem, simulationSteps } from './cost.js';
+import {
+  MAX_SIMULATION_BALLOTS,
+  MAX_SIMULATION_STEPS,
+  simulationCostProblem,
+  simulationSteps,
+} from './cost.js';
 import { parseCalcRequest, type StatsRequest } from './request.js';
 import { isCalcError, type SampleSizeAnswer } from './response.js';
 
@@ -20,7 +25,12 @@ function twoChoice(N: number, m: number) {
 
 describe('the simulation cost guard (docs/decisions/0010-calculator-budget.md)', () => {
   test('a near tie of a million ballots with the default reps is refused on params.reps, naming reps that fit', () => {
-    const json = { op: 'sample-size', method: 'alpha-polling', riskLimit: 0.05, contest: twoChoice(1_000_000, 0.0002) };
+    const json = {
+      op: 'sample-size',
+      method: 'alpha-polling',
+      riskLimit: 0.05,
+      contest: twoChoice(1_000_000, 0.0002),
+    };
     const answer = calc(json);
     expect(isCalcError(answer)).toBe(true);
     if (!isCalcError(answer)) return;
@@ -34,22 +44,44 @@ describe('the simulation cost guard (docs/decisions/0010-calculator-budget.md)',
   });
 
   test('a contest too large to hold in memory is refused on contest.ballots', () => {
-    const answer = calc({ op: 'sample-size', method: 'alpha-comparison', riskLimit: 0.05, contest: twoChoice(MAX_SIMULATION_BALLOTS + 2, 0.1), params: { reps: 1 } });
+    const answer = calc({
+      op: 'sample-size',
+      method: 'alpha-comparison',
+      riskLimit: 0.05,
+      contest: twoChoice(MAX_SIMULATION_BALLOTS + 2, 0.1),
+      params: { reps: 1 },
+    });
     expect(isCalcError(answer) && answer.error.field).toBe('contest.ballots');
   });
 
   test('closed-form methods and risk measurements cost nothing and are never refused', () => {
     for (const method of ['bravo', 'kaplan-markov'] as const) {
-      const p = parsed({ op: 'sample-size', method, riskLimit: 0.05, contest: twoChoice(MAX_SIMULATION_BALLOTS * 10, 0.0001) });
+      const p = parsed({
+        op: 'sample-size',
+        method,
+        riskLimit: 0.05,
+        contest: twoChoice(MAX_SIMULATION_BALLOTS * 10, 0.0001),
+      });
       expect(simulationSteps(p)).toBe(0);
       expect(simulationCostProblem(p)).toBeNull();
     }
-    const risk = parsed({ op: 'risk', method: 'alpha-polling', riskLimit: 0.05, contest: twoChoice(1_000_000, 0.0002), params: { reps: 100_000 } });
+    const risk = parsed({
+      op: 'risk',
+      method: 'alpha-polling',
+      riskLimit: 0.05,
+      contest: twoChoice(1_000_000, 0.0002),
+      params: { reps: 100_000 },
+    });
     expect(simulationCostProblem(risk)).toBeNull();
   });
 
   test('the statewide request that stalled the server (1M ballots, 1% margin, 1000 reps) is still allowed', () => {
-    const p = parsed({ op: 'sample-size', method: 'alpha-polling', riskLimit: 0.1, contest: twoChoice(1_000_000, 0.01) });
+    const p = parsed({
+      op: 'sample-size',
+      method: 'alpha-polling',
+      riskLimit: 0.1,
+      contest: twoChoice(1_000_000, 0.01),
+    });
     expect(simulationSteps(p)).toBeLessThanOrEqual(MAX_SIMULATION_STEPS);
   });
 
@@ -63,8 +95,12 @@ describe('the simulation cost guard (docs/decisions/0010-calculator-budget.md)',
         (N, m, reps, method) => {
           const contest = twoChoice(N, m);
           if (contest.tallies.A <= contest.tallies.B) return;
-          const a = simulationSteps(parsed({ op: 'sample-size', method, riskLimit: 0.05, contest, params: { reps } }));
-          const b = simulationSteps(parsed({ op: 'sample-size', method, riskLimit: 0.05, contest, params: { reps: reps + 1 } }));
+          const a = simulationSteps(
+            parsed({ op: 'sample-size', method, riskLimit: 0.05, contest, params: { reps } }),
+          );
+          const b = simulationSteps(
+            parsed({ op: 'sample-size', method, riskLimit: 0.05, contest, params: { reps: reps + 1 } }),
+          );
           expect(b).toBeGreaterThan(a);
           // Worst case: every replication draws every card.
           expect(a).toBeLessThanOrEqual(N + reps * N);
@@ -88,7 +124,10 @@ describe('the simulation cost guard (docs/decisions/0010-calculator-budget.md)',
         (N, m, method, o1, o2Share) => {
           const contest = twoChoice(N, m);
           if (contest.tallies.A <= contest.tallies.B) return;
-          const params = { reps: 40, ...(method === 'alpha-comparison' ? { rates: { o1, o2: o1 * o2Share } } : {}) };
+          const params = {
+            reps: 40,
+            ...(method === 'alpha-comparison' ? { rates: { o1, o2: o1 * o2Share } } : {}),
+          };
           const json = { op: 'sample-size', method, riskLimit: 0.05, contest, params };
           const answer = calc(json) as SampleSizeAnswer;
           const p = parsed(json);

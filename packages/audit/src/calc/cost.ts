@@ -84,7 +84,13 @@ export function estimatedDrawsConstantBet({
 }
 
 /** The polling assorter's mean (1 + v)/2 and the Bhatia–Davis bound on its variance (values in [0, u]). */
-function pollingMoments({ margin, upperBound }: { readonly margin: number; readonly upperBound: number }): PopulationMoments {
+function pollingMoments({
+  margin,
+  upperBound,
+}: {
+  readonly margin: number;
+  readonly upperBound: number;
+}): PopulationMoments {
   const mean = (1 + margin) / 2;
   return { mean, variance: Math.max(0, mean * (upperBound - mean)), upperBound };
 }
@@ -159,7 +165,13 @@ interface SimulationWork {
   readonly reps: number;
 }
 
-function simulationWork({ request, contest }: { readonly request: StatsRequest; readonly contest: Contest }): SimulationWork | null {
+function simulationWork({
+  request,
+  contest,
+}: {
+  readonly request: StatsRequest;
+  readonly contest: Contest;
+}): SimulationWork | null {
   if (request.op !== 'sample-size') return null;
   if (request.method !== 'alpha-polling' && request.method !== 'alpha-comparison') return null;
   const N = contest.ballots;
@@ -185,7 +197,10 @@ function simulationWork({ request, contest }: { readonly request: StatsRequest; 
           });
     // Without replacement a replication draws at most the N − n₀ cards left; with replacement the
     // stats module stops after N − n₀ draws too.
-    const draws = Math.min(Math.max(0, N - n0), drawsPerReplication({ request, moments, margin, upperBound: assorter.upperBound }));
+    const draws = Math.min(
+      Math.max(0, N - n0),
+      drawsPerReplication({ request, moments, margin, upperBound: assorter.upperBound }),
+    );
     fixed += N;
     perRep += n0 + draws;
   }
@@ -196,7 +211,13 @@ function simulationWork({ request, contest }: { readonly request: StatsRequest; 
  * The estimated card steps of a request: 0 for the closed-form methods and for `risk` (one pass over
  * the sample), else Σ over assertions of N + reps × (n₀ + min(N − n₀, d̂)).
  */
-export function simulationSteps({ request, contest }: { readonly request: StatsRequest; readonly contest: Contest }): number {
+export function simulationSteps({
+  request,
+  contest,
+}: {
+  readonly request: StatsRequest;
+  readonly contest: Contest;
+}): number {
   const work = simulationWork({ request, contest });
   return work === null ? 0 : work.fixed + work.reps * work.perRep;
 }
@@ -205,7 +226,13 @@ export function simulationSteps({ request, contest }: { readonly request: StatsR
  * The cost guard: a field error when a simulation would hold more than MAX_SIMULATION_BALLOTS numbers
  * or take more than MAX_SIMULATION_STEPS card steps (naming the largest `params.reps` that fits), else null.
  */
-export function simulationCostProblem({ request, contest }: { readonly request: StatsRequest; readonly contest: Contest }): CalcError | null {
+export function simulationCostProblem({
+  request,
+  contest,
+}: {
+  readonly request: StatsRequest;
+  readonly contest: Contest;
+}): CalcError | null {
   const work = simulationWork({ request, contest });
   if (work === null) return null;
   if (contest.ballots > MAX_SIMULATION_BALLOTS) {
@@ -217,7 +244,8 @@ export function simulationCostProblem({ request, contest }: { readonly request: 
   const steps = work.fixed + work.reps * work.perRep;
   if (steps <= MAX_SIMULATION_STEPS) return null;
   const fits = Math.floor((MAX_SIMULATION_STEPS - work.fixed) / work.perRep);
-  const advice = fits >= 1 ? `use params.reps ≤ ${fits}` : 'no number of replications fits; use bravo or kaplan-markov';
+  const advice =
+    fits >= 1 ? `use params.reps ≤ ${fits}` : 'no number of replications fits; use bravo or kaplan-markov';
   return {
     field: 'params.reps',
     message: `${work.reps} replications would take about ${formatSteps(steps)} card steps, above the calculator's limit of ${formatSteps(MAX_SIMULATION_STEPS)}: ${advice}`,
