@@ -2,7 +2,14 @@ import { afterAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { calc, METHODS } from '@openrla/audit';
 import { createApp } from './app.js';
-import { createCalcPool, INLINE_BODY_LIMIT, isCheapCalcRequest, overBudgetMessage } from './calc_pool.js';
+import {
+  createCalcPool,
+  INLINE_BODY_LIMIT,
+  INLINE_WORK_LIMIT,
+  inlineWork,
+  isCheapCalcRequest,
+  overBudgetMessage,
+} from './calc_pool.js';
 
 /** A statewide ALPHA polling plan (1,000,000 ballots, 1% margin): allowed by calc's cost guard, ~15 s of CPU. */
 const expensive = {
@@ -127,5 +134,24 @@ describe('the cheap cost estimate', () => {
       ),
       { seed: 10, numRuns: 300 },
     );
+  });
+
+  test('a small body with many assertions × cards goes to a worker', () => {
+    const tallies: Record<string, number> = {};
+    for (let i = 0; i < 200; i++) tallies[`C${i}`] = 1000 - i;
+    const contest = { ballots: 100_000, tallies, numWinners: 20, votesAllowed: 20 };
+    const small = {
+      op: 'risk',
+      method: 'alpha-polling',
+      riskLimit: 0.05,
+      contest,
+      sample: { ballots: [['C0']] },
+    };
+    const many = { ...small, sample: { ballots: Array.from({ length: 2000 }, () => ['C0']) } };
+    expect(inlineWork(small)).toBe(20 * 180);
+    expect(inlineWork(many)).toBe(20 * 180 * 2000);
+    expect(inlineWork(many)).toBeGreaterThan(INLINE_WORK_LIMIT);
+    expect(isCheapCalcRequest({ json: small, bytes: JSON.stringify(small).length })).toBe(true);
+    expect(isCheapCalcRequest({ json: many, bytes: JSON.stringify(many).length })).toBe(false);
   });
 });

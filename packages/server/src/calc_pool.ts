@@ -4,7 +4,8 @@
  * `sample` op over a huge manifest). So:
  *
  * - cheap requests (a body of at most 64 KiB that asks for a risk measurement or a closed-form sample
- *   size: `bravo`, `kaplan-markov`) are answered inline on the event loop, for low latency;
+ *   size: `bravo`, `kaplan-markov`, with at most a million assertion × card steps) are answered inline
+ *   on the event loop, for low latency;
  * - every other request runs on a small pool of worker threads (1 by default), one request per worker
  *   at a time, and the body is parsed there, not on the event loop;
  * - each request has a time budget on its worker (default 20 s); past it the worker is terminated and
@@ -62,11 +63,37 @@ export const INLINE_BODY_LIMIT = 64 * 1024;
 /** Methods whose sample sizes are closed forms (spec/math.md §2.2, §2.3): no simulation. */
 const CLOSED_FORM_METHODS: ReadonlySet<unknown> = new Set(['bravo', 'kaplan-markov']);
 
+/** The most assertion × card steps a request may take inline (about 0.1 s of one core). */
+export const INLINE_WORK_LIMIT = 1_000_000;
+
 /**
- * The cheap cost estimate: a request may run inline when its body is small (work linear in the sample
- * it carries) and it is a risk measurement or a closed-form sample size. Simulations (`alpha-*`
- * sample sizes) and the `sample` op (work linear in the manifest's ballots, which a small body can
- * declare by the billion) always go to a worker.
+ * The work of a risk measurement or closed-form size, read off the raw request without validating it:
+ * assertions (winners × losers, at most numWinners × (choices − numWinners)) × max(1, cards in the
+ * sample). A multi-winner contest of many choices makes thousands of assertions from a small body.
+ */
+export function inlineWork(json: object): number {
+  const { contest, sample } = json as { readonly contest?: unknown; readonly sample?: unknown };
+  let choices = 0;
+  let winners = 1;
+  if (typeof contest === 'object' && contest !== null) {
+    const { tallies, numWinners } = contest as { readonly tallies?: unknown; readonly numWinners?: unknown };
+    if (typeof tallies === 'object' && tallies !== null) choices = Object.keys(tallies).length;
+    if (typeof numWinners === 'number' && numWinners >= 1) winners = Math.min(numWinners, choices);
+  }
+  let cards = 1;
+  if (typeof sample === 'object' && sample !== null) {
+    const { ballots, pairs } = sample as { readonly ballots?: unknown; readonly pairs?: unknown };
+    if (Array.isArray(ballots)) cards = Math.max(cards, ballots.length);
+    if (Array.isArray(pairs)) cards = Math.max(cards, pairs.length);
+  }
+  return Math.max(1, winners * (choices - winners)) * cards;
+}
+
+/**
+ * The cheap cost estimate: a request may run inline when its body is small, it is a risk measurement
+ * or a closed-form sample size (`bravo`, `kaplan-markov`), and its assertions × cards are at most
+ * INLINE_WORK_LIMIT. Simulations (`alpha-*` sample sizes) and the `sample` op (work linear in the
+ * manifest's ballots, which a small body can declare by the billion) always go to a worker.
  */
 export function isCheapCalcRequest({
   json,
@@ -76,11 +103,11 @@ export function isCheapCalcRequest({
   readonly bytes: number;
 }): boolean {
   if (bytes > INLINE_BODY_LIMIT) return false;
-  if (typeof json !== 'object' || json === null) return true; // answered by validation at once
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return true; // refused by validation at once
   const { op, method } = json as { readonly op?: unknown; readonly method?: unknown };
-  if (op === 'risk') return true;
-  if (op === 'sample-size') return CLOSED_FORM_METHODS.has(method);
-  return op !== 'sample';
+  if (op === 'sample') return false;
+  if (op === 'sample-size' && !CLOSED_FORM_METHODS.has(method)) return false;
+  return inlineWork(json) <= INLINE_WORK_LIMIT;
 }
 
 /** The message of an over-budget request: what took too long and what to lower. */
