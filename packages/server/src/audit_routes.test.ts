@@ -16,6 +16,8 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CardCvr, CardRef, ContestReading, RoundPlan } from '@openrla/audit';
 import { verifyRecord } from '../../cli/src/commands/audit_record.js';
+import { hc } from 'hono/client';
+import type { App } from './app.js';
 import type { Agent } from './auth/harness.js';
 import { fixture, openAuditHarness, putFile, type AuditHarness } from './audit_routes.testlib.js';
 import type { AuditProgress } from './audit_views.js';
@@ -437,6 +439,24 @@ describe('scoping and uploads (memory store)', () => {
     expect(uploads.body.jurisdictions.every((j) => j.manifest === null)).toBe(true);
     const ok = await putFile({ agent: kp, path: manifestPath(KP), bytes: f.bytes });
     expect(ok.status).toBe(200);
+  });
+
+  test('the typed client (hc<App>) reaches the audit routes with typed answers', async () => {
+    const client = hc<App>('http://localhost', {
+      fetch: (input: string | URL | Request, init?: RequestInit) => h.app.request(input, init),
+      headers: () => ({
+        cookie: [...h.admin.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        'x-csrf-token': h.admin.csrfToken ?? '',
+      }),
+    });
+    const listed = await client.api.audits.$get();
+    expect(listed.status).toBe(200);
+    if (listed.status === 200) expect((await listed.json()).audits.map((a) => a.auditId)).toContain('scoped');
+    const progress = await client.api.public.audits[':auditId'].progress.$get({
+      param: { auditId: 'scoped' },
+    });
+    expect(progress.status).toBe(200);
+    if (progress.status === 200) expect((await progress.json()).seedSet).toBe(false);
   });
 
   test('without a CSRF token a state-changing audit request is refused', async () => {

@@ -17,7 +17,6 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { stream } from 'hono/streaming';
 import { z } from 'zod';
 import type { Logger } from 'pino';
@@ -146,8 +145,11 @@ const CVR_TYPES = [
   'text/xml',
 ];
 
+/** The statuses of errors a user caused (so the typed client can tell them from success). */
+export type AuditErrorStatus = 400 | 404 | 409 | 413 | 415 | 422;
+
 /** The HTTP status of an error a user caused. */
-export function statusOf(kind: string): ContentfulStatusCode {
+export function statusOf(kind: string): AuditErrorStatus {
   if (kind === 'audit.not-found' || kind === 'file.not-found') return 404;
   if (kind === 'audit.exists' || kind === 'event.conflict' || kind.endsWith('.already-recorded')) return 409;
   if (kind === 'upload.too-large') return 413;
