@@ -104,6 +104,31 @@ function sampleOf(contest: ContestDefinition, cards: readonly SampleCard[]): Rec
   };
 }
 
+/**
+ * The fewest replications the engine will plan with when the calculator's cost guard refuses more. A
+ * plan is an estimate (the audit's validity does not depend on it), so a rough one from few simulated
+ * audits beats no plan for a large, close contest.
+ */
+const MIN_PLANNING_REPS = 1;
+
+/**
+ * A sample-size request through the calculator. The calculator refuses simulations over its work limit
+ * (calc/cost.ts) with an error on `params.reps`; a plan is still needed then, so the engine halves the
+ * replications (from the contest's own or calc's default 1000) until the request fits, down to
+ * MIN_PLANNING_REPS. The answer's `simulation.reps` says how many were used. Deterministic, so replay
+ * computes the same sizes.
+ */
+function sampleSizeAnswer(request: Record<string, unknown>): SampleSizeAnswer {
+  let answer = calc(request);
+  const params = (request['params'] ?? {}) as Record<string, unknown>;
+  let reps = typeof params['reps'] === 'number' ? params['reps'] : 1000;
+  while (isCalcError(answer) && answer.error.field === 'params.reps' && reps > MIN_PLANNING_REPS) {
+    reps = Math.max(MIN_PLANNING_REPS, Math.floor(reps / 2));
+    answer = calc({ ...request, params: { ...params, reps } });
+  }
+  return answerOrThrow<SampleSizeAnswer>(answer);
+}
+
 function answerOrThrow<T extends CalcAnswer>(answer: CalcAnswer): T {
   // The engine builds these requests from checked data: a calculator error here is a bug.
   if (isCalcError(answer))
@@ -148,16 +173,14 @@ export function sizeOptions(options: {
   const { contest, universe, cards } = options;
   const N = universe.ballots;
   const n = cards.length;
-  const answer = answerOrThrow<SampleSizeAnswer>(
-    calc({
-      op: 'sample-size',
-      method: contest.method,
-      riskLimit: options.riskLimit,
-      contest: calcContest(contest, universe),
-      ...(n > 0 ? { sample: sampleOf(contest, cards) } : {}),
-      params: calcParams(options),
-    }),
-  );
+  const answer = sampleSizeAnswer({
+    op: 'sample-size',
+    method: contest.method,
+    riskLimit: options.riskLimit,
+    contest: calcContest(contest, universe),
+    ...(n > 0 ? { sample: sampleOf(contest, cards) } : {}),
+    params: calcParams(options),
+  });
   const out: SizeOption[] = [];
   const push = (key: string, size: number, label: string): void => {
     const capped = Math.min(N, Math.max(size, n + 1));
@@ -212,16 +235,14 @@ export function coloradoRiskLimitAchieved(options: {
   readonly cards: readonly SampleCard[];
 }): boolean {
   const { contest, universe, cards } = options;
-  const answer = answerOrThrow<SampleSizeAnswer>(
-    calc({
-      op: 'sample-size',
-      method: contest.method,
-      riskLimit: options.riskLimit,
-      contest: calcContest(contest, universe),
-      ...(cards.length > 0 ? { sample: sampleOf(contest, cards) } : {}),
-      params: calcParams(options),
-    }),
-  );
+  const answer = sampleSizeAnswer({
+    op: 'sample-size',
+    method: contest.method,
+    riskLimit: options.riskLimit,
+    contest: calcContest(contest, universe),
+    ...(cards.length > 0 ? { sample: sampleOf(contest, cards) } : {}),
+    params: calcParams(options),
+  });
   return !answer.fullHandCount && cards.length >= answer.sampleSize;
 }
 
