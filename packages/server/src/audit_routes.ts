@@ -250,7 +250,15 @@ export function auditRoutes(deps: AuditRoutesDeps) {
     auditId: string,
   ): Promise<{ ok: true; state: AuditState } | { ok: false; error: AuditApiError }> {
     const loaded = await loadAudit({ store: storeOf(), auditId });
-    if (!loaded.ok) return { ok: false, error: sessionErrorOf(loaded.error) };
+    if (!loaded.ok) {
+      const error = sessionErrorOf(loaded.error);
+      // The session's message names the CLI's command; over HTTP, say it plainly.
+      return {
+        ok: false,
+        error:
+          error.kind === 'audit.not-found' ? { ...error, message: `There is no audit "${auditId}".` } : error,
+      };
+    }
     return { ok: true, state: loaded.value.state };
   }
 
