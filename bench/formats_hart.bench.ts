@@ -17,8 +17,12 @@ const CANDIDATES = Array.from({ length: 46 }, (_, i) => `Candidate ${String(i + 
 
 /** A deterministic card (a small LCG picks the marks), with a BOM as Hart writes them. */
 function card(n: number, rand: () => number): string {
-  const option = (name: string) => `<Option><Name>${name}</Name><Id>${name.length}-id</Id><Value>1</Value></Option>`;
-  const recall = rand() < 0.004 ? '<Options /><Undervotes>1</Undervotes>' : `<Options>${option(rand() < 0.38 ? 'Yes' : 'No')}</Options>`;
+  const option = (name: string) =>
+    `<Option><Name>${name}</Name><Id>${name.length}-id</Id><Value>1</Value></Option>`;
+  const recall =
+    rand() < 0.004
+      ? '<Options /><Undervotes>1</Undervotes>'
+      : `<Options>${option(rand() < 0.38 ? 'Yes' : 'No')}</Options>`;
   const r = rand();
   const gov =
     r < 0.43
@@ -39,7 +43,7 @@ function card(n: number, rand: () => number): string {
 async function generate(file: string, from: number, to: number): Promise<void> {
   const out = createWriteStream(file);
   let seed = 12345 + from;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const done = new Promise<void>((resolve, reject) => {
     out.on('finish', () => resolve());
     out.on('error', reject);
@@ -48,12 +52,17 @@ async function generate(file: string, from: number, to: number): Promise<void> {
   const zip = new Zip((err, chunk, final) => {
     if (err) throw err;
     const data = Buffer.from(chunk);
-    pending = pending.then(() => new Promise<void>((resolve) => (out.write(data) ? resolve() : out.once('drain', () => resolve()))));
+    pending = pending.then(
+      () =>
+        new Promise<void>((resolve) => (out.write(data) ? resolve() : out.once('drain', () => resolve()))),
+    );
     if (final) void pending.then(() => out.end());
   });
   const encoder = new TextEncoder();
   for (let n = from; n < to; n++) {
-    const entry = new ZipDeflate(`${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000.xml`, { level: 6 });
+    const entry = new ZipDeflate(`${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000.xml`, {
+      level: 6,
+    });
     zip.add(entry);
     entry.push(encoder.encode(card(n, rand)), true);
     if (n % 5000 === 0) await pending;

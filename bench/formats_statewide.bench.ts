@@ -16,7 +16,9 @@ const dir = process.env.BENCH_STATEWIDE_DIR ?? `/tmp/openrla-statewide-${scale}`
 const generator = fileURLToPath(new URL('../../shared/tools/gen_statewide.py', import.meta.url));
 
 if (!existsSync(path.join(dir, 'truth', 'counties.csv'))) {
-  execFileSync('python3', [generator, '--out', dir, '--scale', scale, '--force', '--quiet'], { stdio: 'inherit' });
+  execFileSync('python3', [generator, '--out', dir, '--scale', scale, '--force', '--quiet'], {
+    stdio: 'inherit',
+  });
 }
 
 interface County {
@@ -26,7 +28,9 @@ interface County {
   readonly cards: number;
 }
 
-const lines = readFileSync(path.join(dir, 'truth', 'counties.csv'), 'utf8').trim().split(/\r?\n/);
+const lines = readFileSync(path.join(dir, 'truth', 'counties.csv'), 'utf8')
+  .trim()
+  .split(/\r?\n/);
 const header = lines[0]!.split(',');
 const counties: County[] = lines.slice(1).map((l) => {
   const r = Object.fromEntries(l.split(',').map((v, i) => [header[i]!, v]));
@@ -46,12 +50,15 @@ const DETECTED: Readonly<Record<string, FormatName>> = {
 function readCounty(county: County): AsyncIterable<ReaderItem> {
   const cvrDir = path.join(dir, county.folder, 'cvr');
   const detected = detectFormat(cvrDir)?.format;
-  if (detected !== DETECTED[county.format]) throw new Error(`${county.county}: detected ${detected}, counties.csv says ${county.format}`);
+  if (detected !== DETECTED[county.format])
+    throw new Error(`${county.county}: detected ${detected}, counties.csv says ${county.format}`);
   return readPath(cvrDir, { jurisdiction: county.county });
 }
 
 let bytes = 0;
-for (const c of counties) for (const f of readdirSync(path.join(dir, c.folder, 'cvr'))) bytes += fileSource(path.join(dir, c.folder, 'cvr', f)).size ?? 0;
+for (const c of counties)
+  for (const f of readdirSync(path.join(dir, c.folder, 'cvr')))
+    bytes += fileSource(path.join(dir, c.folder, 'cvr', f)).size ?? 0;
 /** Wall time and CPU time (all threads of this process) per format: the machine may be shared. */
 const byFormat = new Map<string, { cards: number; ms: number; cpuMs: number }>();
 let cards = 0;
@@ -89,8 +96,12 @@ report([
     extra: {
       'MB/s': Math.round((bytes / 1e6 / (run.ms / 1000)) * 10) / 10,
       'cards/s': Math.round(cards / (run.ms / 1000)),
-      ...Object.fromEntries([...byFormat].map(([f, v]) => [`${f} cards/s`, Math.round(v.cards / (v.ms / 1000))])),
-      ...Object.fromEntries([...byFormat].map(([f, v]) => [`${f} cards/s of CPU`, Math.round(v.cards / (v.cpuMs / 1000))])),
+      ...Object.fromEntries(
+        [...byFormat].map(([f, v]) => [`${f} cards/s`, Math.round(v.cards / (v.ms / 1000))]),
+      ),
+      ...Object.fromEntries(
+        [...byFormat].map(([f, v]) => [`${f} cards/s of CPU`, Math.round(v.cards / (v.cpuMs / 1000))]),
+      ),
     },
   },
 ]);

@@ -22,7 +22,14 @@ for (const file of files) {
   process.stderr.write(`bench: ${file} …\n`);
   const run = spawnSync(
     process.execPath,
-    ['--conditions=source', '--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', path.join(here, file)],
+    [
+      '--conditions=source',
+      '--expose-gc',
+      '--max-old-space-size=8192',
+      '--import',
+      'tsx',
+      path.join(here, file),
+    ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const line = run.stdout.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
@@ -47,7 +54,10 @@ const table = rows.map((r) => ({
 }));
 const cols = ['name', 'detail', 'median ms', 'runs', 'peak MB', 'extra'] as const;
 const width = Object.fromEntries(cols.map((c) => [c, Math.max(c.length, ...table.map((t) => t[c].length))]));
-const out = [cols.map((c) => c.padEnd(width[c]!)).join('  '), cols.map((c) => '-'.repeat(width[c]!)).join('  ')];
+const out = [
+  cols.map((c) => c.padEnd(width[c]!)).join('  '),
+  cols.map((c) => '-'.repeat(width[c]!)).join('  '),
+];
 for (const t of table) out.push(cols.map((c) => t[c].padEnd(width[c]!)).join('  '));
 process.stdout.write(out.join('\n') + '\n');
 

@@ -52,9 +52,10 @@ const assorter = pluralityAssorter({ winner: 'Alice', loser: 'Bob' });
   };
   const r = await time(run, { runs: 21, warmup: 3 });
   // 100 runs per CPU sample: one run is shorter than the CPU clock's resolution.
-  const cpu = cpuMs(() => {
-    for (let k = 0; k < 100; k++) run();
-  }, 5) / 100;
+  const cpu =
+    cpuMs(() => {
+      for (let k = 0; k < 100; k++) run();
+    }, 5) / 100;
   rows.push({
     name: 'stats.alpha.shrink-trunc.pvalue',
     detail: 'ALPHA shrink-trunc p-value history, 10,000 draws from N = 100,000 (55/45)',

@@ -10,10 +10,17 @@ import { withProgress, type Source } from './read_source.js';
 import type { ReaderItem } from './types.js';
 
 /** Reads a candidate-totals-by-batch CSV for one contest; yields one tally per batch, and located errors. */
-export async function* readBatchTallies(source: Source, options: ReaderOptions & { readonly contest: string }): AsyncGenerator<ReaderItem> {
+export async function* readBatchTallies(
+  source: Source,
+  options: ReaderOptions & { readonly contest: string },
+): AsyncGenerator<ReaderItem> {
   const file = source.name;
   let records = 0;
-  const chunks = withProgress(source.open(), { onProgress: options.onProgress, totalBytes: source.size, records: () => records });
+  const chunks = withProgress(source.open(), {
+    onProgress: options.onProgress,
+    totalBytes: source.size,
+    records: () => records,
+  });
   let header: string[] | null = null;
   let batchCol = -1;
   let tabCol = -1;
@@ -31,20 +38,39 @@ export async function* readBatchTallies(source: Source, options: ReaderOptions &
       batchCol = names.findIndex((n) => n === 'batchname' || n === 'batch');
       tabCol = names.findIndex((n) => n === 'tabulator');
       if (batchCol < 0) {
-        yield errorItem({ kind: 'tallies.missing-column', message: 'The first row must name a "Batch Name" column, then one column per choice.', file, line, column: 1, field: 'Batch Name' });
+        yield errorItem({
+          kind: 'tallies.missing-column',
+          message: 'The first row must name a "Batch Name" column, then one column per choice.',
+          file,
+          line,
+          column: 1,
+          field: 'Batch Name',
+        });
         return;
       }
       continue;
     }
     const batch = (cells[batchCol] ?? '').trim();
     if (/^totals?$/i.test(batch)) {
-      yield errorItem({ kind: 'tallies.total-row', message: `Line ${line} looks like a "Total" row; list batches only.`, file, line, column: batchCol + 1 });
+      yield errorItem({
+        kind: 'tallies.total-row',
+        message: `Line ${line} looks like a "Total" row; list batches only.`,
+        file,
+        line,
+        column: batchCol + 1,
+      });
       continue;
     }
     const tabulator = tabCol >= 0 ? (cells[tabCol] ?? '').trim() || null : null;
     const key = `${tabulator ?? ''}\u0000${batch}`;
     if (seen.has(key)) {
-      yield errorItem({ kind: 'tallies.duplicate-batch', message: `Line ${line} repeats batch ${quoted(batch)} of line ${seen.get(key)}.`, file, line, column: batchCol + 1 });
+      yield errorItem({
+        kind: 'tallies.duplicate-batch',
+        message: `Line ${line} repeats batch ${quoted(batch)} of line ${seen.get(key)}.`,
+        file,
+        line,
+        column: batchCol + 1,
+      });
       continue;
     }
     seen.set(key, line);
@@ -54,7 +80,14 @@ export async function* readBatchTallies(source: Source, options: ReaderOptions &
       if (k === batchCol || k === tabCol) continue;
       const n = parseCount(cells[k] ?? '');
       if (typeof n !== 'number') {
-        yield errorItem({ kind: 'tallies.invalid-count', message: `Line ${line}: votes for ${quoted(header[k]!)} must be a whole number; found ${quoted(cells[k] ?? '')}.`, file, line, column: k + 1, field: header[k]! });
+        yield errorItem({
+          kind: 'tallies.invalid-count',
+          message: `Line ${line}: votes for ${quoted(header[k]!)} must be a whole number; found ${quoted(cells[k] ?? '')}.`,
+          file,
+          line,
+          column: k + 1,
+          field: header[k]!,
+        });
         bad = true;
         break;
       }
@@ -62,6 +95,9 @@ export async function* readBatchTallies(source: Source, options: ReaderOptions &
     }
     if (bad) continue;
     records++;
-    yield { type: 'tally', tally: { jurisdiction: options.jurisdiction ?? '', tabulator, batch, contest: options.contest, votes } };
+    yield {
+      type: 'tally',
+      tally: { jurisdiction: options.jurisdiction ?? '', tabulator, batch, contest: options.contest, votes },
+    };
   }
 }

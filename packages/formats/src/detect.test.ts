@@ -15,7 +15,8 @@ describe('detectFormat', () => {
     ['dominion-json-sf2020', 'dominion-json'],
     ['dominion-json-sf2020/CvrExport_42.json', 'dominion-json'],
   ];
-  for (const [f, want] of cases) it(`${f} is ${want}`, () => expect(detectFormat(fixture(f))?.format).toBe(want));
+  for (const [f, want] of cases)
+    it(`${f} is ${want}`, () => expect(detectFormat(fixture(f))?.format).toBe(want));
   it('readPath reads a Dominion JSON folder with its manifests', async () => {
     const r = await collect(readPath(fixture('dominion-json-alaska2024/partial_cvr')));
     expect(r.errors).toEqual([]);

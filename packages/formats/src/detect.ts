@@ -52,19 +52,28 @@ const lines = (head: string): string[] => head.replace(/^\uFEFF/, '').split(/\r?
 
 /** Whether a CSV line has a cell that reads `Cast Vote Record` (ES&S' header), case and spacing aside. */
 function isEssHeader(line: string): boolean {
-  return line.split(',').some((c) => c.replace(/^["\s]+|["\s]+$/g, '').toLowerCase().replace(/\s+/g, '') === 'castvoterecord');
+  return line.split(',').some(
+    (c) =>
+      c
+        .replace(/^["\s]+|["\s]+$/g, '')
+        .toLowerCase()
+        .replace(/\s+/g, '') === 'castvoterecord',
+  );
 }
 
 /** The role of an ES&S CSV from its head: the ballots file has a `Batch` column, the CVR file does not. */
 export function essRole(head: string): 'cvr' | 'ballots' | null {
   const header = lines(head).slice(0, 50).find(isEssHeader);
   if (header === undefined) return null;
-  return header.split(',').some((c) => c.replace(/^["\s]+|["\s]+$/g, '').toLowerCase() === 'batch') ? 'ballots' : 'cvr';
+  return header.split(',').some((c) => c.replace(/^["\s]+|["\s]+$/g, '').toLowerCase() === 'batch')
+    ? 'ballots'
+    : 'cvr';
 }
 
 /** The names of the first entries of a ZIP archive, read from the local headers in its first bytes. */
 export function zipEntryNames(bytes: Uint8Array, max = 8): string[] | null {
-  if (bytes.length < 30 || bytes[0] !== 0x50 || bytes[1] !== 0x4b || bytes[2] !== 3 || bytes[3] !== 4) return null;
+  if (bytes.length < 30 || bytes[0] !== 0x50 || bytes[1] !== 0x4b || bytes[2] !== 3 || bytes[3] !== 4)
+    return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const names: string[] = [];
   let at = 0;
@@ -85,53 +94,82 @@ export function zipEntryNames(bytes: Uint8Array, max = 8): string[] | null {
 export const FILE_DETECTORS: readonly FileDetector[] = [
   {
     format: 'dominion-json',
-    test: ({ head }) => (/^\s*\{[\s\S]*"Sessions"\s*:/.test(head) || /^\s*\{\s*"Version"\s*:\s*"5\.[\s\S]*"ElectionId"/.test(head) ? 'a JSON object with Version, ElectionId and Sessions' : null),
+    test: ({ head }) =>
+      /^\s*\{[\s\S]*"Sessions"\s*:/.test(head) ||
+      /^\s*\{\s*"Version"\s*:\s*"5\.[\s\S]*"ElectionId"/.test(head)
+        ? 'a JSON object with Version, ElectionId and Sessions'
+        : null,
   },
   {
     format: 'dominion-csv',
     test: ({ head }) => {
       const l = lines(head);
-      return l.length >= 4 && /\((Vote For=\d+|Number of positions=\d+, Number of ranks=\d+)\)/.test(l[1] ?? '') && /CvrNumber/.test(l[3] ?? '')
+      return l.length >= 4 &&
+        /\((Vote For=\d+|Number of positions=\d+, Number of ranks=\d+)\)/.test(l[1] ?? '') &&
+        /CvrNumber/.test(l[3] ?? '')
         ? 'four header rows: contest headers "(Vote For=N)" and the CvrNumber row'
         : null;
     },
   },
   {
     format: 'clearballot',
-    test: ({ head }) => (/^"?RowNumber"?,"?BoxID"?,"?BoxPosition"?/i.test(firstLine(head)) ? 'a RowNumber, BoxID, BoxPosition header' : null),
+    test: ({ head }) =>
+      /^"?RowNumber"?,"?BoxID"?,"?BoxPosition"?/i.test(firstLine(head))
+        ? 'a RowNumber, BoxID, BoxPosition header'
+        : null,
   },
   {
     format: 'hart',
     test: ({ name, head, bytes }) => {
-      if (/^\s*<\?xml[^>]*>\s*(<!--[\s\S]*?-->\s*)*<Cvr[\s>/]/.test(head.replace(/^\uFEFF/, '')) || /^\s*<Cvr[\s>/]/.test(head.replace(/^\uFEFF/, ''))) {
-        return /tempuri\.org\/CVRDesign\.xsd/.test(head) ? 'an XML <Cvr> card in the Hart CVRDesign namespace' : 'an XML <Cvr> card (Hart)';
+      if (
+        /^\s*<\?xml[^>]*>\s*(<!--[\s\S]*?-->\s*)*<Cvr[\s>/]/.test(head.replace(/^\uFEFF/, '')) ||
+        /^\s*<Cvr[\s>/]/.test(head.replace(/^\uFEFF/, ''))
+      ) {
+        return /tempuri\.org\/CVRDesign\.xsd/.test(head)
+          ? 'an XML <Cvr> card in the Hart CVRDesign namespace'
+          : 'an XML <Cvr> card (Hart)';
       }
-      if (/^#\s*FormatVersion\b/i.test(firstLine(head)) && /cvrid/i.test(lines(head)[1] ?? '')) return 'a "#FormatVersion" line and a CvrId column: Hart scanned ballot information';
+      if (/^#\s*FormatVersion\b/i.test(firstLine(head)) && /cvrid/i.test(lines(head)[1] ?? ''))
+        return 'a "#FormatVersion" line and a CvrId column: Hart scanned ballot information';
       const entries = bytes && /\.zip$/i.test(name) ? zipEntryNames(bytes) : null;
       const card = entries?.find((e) => /\.(xml|zip)$/i.test(e));
-      return card ? `a ZIP archive holding ${card.split('/').pop()}${entries!.length > 1 ? ' and more' : ''} (Hart delivers cards as ZIPs of XML)` : null;
+      return card
+        ? `a ZIP archive holding ${card.split('/').pop()}${entries!.length > 1 ? ' and more' : ''} (Hart delivers cards as ZIPs of XML)`
+        : null;
     },
   },
   {
     format: 'nist-cdf-json',
     test: ({ head }) =>
-      /^\s*\{/.test(head.replace(/^\uFEFF/, '')) && !/"\$schema"\s*:/.test(head) && /"@type"\s*:\s*"CVR\.CastVoteRecordReport"/.test(head)
+      /^\s*\{/.test(head.replace(/^\uFEFF/, '')) &&
+      !/"\$schema"\s*:/.test(head) &&
+      /"@type"\s*:\s*"CVR\.CastVoteRecordReport"/.test(head)
         ? 'a JSON object of @type CVR.CastVoteRecordReport (NIST SP 1500-103)'
         : null,
   },
   {
     format: 'nist-cdf-xml',
-    test: ({ head }) => (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<([A-Za-z_][\w.-]*:)?CastVoteRecordReport[\s>/]/.test(head.replace(/^\uFEFF/, '')) ? 'an XML CastVoteRecordReport (NIST SP 1500-103)' : null),
+    test: ({ head }) =>
+      /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<([A-Za-z_][\w.-]*:)?CastVoteRecordReport[\s>/]/.test(
+        head.replace(/^\uFEFF/, ''),
+      )
+        ? 'an XML CastVoteRecordReport (NIST SP 1500-103)'
+        : null,
   },
   {
     format: 'raire-json',
-    test: ({ head }) => (/^\s*\{[\s\S]*"metadata"\s*:[\s\S]*"votes"\s*:\s*\[/.test(head.replace(/^\uFEFF/, '')) ? 'a JSON object with metadata and votes (RAIRE)' : null),
+    test: ({ head }) =>
+      /^\s*\{[\s\S]*"metadata"\s*:[\s\S]*"votes"\s*:\s*\[/.test(head.replace(/^\uFEFF/, ''))
+        ? 'a JSON object with metadata and votes (RAIRE)'
+        : null,
   },
   {
     format: 'raire',
     test: ({ head }) => {
       const l = lines(head);
-      return /^\s*\d+\s*$/.test(l[0] ?? '') && /^Contest,/.test(l[1] ?? '') ? 'a contest count, then "Contest," lines (.raire)' : null;
+      return /^\s*\d+\s*$/.test(l[0] ?? '') && /^Contest,/.test(l[1] ?? '')
+        ? 'a contest count, then "Contest," lines (.raire)'
+        : null;
     },
   },
   {
@@ -145,18 +183,32 @@ export const FILE_DETECTORS: readonly FileDetector[] = [
   },
   {
     format: 'manifest-colorado',
-    test: ({ head }) => (/^"?County(ID)?"?\s*,/i.test(firstLine(head)) && firstLine(head).split(',').length >= 4 ? 'a header starting with County: a Colorado ballot manifest' : null),
+    test: ({ head }) =>
+      /^"?County(ID)?"?\s*,/i.test(firstLine(head)) && firstLine(head).split(',').length >= 4
+        ? 'a header starting with County: a Colorado ballot manifest'
+        : null,
   },
   {
     format: 'manifest-arlo',
     test: ({ head }) => {
-      const h = firstLine(head).toLowerCase().replace(/[^a-z,#]/g, '');
-      return /(^|,)(batchname|batch)(,|$)/.test(h) && /(numberofballots|ballots)/.test(h) ? 'a Batch Name and Number of Ballots header' : null;
+      const h = firstLine(head)
+        .toLowerCase()
+        .replace(/[^a-z,#]/g, '');
+      return /(^|,)(batchname|batch)(,|$)/.test(h) && /(numberofballots|ballots)/.test(h)
+        ? 'a Batch Name and Number of Ballots header'
+        : null;
     },
   },
   {
     format: 'batch-tallies',
-    test: ({ head }) => (/^(tabulator,)?batchname,/.test(firstLine(head).toLowerCase().replace(/[^a-z,]/g, '')) ? 'a Batch Name column followed by choice columns' : null),
+    test: ({ head }) =>
+      /^(tabulator,)?batchname,/.test(
+        firstLine(head)
+          .toLowerCase()
+          .replace(/[^a-z,]/g, ''),
+      )
+        ? 'a Batch Name column followed by choice columns'
+        : null,
   },
 ];
 
@@ -187,7 +239,9 @@ export const FOLDER_DETECTORS: readonly FolderDetector[] = [
       const exports = files.filter((f) => /^CvrExport.*\.json$/i.test(path.basename(f.file)));
       if (exports.length === 0) return [];
       const dir = path.dirname(exports[0]!.file);
-      const manifests = readdirSync(dir).filter((n) => /Manifest\.json$/i.test(n)).sort();
+      const manifests = readdirSync(dir)
+        .filter((n) => /Manifest\.json$/i.test(n))
+        .sort();
       return [
         {
           format: 'dominion-json',
@@ -202,9 +256,22 @@ export const FOLDER_DETECTORS: readonly FolderDetector[] = [
     group: (files) => {
       const cvr = files.filter((f) => f.detection.reason.includes('CVR file'));
       const ballots = files.filter((f) => !f.detection.reason.includes('CVR file'));
-      if (cvr.length === 0) return [{ format: 'ess', reason: `ES&S ballots file(s) ${names(ballots)} without a CVR file`, files: ballots.map((f) => f.file) }];
+      if (cvr.length === 0)
+        return [
+          {
+            format: 'ess',
+            reason: `ES&S ballots file(s) ${names(ballots)} without a CVR file`,
+            files: ballots.map((f) => f.file),
+          },
+        ];
       if (cvr.length === 1) {
-        return [{ format: 'ess', reason: `an ES&S CVR file (${names(cvr)}) and ${ballots.length} ballots file(s)`, files: [cvr[0]!.file, ...ballots.map((f) => f.file)] }];
+        return [
+          {
+            format: 'ess',
+            reason: `an ES&S CVR file (${names(cvr)}) and ${ballots.length} ballots file(s)`,
+            files: [cvr[0]!.file, ...ballots.map((f) => f.file)],
+          },
+        ];
       }
       // Several CVR files: which ballots files go with which is not written anywhere; each is read alone.
       return cvr.map((c) => ({
@@ -242,7 +309,17 @@ export function detectFile(filePath: string): Detection | null {
 }
 
 /** Files whose format is a CVR export (what a folder's main format is named after). */
-const CVR_FORMATS: ReadonlySet<FormatName> = new Set<FormatName>(['dominion-csv', 'dominion-json', 'ess', 'hart', 'clearballot', 'nist-cdf-json', 'nist-cdf-xml', 'raire-json', 'raire']);
+const CVR_FORMATS: ReadonlySet<FormatName> = new Set<FormatName>([
+  'dominion-csv',
+  'dominion-json',
+  'ess',
+  'hart',
+  'clearballot',
+  'nist-cdf-json',
+  'nist-cdf-xml',
+  'raire-json',
+  'raire',
+]);
 
 /** Natural order of file names (CvrExport_2 before CvrExport_10). */
 export function naturalOrder(a: string, b: string): number {
@@ -277,7 +354,9 @@ function detectFolderFiles(dir: string, fileNames: readonly string[]): DetectedF
       if (d) found.set(n, d);
     }
   }
-  return fileNames.filter((n) => found.has(n)).map((n) => ({ file: path.join(dir, n), detection: found.get(n)! }));
+  return fileNames
+    .filter((n) => found.has(n))
+    .map((n) => ({ file: path.join(dir, n), detection: found.get(n)! }));
 }
 
 /** Groups the detected files of one folder into exports. */
@@ -298,7 +377,10 @@ function groupFolder(files: readonly DetectedFile[]): DetectedExport[] {
     const reasons = [...new Set(list.map((f) => f.detection.reason))];
     out.push({
       format,
-      reason: list.length === 1 ? `${path.basename(list[0]!.file)}: ${reasons[0]}` : `${list.length} files (${names(list)}): ${reasons.join('; ')}`,
+      reason:
+        list.length === 1
+          ? `${path.basename(list[0]!.file)}: ${reasons[0]}`
+          : `${list.length} files (${names(list)}): ${reasons.join('; ')}`,
       files: list.map((f) => f.file),
     });
   }
@@ -308,10 +390,14 @@ function groupFolder(files: readonly DetectedFile[]): DetectedExport[] {
 /** The exports of a folder and of its subfolders (to `depth` levels), in name order. */
 function folderExports(dir: string, depth: number): DetectedExport[] {
   const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => !e.name.startsWith('.'));
-  const fileNames = entries.filter((e) => e.isFile()).map((e) => e.name).sort(naturalOrder);
+  const fileNames = entries
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort(naturalOrder);
   const out = groupFolder(detectFolderFiles(dir, fileNames));
   if (depth > 0) {
-    for (const e of entries.filter((x) => x.isDirectory()).sort((a, b) => naturalOrder(a.name, b.name))) out.push(...folderExports(path.join(dir, e.name), depth - 1));
+    for (const e of entries.filter((x) => x.isDirectory()).sort((a, b) => naturalOrder(a.name, b.name)))
+      out.push(...folderExports(path.join(dir, e.name), depth - 1));
   }
   return out;
 }
@@ -320,7 +406,9 @@ function folderExports(dir: string, depth: number): DetectedExport[] {
 function fileExport(filePath: string, detection: Detection): DetectedExport {
   if (detection.format === 'dominion-json' && /^CvrExport.*\.json$/i.test(path.basename(filePath))) {
     const dir = path.dirname(filePath);
-    const manifests = readdirSync(dir).filter((n) => /Manifest\.json$/i.test(n)).sort();
+    const manifests = readdirSync(dir)
+      .filter((n) => /Manifest\.json$/i.test(n))
+      .sort();
     return { ...detection, files: [filePath, ...manifests.map((n) => path.join(dir, n))] };
   }
   return { ...detection, files: [filePath] };
@@ -349,7 +437,11 @@ export function detectFormat(filePath: string): PathDetection | null {
   const mine = exports.filter((e) => e.format === main);
   const others = exports.filter((e) => e.format !== main);
   const reason =
-    (mine.length === 1 ? mine[0]!.reason : `${mine.length} ${main} exports: ${mine.map((e) => e.reason).join(' | ')}`) +
-    (others.length > 0 ? `; also ${others.map((e) => `${e.format} (${e.files.map((f) => path.basename(f)).join(', ')})`).join(', ')}` : '');
+    (mine.length === 1
+      ? mine[0]!.reason
+      : `${mine.length} ${main} exports: ${mine.map((e) => e.reason).join(' | ')}`) +
+    (others.length > 0
+      ? `; also ${others.map((e) => `${e.format} (${e.files.map((f) => path.basename(f)).join(', ')})`).join(', ')}`
+      : '');
   return { format: main, reason, files, exports };
 }

@@ -17,7 +17,15 @@ import { readRaire } from './raire.js';
 import { readPath } from './read.js';
 import type { FormatName, ReaderItem } from './types.js';
 
-const ROOTS = ['hart-xml-cvr', 'nist-cdf-cvr', 'vendor-format-samples-arlo/ess', 'vendor-format-samples-arlo/hart', 'irv-raire-nsw2021', 'irv-raire-us-classic', 'irv-sf-da-2019-shangrla-pilot'];
+const ROOTS = [
+  'hart-xml-cvr',
+  'nist-cdf-cvr',
+  'vendor-format-samples-arlo/ess',
+  'vendor-format-samples-arlo/hart',
+  'irv-raire-nsw2021',
+  'irv-raire-us-classic',
+  'irv-sf-da-2019-shangrla-pilot',
+];
 
 /** What each fixture file is, from the fixtures' SOURCE.md files and names; null for non-CVR files. */
 function expectedFormat(rel: string): FormatName | null {
@@ -31,7 +39,13 @@ function expectedFormat(rel: string): FormatName | null {
   if (rel.startsWith('vendor-format-samples-arlo/hart/')) return 'hart'; // scanned ballot information
   if (/\.raire$/i.test(base)) return 'raire';
   // RAIRE inputs; *_out.json and example_assertions/ are raire-rs outputs (assertions), not preferences.
-  if (rel.startsWith('irv-raire-nsw2021/') && /\.json$/i.test(base) && !/_out\.json$/i.test(base) && !rel.includes('example_assertions/')) return 'raire-json';
+  if (
+    rel.startsWith('irv-raire-nsw2021/') &&
+    /\.json$/i.test(base) &&
+    !/_out\.json$/i.test(base) &&
+    !rel.includes('example_assertions/')
+  )
+    return 'raire-json';
   return null;
 }
 
@@ -73,7 +87,10 @@ async function directCards(format: FormatName, files: readonly string[]): Promis
     case 'ess': {
       const cvrFiles = files.filter((f) => /ESS_CVR/.test(f));
       // Arlo's folder holds two CVR files (alternative samples); each is read alone (detect.ts).
-      if (cvrFiles.length > 1) return (await Promise.all(cvrFiles.map((f) => keys(readEss({ files: [f], jurisdiction: 'J' }), false)))).flat();
+      if (cvrFiles.length > 1)
+        return (
+          await Promise.all(cvrFiles.map((f) => keys(readEss({ files: [f], jurisdiction: 'J' }), false)))
+        ).flat();
       return keys(readEss({ files, jurisdiction: 'J' }), false);
     }
     case 'raire':
@@ -86,10 +103,16 @@ async function directCards(format: FormatName, files: readonly string[]): Promis
         for await (const item of readRaire({ source: f, jurisdiction: 'J' })) {
           if (item.type === 'error') expect(item.error).toBeUndefined();
           else if (item.type === 'cvr') {
-            const cvr = { ...item.cvr, contests: Object.fromEntries(Object.entries(item.cvr.contests).map(([k, v]) => [name(k), v])) };
+            const cvr = {
+              ...item.cvr,
+              contests: Object.fromEntries(Object.entries(item.cvr.contests).map(([k, v]) => [name(k), v])),
+            };
             out.push(format === 'raire' ? JSON.stringify(cvr) : JSON.stringify(cvr.contests));
-          }
-          else if (item.type === 'ranking') for (let k = 0; k < item.ranking.count; k++) out.push(JSON.stringify({ [item.ranking.contest]: { kind: 'ranks', ranks: item.ranking.ranks } }));
+          } else if (item.type === 'ranking')
+            for (let k = 0; k < item.ranking.count; k++)
+              out.push(
+                JSON.stringify({ [item.ranking.contest]: { kind: 'ranks', ranks: item.ranking.ranks } }),
+              );
         }
       }
       return out;
@@ -121,7 +144,8 @@ async function expectedCards(p: string): Promise<{ cards: CardKey[]; formats: Se
     return naturalOrder(da, db) || depth(da) - depth(db);
   });
   const cards: CardKey[] = [];
-  for (const [, g] of ordered) for (const c of await directCards(g.format, g.files.sort(naturalOrder))) cards.push(c);
+  for (const [, g] of ordered)
+    for (const c of await directCards(g.format, g.files.sort(naturalOrder))) cards.push(c);
   return { cards, formats: new Set(ordered.map(([, g]) => g.format)) };
 }
 
@@ -145,7 +169,9 @@ async function readPathCards(p: string, formats: ReadonlySet<FormatName>): Promi
  * are only detected here (their readers are tested in raire.test.ts), to keep the suite fast.
  */
 function small(p: string): boolean {
-  const files = statSync(p).isDirectory() ? walkAll(p).files.filter((f) => expectedFormat(rel(f)) !== null) : [p];
+  const files = statSync(p).isDirectory()
+    ? walkAll(p).files.filter((f) => expectedFormat(rel(f)) !== null)
+    : [p];
   if (files.reduce((s, f) => s + statSync(f).size, 0) > 400_000) return false;
   return files.every((f) => expectedFormat(rel(f)) !== 'raire-json' || ballotsInRaireJson(f) <= 5_000);
 }
@@ -157,13 +183,22 @@ function ballotsInRaireJson(file: string): number {
 
 describe('detectFormat on every data file of the ES&S, Hart, NIST CDF and RAIRE fixtures', () => {
   it('finds data files in every fixture root', () => {
-    for (const root of ROOTS) expect(dataFiles.some((f) => rel(f).startsWith(`${root}/`)), root).toBe(true);
+    for (const root of ROOTS)
+      expect(
+        dataFiles.some((f) => rel(f).startsWith(`${root}/`)),
+        root,
+      ).toBe(true);
   });
   for (const f of all.flatMap((a) => a.files)) {
     const want = expectedFormat(rel(f));
     it(`${rel(f)} is ${want ?? 'not a CVR file'}`, () => {
       const got = detectFormat(f)?.format ?? null;
-      if (want === null) expect(got === null || !['hart', 'ess', 'nist-cdf-json', 'nist-cdf-xml', 'raire', 'raire-json'].includes(got), `${got}`).toBe(true);
+      if (want === null)
+        expect(
+          got === null ||
+            !['hart', 'ess', 'nist-cdf-json', 'nist-cdf-xml', 'raire', 'raire-json'].includes(got),
+          `${got}`,
+        ).toBe(true);
       else expect(got).toBe(want);
     });
   }
@@ -175,7 +210,11 @@ describe('detectFormat on every fixture folder, and readPath reads what the dire
       const inside = walkAll(folder).files.filter((f) => expectedFormat(rel(f)) !== null);
       const detection = detectFormat(folder);
       if (inside.length === 0) {
-        expect(detection?.exports.filter((e) => e.format !== 'manifest-arlo' && e.format !== 'manifest-colorado') ?? []).toEqual([]);
+        expect(
+          detection?.exports.filter(
+            (e) => e.format !== 'manifest-arlo' && e.format !== 'manifest-colorado',
+          ) ?? [],
+        ).toEqual([]);
         return;
       }
       expect(detection).not.toBeNull();
@@ -183,7 +222,9 @@ describe('detectFormat on every fixture folder, and readPath reads what the dire
       expect(new Set(detection!.exports.map((e) => e.format))).toEqual(wantFormats);
       if (wantFormats.size === 1) expect(detection!.format).toBe([...wantFormats][0]);
       // Every data file is read, except the ballots files of Arlo's ES&S folder, which has two CVR files.
-      const read = inside.filter((f) => !(rel(f).startsWith('vendor-format-samples-arlo/ess/') && /BALLOTS/.test(f)));
+      const read = inside.filter(
+        (f) => !(rel(f).startsWith('vendor-format-samples-arlo/ess/') && /BALLOTS/.test(f)),
+      );
       expect(new Set(detection!.files)).toEqual(new Set(read));
       if (!small(folder)) return;
       const expected = await expectedCards(folder);

@@ -6,8 +6,14 @@
 import type { FormatError, Location, ReaderItem } from './types.js';
 
 /** Builds a located error. */
-export function formatError(options: Location & { readonly kind: string; readonly message: string }): FormatError {
-  const out: { -readonly [K in keyof FormatError]: FormatError[K] } = { kind: options.kind, message: options.message, file: options.file };
+export function formatError(
+  options: Location & { readonly kind: string; readonly message: string },
+): FormatError {
+  const out: { -readonly [K in keyof FormatError]: FormatError[K] } = {
+    kind: options.kind,
+    message: options.message,
+    file: options.file,
+  };
   if (options.line !== undefined) out.line = options.line;
   if (options.column !== undefined) out.column = options.column;
   if (options.field !== undefined) out.field = options.field;
@@ -16,7 +22,9 @@ export function formatError(options: Location & { readonly kind: string; readonl
 }
 
 /** Wraps an error as a reader item. */
-export function errorItem(options: Location & { readonly kind: string; readonly message: string }): ReaderItem {
+export function errorItem(
+  options: Location & { readonly kind: string; readonly message: string },
+): ReaderItem {
   return { type: 'error', error: formatError(options) };
 }
 
@@ -27,7 +35,11 @@ export function quoted(text: string, max = 40): string {
 }
 
 /** Human "line N, column M" for messages. */
-export function where(loc: { readonly line?: number; readonly column?: number; readonly path?: string }): string {
+export function where(loc: {
+  readonly line?: number;
+  readonly column?: number;
+  readonly path?: string;
+}): string {
   if (loc.path !== undefined) return `at ${loc.path}`;
   if (loc.line === undefined) return '';
   return loc.column === undefined ? `on line ${loc.line}` : `on line ${loc.line}, column ${loc.column}`;

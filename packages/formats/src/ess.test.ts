@@ -24,7 +24,7 @@ function ballotRows(name: string): Map<string, Record<string, string>> {
   return out;
 }
 
-describe('readEss on Arlo\'s ES&S samples (fixtures/vendor-format-samples-arlo/ess)', () => {
+describe("readEss on Arlo's ES&S samples (fixtures/vendor-format-samples-arlo/ess)", () => {
   const layouts = [
     ['ESS_CVR.csv', 'ESS_BALLOTS_1.csv', 'ESS_BALLOTS_2.csv'],
     ['ESS_CVR.csv', 'ESS_BALLOTS_WITH_NO_METADATA_ROWS.csv'],
@@ -53,8 +53,10 @@ describe('readEss on Arlo\'s ES&S samples (fixtures/vendor-format-samples-arlo/e
     });
   }
 
-  it('agrees with the ballots files\' own exception column: overvote and undervote stay distinct', async () => {
-    const { cvrs } = await collect(readEss({ files: ['ESS_CVR.csv', 'ESS_BALLOTS_1.csv', 'ESS_BALLOTS_2.csv'].map((f) => join(ESS, f)) }));
+  it("agrees with the ballots files' own exception column: overvote and undervote stay distinct", async () => {
+    const { cvrs } = await collect(
+      readEss({ files: ['ESS_CVR.csv', 'ESS_BALLOTS_1.csv', 'ESS_BALLOTS_2.csv'].map((f) => join(ESS, f)) }),
+    );
     const rows = new Map([...ballotRows('ESS_BALLOTS_1.csv'), ...ballotRows('ESS_BALLOTS_2.csv')]);
     let checked = 0;
     for (const cvr of cvrs) {
@@ -70,17 +72,35 @@ describe('readEss on Arlo\'s ES&S samples (fixtures/vendor-format-samples-arlo/e
   });
 
   it('the Machine column names the tabulator, and the "Total : N" footer is checked', async () => {
-    const { cvrs, errors } = await collect(readEss({ files: ['ESS_CVR.csv', 'ESS_BALLOTS_WITH_MACHINE_COLUMN.csv'].map((f) => join(ESS, f)) }));
+    const { cvrs, errors } = await collect(
+      readEss({ files: ['ESS_CVR.csv', 'ESS_BALLOTS_WITH_MACHINE_COLUMN.csv'].map((f) => join(ESS, f)) }),
+    );
     expect(errors).toEqual([]);
     const rows = ballotRows('ESS_BALLOTS_WITH_MACHINE_COLUMN.csv');
     for (const cvr of cvrs) expect(cvr.tabulator).toBe(rows.get(cvr.cvrId)!['Machine']);
     const text = readFileSync(join(ESS, 'ESS_BALLOTS_1.csv'), 'utf8').replace('Total : 7', 'Total : 8');
-    const bad = await collect(readEss({ files: [join(ESS, 'ESS_CVR.csv'), bytesSource('ESS_BALLOTS_1.csv', text), join(ESS, 'ESS_BALLOTS_2.csv')] }));
-    expect(bad.errors.map((e) => [e.kind, e.file, e.line])).toEqual([['ess.total-mismatch', 'ESS_BALLOTS_1.csv', text.split('\n').findIndex((l) => l.startsWith('Total')) + 1]]);
+    const bad = await collect(
+      readEss({
+        files: [
+          join(ESS, 'ESS_CVR.csv'),
+          bytesSource('ESS_BALLOTS_1.csv', text),
+          join(ESS, 'ESS_BALLOTS_2.csv'),
+        ],
+      }),
+    );
+    expect(bad.errors.map((e) => [e.kind, e.file, e.line])).toEqual([
+      [
+        'ess.total-mismatch',
+        'ESS_BALLOTS_1.csv',
+        text.split('\n').findIndex((l) => l.startsWith('Total')) + 1,
+      ],
+    ]);
   });
 
   it('reports a CVR with no ballots row, and ballots with no CVR, with locations', async () => {
-    const { cvrs, errors } = await collect(readEss({ files: ['ESS_CVR.csv', 'ESS_BALLOTS_1.csv'].map((f) => join(ESS, f)) }));
+    const { cvrs, errors } = await collect(
+      readEss({ files: ['ESS_CVR.csv', 'ESS_BALLOTS_1.csv'].map((f) => join(ESS, f)) }),
+    );
     const rows = ballotRows('ESS_BALLOTS_1.csv');
     expect(cvrs.map((c) => c.cvrId).sort()).toEqual([...rows.keys()].sort());
     expect(errors.length).toBeGreaterThan(0);

@@ -34,7 +34,16 @@ interface BallotRow {
   used: boolean;
 }
 
-const META_COLUMNS = new Set(['castvoterecord', 'precinct', 'precinctid', 'ballotstyle', 'tabulatorcvr', 'machine', 'batch', 'unknowncolumn']);
+const META_COLUMNS = new Set([
+  'castvoterecord',
+  'precinct',
+  'precinctid',
+  'ballotstyle',
+  'tabulatorcvr',
+  'machine',
+  'batch',
+  'unknowncolumn',
+]);
 
 /** Header row detection: the first row with a `Cast Vote Record` cell. */
 function headerIndex(cells: readonly string[]): number {
@@ -57,13 +66,19 @@ async function sniff(source: Source): Promise<'ballots' | 'cvr' | null> {
 }
 
 /** The tabulator and counter that `Tabulator CVR` encodes (`0001013415` → `0001`, 13415), when numeric. */
-export function splitTabulatorCvr(value: string): { readonly tabulator: string; readonly counter: number } | null {
+export function splitTabulatorCvr(
+  value: string,
+): { readonly tabulator: string; readonly counter: number } | null {
   if (!/^\d{5,}$/.test(value)) return null;
   return { tabulator: value.slice(0, 4), counter: Number(value.slice(4)) };
 }
 
 /** Reads one ballots file into the index; yields its errors. */
-async function* readBallots(args: { source: Source; index: Map<string, BallotRow>; nextOrder: { value: number } }): AsyncGenerator<FormatError> {
+async function* readBallots(args: {
+  source: Source;
+  index: Map<string, BallotRow>;
+  nextOrder: { value: number };
+}): AsyncGenerator<FormatError> {
   const { source, index } = args;
   const file = source.name;
   let cols: { cvr: number; batch: number; tabCvr: number; machine: number } | null = null;
@@ -79,9 +94,20 @@ async function* readBallots(args: { source: Source; index: Map<string, BallotRow
     if (cols === null) {
       if (headerIndex(cells) < 0) continue; // metadata rows above the header
       const names = cells.map(normalizeHeader);
-      cols = { cvr: names.indexOf('castvoterecord'), batch: names.indexOf('batch'), tabCvr: names.indexOf('tabulatorcvr'), machine: names.indexOf('machine') };
+      cols = {
+        cvr: names.indexOf('castvoterecord'),
+        batch: names.indexOf('batch'),
+        tabCvr: names.indexOf('tabulatorcvr'),
+        machine: names.indexOf('machine'),
+      };
       if (cols.batch < 0) {
-        yield { kind: 'ess.ballots-header', file, line, message: 'This ballots file has no "Batch" column.', field: 'Batch' };
+        yield {
+          kind: 'ess.ballots-header',
+          file,
+          line,
+          message: 'This ballots file has no "Batch" column.',
+          field: 'Batch',
+        };
         return;
       }
       continue;
@@ -93,17 +119,36 @@ async function* readBallots(args: { source: Source; index: Map<string, BallotRow
       continue;
     }
     if (footer) {
-      yield { kind: 'ess.after-total', file, line, message: `Line ${line} comes after the "Total" line; the file may be two exports joined.` };
+      yield {
+        kind: 'ess.after-total',
+        file,
+        line,
+        message: `Line ${line} comes after the "Total" line; the file may be two exports joined.`,
+      };
       continue;
     }
     const cvr = (cells[cols.cvr] ?? '').trim();
     const batch = (cells[cols.batch] ?? '').trim();
     if (!/^\d+$/.test(cvr)) {
-      yield { kind: 'ess.bad-cvr-number', file, line, column: cols.cvr + 1, field: 'Cast Vote Record', message: `"${cvr}" is not a Cast Vote Record number.` };
+      yield {
+        kind: 'ess.bad-cvr-number',
+        file,
+        line,
+        column: cols.cvr + 1,
+        field: 'Cast Vote Record',
+        message: `"${cvr}" is not a Cast Vote Record number.`,
+      };
       continue;
     }
     if (batch === '') {
-      yield { kind: 'ess.missing-batch', file, line, column: cols.batch + 1, field: 'Batch', message: `Cast Vote Record ${cvr} has no batch.` };
+      yield {
+        kind: 'ess.missing-batch',
+        file,
+        line,
+        column: cols.batch + 1,
+        field: 'Batch',
+        message: `Cast Vote Record ${cvr} has no batch.`,
+      };
       continue;
     }
     const tabCvr = cols.tabCvr >= 0 ? (cells[cols.tabCvr] ?? '').trim() : '';
@@ -112,16 +157,33 @@ async function* readBallots(args: { source: Source; index: Map<string, BallotRow
     const tabulator = machine || split?.tabulator || null;
     const order = machine === '' && split ? split.counter : 1e15 + args.nextOrder.value++;
     if (index.has(cvr)) {
-      yield { kind: 'ess.duplicate-cvr', file, line, column: cols.cvr + 1, field: 'Cast Vote Record', message: `Cast Vote Record ${cvr} appears twice in the ballots files.` };
+      yield {
+        kind: 'ess.duplicate-cvr',
+        file,
+        line,
+        column: cols.cvr + 1,
+        field: 'Cast Vote Record',
+        message: `Cast Vote Record ${cvr} appears twice in the ballots files.`,
+      };
       continue;
     }
     index.set(cvr, { tabulator, batch, order, tabCvr, position: 0, used: false });
     rows++;
   }
   if (cols === null) {
-    yield { kind: 'ess.ballots-header', file, line: 1, message: 'No header row with "Cast Vote Record" was found.' };
+    yield {
+      kind: 'ess.ballots-header',
+      file,
+      line: 1,
+      message: 'No header row with "Cast Vote Record" was found.',
+    };
   } else if (footer && footer.total !== rows) {
-    yield { kind: 'ess.total-mismatch', file, line: footer.line, message: `The file says "Total : ${footer.total}" but lists ${rows} ballots.` };
+    yield {
+      kind: 'ess.total-mismatch',
+      file,
+      line: footer.line,
+      message: `The file says "Total : ${footer.total}" but lists ${rows} ballots.`,
+    };
   }
 }
 
@@ -173,7 +235,13 @@ export async function* readEss(options: EssReadOptions): AsyncGenerator<ReaderIt
     else {
       yield {
         type: 'error',
-        error: { kind: 'ess.unknown-file', file: source.name, line: 1, message: 'This is neither an ES&S CVR file nor a ballots file: no "Cast Vote Record" header was found.' },
+        error: {
+          kind: 'ess.unknown-file',
+          file: source.name,
+          line: 1,
+          message:
+            'This is neither an ES&S CVR file nor a ballots file: no "Cast Vote Record" header was found.',
+        },
       };
     }
   }
@@ -186,14 +254,23 @@ export async function* readEss(options: EssReadOptions): AsyncGenerator<ReaderIt
         file: cvrSources[1]?.name ?? sources[0]?.name ?? '',
         line: 1,
         field: 'Cast Vote Record',
-        message: cvrSources.length === 0 ? 'No ES&S CVR file was given (the one with a column per contest).' : 'Give exactly one ES&S CVR file (the one with a column per contest).',
+        message:
+          cvrSources.length === 0
+            ? 'No ES&S CVR file was given (the one with a column per contest).'
+            : 'Give exactly one ES&S CVR file (the one with a column per contest).',
       },
     };
     if (cvrSources.length === 0) return;
   }
   const source = cvrSources[0]!;
   const file = source.name;
-  let cols: { cvr: number; precinct: number; style: number; tabCvr: number; contests: { index: number; name: string }[] } | null = null;
+  let cols: {
+    cvr: number;
+    precinct: number;
+    style: number;
+    tabCvr: number;
+    contests: { index: number; name: string }[];
+  } | null = null;
   let bytes = doneBytes;
   let reported = bytes;
   const chunks = (async function* () {
@@ -220,14 +297,28 @@ export async function* readEss(options: EssReadOptions): AsyncGenerator<ReaderIt
       names.forEach((n, i) => {
         if (META_COLUMNS.has(n)) lastMeta = i;
       });
-      const contests = cells.map((name, i) => ({ index: i, name: name.trim() })).filter((c) => c.index > lastMeta && c.name !== '');
-      cols = { cvr: names.indexOf('castvoterecord'), precinct: names.indexOf('precinct'), style: names.indexOf('ballotstyle'), tabCvr: names.indexOf('tabulatorcvr'), contests };
+      const contests = cells
+        .map((name, i) => ({ index: i, name: name.trim() }))
+        .filter((c) => c.index > lastMeta && c.name !== '');
+      cols = {
+        cvr: names.indexOf('castvoterecord'),
+        precinct: names.indexOf('precinct'),
+        style: names.indexOf('ballotstyle'),
+        tabCvr: names.indexOf('tabulatorcvr'),
+        contests,
+      };
       const seen = new Set<string>();
       for (const c of contests) {
         if (seen.has(c.name)) continue;
         seen.add(c.name);
         const votesAllowed = contests.filter((d) => d.name === c.name).length;
-        const info: ContestInfo = { name: c.name, choices: [], votesAllowed, numWinners: null, ranked: false };
+        const info: ContestInfo = {
+          name: c.name,
+          choices: [],
+          votesAllowed,
+          numWinners: null,
+          ranked: false,
+        };
         yield { type: 'contest', contest: info };
       }
       continue;
@@ -235,7 +326,17 @@ export async function* readEss(options: EssReadOptions): AsyncGenerator<ReaderIt
     const cvrNumber = (cells[cols.cvr] ?? '').trim();
     if (/^Total\b/i.test(cvrNumber)) continue;
     if (!/^\d+$/.test(cvrNumber)) {
-      yield { type: 'error', error: { kind: 'ess.bad-cvr-number', file, line, column: cols.cvr + 1, field: 'Cast Vote Record', message: `"${cvrNumber}" is not a Cast Vote Record number.` } };
+      yield {
+        type: 'error',
+        error: {
+          kind: 'ess.bad-cvr-number',
+          file,
+          line,
+          column: cols.cvr + 1,
+          field: 'Cast Vote Record',
+          message: `"${cvrNumber}" is not a Cast Vote Record number.`,
+        },
+      };
       continue;
     }
     const contests: Record<string, ContestVote> = {};
@@ -244,18 +345,41 @@ export async function* readEss(options: EssReadOptions): AsyncGenerator<ReaderIt
       if (!vote) continue;
       const before = contests[c.name];
       if (before && before.kind === 'marks' && vote.kind === 'marks') {
-        contests[c.name] = before.overvote || vote.overvote ? { kind: 'marks', marks: [...before.marks, ...vote.marks], overvote: true } : { kind: 'marks', marks: [...before.marks, ...vote.marks] };
+        contests[c.name] =
+          before.overvote || vote.overvote
+            ? { kind: 'marks', marks: [...before.marks, ...vote.marks], overvote: true }
+            : { kind: 'marks', marks: [...before.marks, ...vote.marks] };
       } else contests[c.name] = vote;
     }
     const row = index.get(cvrNumber);
     const tabCvr = cols.tabCvr >= 0 ? (cells[cols.tabCvr] ?? '').trim() : '';
     if (hasBallots && !row) {
-      yield { type: 'error', error: { kind: 'ess.no-ballot-row', file, line, column: cols.cvr + 1, field: 'Cast Vote Record', message: `Cast Vote Record ${cvrNumber} is in no ballots file, so its batch is unknown.` } };
+      yield {
+        type: 'error',
+        error: {
+          kind: 'ess.no-ballot-row',
+          file,
+          line,
+          column: cols.cvr + 1,
+          field: 'Cast Vote Record',
+          message: `Cast Vote Record ${cvrNumber} is in no ballots file, so its batch is unknown.`,
+        },
+      };
       continue;
     }
     if (row) {
       if (row.used) {
-        yield { type: 'error', error: { kind: 'ess.duplicate-cvr', file, line, column: cols.cvr + 1, field: 'Cast Vote Record', message: `Cast Vote Record ${cvrNumber} appears twice.` } };
+        yield {
+          type: 'error',
+          error: {
+            kind: 'ess.duplicate-cvr',
+            file,
+            line,
+            column: cols.cvr + 1,
+            field: 'Cast Vote Record',
+            message: `Cast Vote Record ${cvrNumber} appears twice.`,
+          },
+        };
         continue;
       }
       row.used = true;
@@ -266,7 +390,7 @@ export async function* readEss(options: EssReadOptions): AsyncGenerator<ReaderIt
       cvr: {
         jurisdiction,
         cvrId: cvrNumber,
-        tabulator: row ? row.tabulator : splitTabulatorCvr(tabCvr)?.tabulator ?? null,
+        tabulator: row ? row.tabulator : (splitTabulatorCvr(tabCvr)?.tabulator ?? null),
         batch: row ? row.batch : null,
         position: row ? row.position : null,
         imprintedId: tabCvr || row?.tabCvr || null,
@@ -277,7 +401,15 @@ export async function* readEss(options: EssReadOptions): AsyncGenerator<ReaderIt
     };
   }
   if (cols === null) {
-    yield { type: 'error', error: { kind: 'ess.cvr-header', file, line: 1, message: 'No header row with "Cast Vote Record" was found.' } };
+    yield {
+      type: 'error',
+      error: {
+        kind: 'ess.cvr-header',
+        file,
+        line: 1,
+        message: 'No header row with "Cast Vote Record" was found.',
+      },
+    };
   }
   const missing = [...index].filter(([, r]) => !r.used).map(([n]) => n);
   if (missing.length > 0) {

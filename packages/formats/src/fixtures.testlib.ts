@@ -3,7 +3,15 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ContestInfo, Cvr, FormatError, ManifestBatch, PooledTally, ReaderItem, BatchTally } from './types.js';
+import type {
+  ContestInfo,
+  Cvr,
+  FormatError,
+  ManifestBatch,
+  PooledTally,
+  ReaderItem,
+  BatchTally,
+} from './types.js';
 
 export const fixtures = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
 export const conformance = fileURLToPath(new URL('../../../../shared/conformance/', import.meta.url));
@@ -49,7 +57,10 @@ export function fixture(rel: string): string {
 }
 
 /** Splits a byte string at a seeded position and flips bytes: the raw material of mutation fuzzing. */
-export function mutate(bytes: Uint8Array, edits: readonly { readonly at: number; readonly value: number }[]): Uint8Array {
+export function mutate(
+  bytes: Uint8Array,
+  edits: readonly { readonly at: number; readonly value: number }[],
+): Uint8Array {
   const out = new Uint8Array(bytes); // a copy (Buffer.slice would share the bytes)
   for (const e of edits) if (out.length > 0) out[e.at % out.length] = e.value;
   return out;

@@ -16,7 +16,9 @@ import { createXmlCollector, type XmlElement } from './xml.js';
 const HART = fixture('hart-xml-cvr');
 const cardFiles = [
   ...readdirSync(join(HART, 'rctab-hart_cvr_archive')).map((f) => join(HART, 'rctab-hart_cvr_archive', f)),
-  ...readdirSync(join(HART, 'shangrla')).filter((f) => f.endsWith('.xml')).map((f) => join(HART, 'shangrla', f)),
+  ...readdirSync(join(HART, 'shangrla'))
+    .filter((f) => f.endsWith('.xml'))
+    .map((f) => join(HART, 'shangrla', f)),
 ].sort();
 const cards = cardFiles.map((f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, ''));
 
@@ -44,9 +46,45 @@ async function bothWays(text: string | Uint8Array): Promise<void> {
 }
 
 /** Pieces that exercise the scanner's edges: references, markup it leaves to saxes, odd characters. */
-const PIECES = ['&amp;', '&lt;', '&#65;', '&#x1F600;', '&#0;', '&bogus;', '&', '<', '>', ']]>', '<!-- c -->', '<![CDATA[x]]>', '<?pi x?>', '\r\n', '\r', '\t', '\u0001', 'é', '\uFEFF', '"', "'", ' a="1"', ' a="1" a="2"', '/>', '</Name>', '<Name>', ':', 'x:y', '<Option><Name>W</Name><Value>1</Value></Option>', '<Value>01</Value>', '<Value>2</Value>'];
+const PIECES = [
+  '&amp;',
+  '&lt;',
+  '&#65;',
+  '&#x1F600;',
+  '&#0;',
+  '&bogus;',
+  '&',
+  '<',
+  '>',
+  ']]>',
+  '<!-- c -->',
+  '<![CDATA[x]]>',
+  '<?pi x?>',
+  '\r\n',
+  '\r',
+  '\t',
+  '\u0001',
+  'é',
+  '\uFEFF',
+  '"',
+  "'",
+  ' a="1"',
+  ' a="1" a="2"',
+  '/>',
+  '</Name>',
+  '<Name>',
+  ':',
+  'x:y',
+  '<Option><Name>W</Name><Value>1</Value></Option>',
+  '<Value>01</Value>',
+  '<Value>2</Value>',
+];
 
-const edit = fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), cut: fc.integer({ min: 0, max: 12 }), piece: fc.constantFrom(...PIECES) });
+const edit = fc.record({
+  at: fc.double({ min: 0, max: 1, noNaN: true }),
+  cut: fc.integer({ min: 0, max: 12 }),
+  piece: fc.constantFrom(...PIECES),
+});
 
 function applyEdits(text: string, edits: readonly { at: number; cut: number; piece: string }[]): string {
   let t = text;
@@ -83,7 +121,9 @@ describe('scanHartCard', () => {
 
   it('takes the XML declarations Hart writes and leaves others to saxes', () => {
     const body = '<Cvr xmlns="http://tempuri.org/CVRDesign.xsd"><BatchNumber>1 &amp; 2</BatchNumber></Cvr>';
-    expect(scanHartCard(`<?xml version="1.0" encoding="utf-8"?>\r\n${body}`)?.children[0]?.text).toBe('1 & 2');
+    expect(scanHartCard(`<?xml version="1.0" encoding="utf-8"?>\r\n${body}`)?.children[0]?.text).toBe(
+      '1 & 2',
+    );
     expect(scanHartCard(`<?xml version="1.0"?>${body}`)).not.toBeNull();
     expect(scanHartCard(`<?xml version="1.1"?>${body}`)).toBeNull();
     expect(scanHartCard(` <?xml version="1.0"?>${body}`)).toBeNull();
@@ -103,18 +143,32 @@ describe('readHart: the fast scanner and saxes give the same records and errors'
 
   it('on fuzzed cards', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat(cards.length - 1), fc.array(edit, { minLength: 1, maxLength: 4 }), async (k, edits) => bothWays(applyEdits(cards[k]!, edits))),
+      fc.asyncProperty(
+        fc.nat(cards.length - 1),
+        fc.array(edit, { minLength: 1, maxLength: 4 }),
+        async (k, edits) => bothWays(applyEdits(cards[k]!, edits)),
+      ),
       { numRuns: 300 },
     );
   });
 
   it('on fuzzed bytes of cards (invalid UTF-8 included)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat(cards.length - 1), fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), byte: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 6 }), async (k, flips) => {
-        const bytes = new TextEncoder().encode(cards[k]!);
-        for (const f of flips) bytes[Math.min(bytes.length - 1, Math.floor(f.at * bytes.length))] = f.byte;
-        await bothWays(bytes);
-      }),
+      fc.asyncProperty(
+        fc.nat(cards.length - 1),
+        fc.array(
+          fc.record({
+            at: fc.double({ min: 0, max: 1, noNaN: true }),
+            byte: fc.integer({ min: 0, max: 255 }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        async (k, flips) => {
+          const bytes = new TextEncoder().encode(cards[k]!);
+          for (const f of flips) bytes[Math.min(bytes.length - 1, Math.floor(f.at * bytes.length))] = f.byte;
+          await bothWays(bytes);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -40,7 +40,8 @@ function isNameChar(c: number): boolean {
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\]\]>/;
 
 /** The XML declaration as Hart writes it (version 1.0, UTF-8); anything else goes to saxes. */
-const DECLARATION = /^<\?xml\s+version\s*=\s*(["'])1\.0\1(?:\s+encoding\s*=\s*(["'])utf-8\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\3)?\s*\?>/i;
+const DECLARATION =
+  /^<\?xml\s+version\s*=\s*(["'])1\.0\1(?:\s+encoding\s*=\s*(["'])utf-8\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\3)?\s*\?>/i;
 
 /** Reads an ASCII name (`Name` or `prefix:Name`) at `i`; returns its end, or -1. */
 function nameEnd(text: string, i: number): number {
@@ -66,7 +67,14 @@ const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function isXmlChar(code: number): boolean {
-  return code === 9 || code === 10 || code === 13 || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  return (
+    code === 9 ||
+    code === 10 ||
+    code === 13 ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
 }
 
 /** Replaces entity and character references; null when one is not a predefined or valid one. */
@@ -198,7 +206,14 @@ export function scanHartCard(text: string): XmlElement | null {
       attributes[localName(attrName)] = value.replace(/\r\n?|[\t\n]/g, ' ');
       j = close + 1;
     }
-    const element: XmlElement = { name: localName(raw), attributes, children: [], text: '', line: 0, column: 0 };
+    const element: XmlElement = {
+      name: localName(raw),
+      attributes,
+      children: [],
+      text: '',
+      line: 0,
+      column: 0,
+    };
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(element);
     i = j;
@@ -210,4 +225,3 @@ export function scanHartCard(text: string): XmlElement | null {
     }
   }
 }
-

@@ -25,10 +25,18 @@ export type HartScannedItem =
 /**
  * Reads one scanned-ballot CSV; yields one item per card (pages of the same card are folded into one).
  */
-export async function* readHartScannedBallots(options: { readonly source: Source | string }): AsyncGenerator<HartScannedItem> {
+export async function* readHartScannedBallots(options: {
+  readonly source: Source | string;
+}): AsyncGenerator<HartScannedItem> {
   const source = typeof options.source === 'string' ? fileSource(options.source) : options.source;
   const file = source.name;
-  let columns: { cvrId: number; workstation: number; unique: number; batch: number; votingType: number } | null = null;
+  let columns: {
+    cvrId: number;
+    workstation: number;
+    unique: number;
+    batch: number;
+    votingType: number;
+  } | null = null;
   let sawVersion = false;
   let last: string | null = null;
   for await (const item of readCsv(source.open(), { file })) {
@@ -70,7 +78,16 @@ export async function* readHartScannedBallots(options: { readonly source: Source
     const cell = (i: number): string | null => (i < 0 ? null : (cells[i]?.trim() ?? '') || null);
     const cvrId = cell(columns.cvrId);
     if (!cvrId) {
-      yield { type: 'error', error: { kind: 'hart.scanned-missing-id', file, line, field: 'CvrId', message: `Line ${line} has no CvrId.` } };
+      yield {
+        type: 'error',
+        error: {
+          kind: 'hart.scanned-missing-id',
+          file,
+          line,
+          field: 'CvrId',
+          message: `Line ${line} has no CvrId.`,
+        },
+      };
       continue;
     }
     if (cvrId === last) continue; // the second page of the same card
@@ -87,6 +104,13 @@ export async function* readHartScannedBallots(options: { readonly source: Source
     };
   }
   if (columns === null) {
-    yield { type: 'error', error: { kind: 'hart.scanned-empty', file, message: 'This scanned ballot information file has no header row.' } };
+    yield {
+      type: 'error',
+      error: {
+        kind: 'hart.scanned-empty',
+        file,
+        message: 'This scanned ballot information file has no header row.',
+      },
+    };
   }
 }

@@ -52,8 +52,13 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('readHart on the RCTab Hart test deck (fixtures/hart-xml-cvr)', () => {
   const archive = join(HART, 'rctab-hart_cvr_archive');
-  const files = readdirSync(archive).filter((f) => f.endsWith('.xml')).sort().map((f) => join(archive, f));
-  const reports = readdirSync(join(HART, 'rctab-expected')).filter((f) => f.endsWith('_expected_detailed_report.json'));
+  const files = readdirSync(archive)
+    .filter((f) => f.endsWith('.xml'))
+    .sort()
+    .map((f) => join(archive, f));
+  const reports = readdirSync(join(HART, 'rctab-expected')).filter((f) =>
+    f.endsWith('_expected_detailed_report.json'),
+  );
 
   it('reads every card, with batch, position and id', async () => {
     const { cvrs, errors } = await collect(readHart({ files }));
@@ -70,10 +75,20 @@ describe('readHart on the RCTab Hart test deck (fixtures/hart-xml-cvr)', () => {
     it(`reproduces the first round and winner of ${report}`, async () => {
       const expected = JSON.parse(readFileSync(join(HART, 'rctab-expected', report), 'utf8')) as {
         config: { contest: string };
-        results: { round: number; tally: Record<string, string>; inactiveBallots: { overvotes: string }; tallyResults: { elected?: string }[] }[];
+        results: {
+          round: number;
+          tally: Record<string, string>;
+          inactiveBallots: { overvotes: string };
+          tallyResults: { elected?: string }[];
+        }[];
         summary: { totalNumBallots: string; undervotes: number };
       };
-      const config = JSON.parse(readFileSync(join(HART, 'rctab-expected', report.replace('_expected_detailed_report.json', '_config.json')), 'utf8')) as {
+      const config = JSON.parse(
+        readFileSync(
+          join(HART, 'rctab-expected', report.replace('_expected_detailed_report.json', '_config.json')),
+          'utf8',
+        ),
+      ) as {
         rules: { maxSkippedRanksAllowed: string };
       };
       const contest = expected.config.contest;
@@ -89,11 +104,14 @@ describe('readHart on the RCTab Hart test deck (fixtures/hart-xml-cvr)', () => {
       expect(counts.get('undervote') ?? 0).toBe(expected.summary.undervotes);
       const round1 = expected.results[0]!;
       expect(counts.get('overvote') ?? 0).toBe(Number(round1.inactiveBallots.overvotes));
-      for (const [candidate, n] of Object.entries(round1.tally)) expect(counts.get(candidate) ?? 0, candidate).toBe(Number(n));
+      for (const [candidate, n] of Object.entries(round1.tally))
+        expect(counts.get(candidate) ?? 0, candidate).toBe(Number(n));
       // The RCTab reports here end in round 1 with a majority winner.
       const winner = expected.results.flatMap((r) => r.tallyResults).find((t) => t.elected)?.elected;
       const valid = Object.keys(round1.tally).reduce((s, c) => s + (counts.get(c) ?? 0), 0);
-      const top = [...Object.keys(round1.tally)].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0))[0]!;
+      const top = [...Object.keys(round1.tally)].sort(
+        (a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0),
+      )[0]!;
       expect(top).toBe(winner);
       expect((counts.get(top) ?? 0) * 2).toBeGreaterThan(valid);
     });
@@ -122,12 +140,19 @@ describe('readHart on the RCTab Hart test deck (fixtures/hart-xml-cvr)', () => {
     const { cvrs } = await collect(readHart({ files }));
     const byId = new Map(cvrs.map((c) => [c.cvrId, c]));
     // Ranks come from the file's `Value` strings (100000 = first, …, 000001 = sixth).
-    const source = readFileSync(files.find((f) => f.includes('1_f532531e'))!, 'utf8');
-    const card = byId.get('f532531e-8715-4976-9af4-ab0ba50334a7') ?? [...byId.values()].find((c) => source.includes(c.cvrId))!;
+    const source = readFileSync(
+      files.find((f) => f.includes('1_f532531e'))!,
+      'utf8',
+    );
+    const card =
+      byId.get('f532531e-8715-4976-9af4-ab0ba50334a7') ??
+      [...byId.values()].find((c) => source.includes(c.cvrId))!;
     const cedar = card.contests['CEDAR PARK SCHOOL BOARD']!;
     expect(cedar.kind).toBe('ranks');
     const section = /<Contest><Name>CEDAR PARK SCHOOL BOARD<\/Name>.*?<\/Contest>/s.exec(source)![0];
-    const options = [...section.matchAll(/<Option><Name>([^<]*)<\/Name><Id>[^<]*<\/Id><Value>([01]+)<\/Value>/g)];
+    const options = [
+      ...section.matchAll(/<Option><Name>([^<]*)<\/Name><Id>[^<]*<\/Id><Value>([01]+)<\/Value>/g),
+    ];
     expect(options.length).toBeGreaterThan(1);
     for (const [, name, value] of options) {
       const rank = value!.indexOf('1') + 1;
@@ -138,9 +163,15 @@ describe('readHart on the RCTab Hart test deck (fixtures/hart-xml-cvr)', () => {
 
 describe('readHart with scanned ballot information (fixtures/vendor-format-samples-arlo/hart)', () => {
   it('reads each card once from both CSV layouts, with its workstation and unique identifier', async () => {
-    for (const name of ['HART_SCANNED_BALLOT_INFORMATION.csv', 'HART_SCANNED_BALLOT_INFORMATION_MINIMAL.csv']) {
+    for (const name of [
+      'HART_SCANNED_BALLOT_INFORMATION.csv',
+      'HART_SCANNED_BALLOT_INFORMATION_MINIMAL.csv',
+    ]) {
       const text = readFileSync(join(ARLO_HART, name), 'utf8');
-      const rows = text.split(/\r?\n/).slice(2).filter((l) => l.trim() !== '');
+      const rows = text
+        .split(/\r?\n/)
+        .slice(2)
+        .filter((l) => l.trim() !== '');
       const ids = new Set(rows.map((r) => /"(\d+-\d+-\d+)"/.exec(r)?.[1]));
       // One card per CvrId (the full layout has two pages per card); make one XML card per id.
       const entries: Record<string, Uint8Array> = {};
@@ -164,16 +195,20 @@ describe('readHart with scanned ballot information (fixtures/vendor-format-sampl
   });
 });
 
-describe('readHart on SHANGRLA\'s Hart samples', () => {
+describe("readHart on SHANGRLA's Hart samples", () => {
   it('reads the loose cards and the zipped copy alike, skipping .DS_Store', async () => {
-    const loose = await collect(readHart({ files: [join(HART, 'shangrla', 'test_Hart_CVR_1.xml'), join(HART, 'shangrla', 'test_Hart_CVR_2.xml')] }));
+    const loose = await collect(
+      readHart({
+        files: [join(HART, 'shangrla', 'test_Hart_CVR_1.xml'), join(HART, 'shangrla', 'test_Hart_CVR_2.xml')],
+      }),
+    );
     const zipped = await collect(readHart({ files: [join(HART, 'shangrla', 'Hart_CVRs.zip')] }));
     expect(loose.errors).toEqual([]);
     expect(zipped.errors).toEqual([]);
     const key = (c: Cvr): string => c.cvrId;
-    expect(zipped.cvrs.map((c) => ({ ...c, tabulator: null })).sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
-      [...loose.cvrs].sort((a, b) => key(a).localeCompare(key(b))),
-    );
+    expect(
+      zipped.cvrs.map((c) => ({ ...c, tabulator: null })).sort((a, b) => key(a).localeCompare(key(b))),
+    ).toEqual([...loose.cvrs].sort((a, b) => key(a).localeCompare(key(b))));
     const mayor = loose.cvrs[0]!.contests['MAYOR'];
     expect(mayor).toEqual({ kind: 'marks', marks: ['Write-in'] });
     expect(loose.cvrs[0]!.contests['GOVERNOR']).toEqual({ kind: 'marks', marks: [] });

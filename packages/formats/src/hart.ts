@@ -49,7 +49,10 @@ interface CardSource {
 /** Per-reader memory of which contests have shown ranked values, so blank ranked contests stay ranked. */
 type RankedContests = Set<string>;
 
-function hartError(source: CardSource, fields: { kind: string; message: string; line?: number; column?: number; field?: string }): FormatError {
+function hartError(
+  source: CardSource,
+  fields: { kind: string; message: string; line?: number; column?: number; field?: string },
+): FormatError {
   return {
     ...fields,
     file: source.file,
@@ -141,21 +144,33 @@ export function hartCardToCvr(args: {
   const cvrGuid = childText(root, 'CvrGuid');
   const position = parsePositiveInt(childText(root, 'BatchSequence'));
   if (position === 'bad') {
-    return hartError(source, { kind: 'hart.bad-number', message: 'BatchSequence is not a whole number.', field: 'BatchSequence' });
+    return hartError(source, {
+      kind: 'hart.bad-number',
+      message: 'BatchSequence is not a whole number.',
+      field: 'BatchSequence',
+    });
   }
   const contests: Record<string, ContestVote> = {};
   const contestsElement = child(root, 'Contests');
   for (const contest of contestsElement ? childrenNamed(contestsElement, 'Contest') : []) {
     const name = childText(contest, 'Name');
     if (!name) {
-      return hartError(source, { kind: 'hart.missing-field', message: 'A contest has no name.', line: contest.line, column: contest.column, field: 'Name' });
+      return hartError(source, {
+        kind: 'hart.missing-field',
+        message: 'A contest has no name.',
+        line: contest.line,
+        column: contest.column,
+        field: 'Name',
+      });
     }
     const vote = contestVote({ contest, name, ranked, source });
     if ('message' in vote) return vote;
     contests[name] = vote;
   }
-  const cvrId = cvrGuid || (source.path ? baseName(source.path) : baseName(source.file)).replace(/\.xml$/i, '');
-  const scanned = args.scanned?.get(cvrId) ?? (cvrGuid ? args.scanned?.get(cvrGuid.toLowerCase()) : undefined);
+  const cvrId =
+    cvrGuid || (source.path ? baseName(source.path) : baseName(source.file)).replace(/\.xml$/i, '');
+  const scanned =
+    args.scanned?.get(cvrId) ?? (cvrGuid ? args.scanned?.get(cvrGuid.toLowerCase()) : undefined);
   const precinctSplit = child(root, 'PrecinctSplit');
   return {
     jurisdiction: args.jurisdiction,
@@ -186,7 +201,13 @@ function scanCard(args: {
 }): ReaderItem | null {
   const root = scanHartCard(DECODER.decode(args.bytes));
   if (!root) return null;
-  const cvr = hartCardToCvr({ root, source: args.source, jurisdiction: args.jurisdiction, scanned: args.scanned, ranked: args.ranked });
+  const cvr = hartCardToCvr({
+    root,
+    source: args.source,
+    jurisdiction: args.jurisdiction,
+    scanned: args.scanned,
+    ranked: args.ranked,
+  });
   return 'message' in cvr ? null : { type: 'cvr', cvr };
 }
 
@@ -208,7 +229,13 @@ async function readCard(args: {
     for (const event of events) {
       if (error || root) continue;
       if (event.type === 'element') root = event.element;
-      else error = hartError(source, { kind: 'hart.xml', message: `This card is not well-formed XML: ${event.message}.`, line: event.line, column: event.column });
+      else
+        error = hartError(source, {
+          kind: 'hart.xml',
+          message: `This card is not well-formed XML: ${event.message}.`,
+          line: event.line,
+          column: event.column,
+        });
     }
   };
   try {
@@ -219,11 +246,27 @@ async function readCard(args: {
     if (!error && !root) take(collector.write(decoder.decode()));
     if (!error && !root) take(collector.close());
   } catch (err) {
-    error = hartError(source, { kind: 'hart.unreadable', message: `This card cannot be read: ${err instanceof Error ? err.message : String(err)}.` });
+    error = hartError(source, {
+      kind: 'hart.unreadable',
+      message: `This card cannot be read: ${err instanceof Error ? err.message : String(err)}.`,
+    });
   }
   if (error) return { item: { type: 'error', error }, bytes };
-  if (!root) return { item: { type: 'error', error: hartError(source, { kind: 'hart.empty', message: 'This card file holds no XML element.' }) }, bytes };
-  const cvr = hartCardToCvr({ root, source, jurisdiction: args.jurisdiction, scanned: args.scanned, ranked: args.ranked });
+  if (!root)
+    return {
+      item: {
+        type: 'error',
+        error: hartError(source, { kind: 'hart.empty', message: 'This card file holds no XML element.' }),
+      },
+      bytes,
+    };
+  const cvr = hartCardToCvr({
+    root,
+    source,
+    jurisdiction: args.jurisdiction,
+    scanned: args.scanned,
+    ranked: args.ranked,
+  });
   return { item: 'message' in cvr ? { type: 'error', error: cvr } : { type: 'cvr', cvr }, bytes };
 }
 
@@ -261,7 +304,8 @@ export async function* readHart(options: HartReadOptions): AsyncGenerator<Reader
   const scanned = new Map<string, HartScannedBallot>();
   const inputs = options.files.map((input) => ({ input, source: toSource(input) }));
   let totalBytes: number | null = 0;
-  for (const { source } of inputs) totalBytes = totalBytes === null || source.size === null ? null : totalBytes + source.size;
+  for (const { source } of inputs)
+    totalBytes = totalBytes === null || source.size === null ? null : totalBytes + source.size;
   let bytes = 0;
   let records = 0;
   let reported = 0;
@@ -291,18 +335,33 @@ export async function* readHart(options: HartReadOptions): AsyncGenerator<Reader
     const file = source.name;
     if (isCsv(file)) continue;
     if (source.size === null) {
-      yield { type: 'error', error: { kind: 'hart.missing-file', file, message: 'This file cannot be opened.' } };
+      yield {
+        type: 'error',
+        error: { kind: 'hart.missing-file', file, message: 'This file cannot be opened.' },
+      };
     } else if (/\.zip$/i.test(file)) {
       let buffer: Uint8Array | undefined;
       if (typeof input !== 'string') {
         const read = await sourceBytes(source, 1 << 30);
         if (!read) {
-          yield { type: 'error', error: { kind: 'hart.zip', file, message: 'This archive is too large to read from memory; read it from disk.' } };
+          yield {
+            type: 'error',
+            error: {
+              kind: 'hart.zip',
+              file,
+              message: 'This archive is too large to read from memory; read it from disk.',
+            },
+          };
           continue;
         }
         buffer = read;
       }
-      const zipOptions = { file: typeof input === 'string' ? input : file, onBytes: (n: number) => { bytes += n; } };
+      const zipOptions = {
+        file: typeof input === 'string' ? input : file,
+        onBytes: (n: number) => {
+          bytes += n;
+        },
+      };
       for await (const item of walkZip(buffer ? { ...zipOptions, buffer } : zipOptions)) {
         if (item.type === 'error') {
           yield { type: 'error', error: { ...item.error, file, kind: 'hart.zip' } };
@@ -310,14 +369,28 @@ export async function* readHart(options: HartReadOptions): AsyncGenerator<Reader
         }
         if (!/\.xml$/i.test(item.name)) {
           if (isCsv(item.name)) {
-            yield { type: 'error', error: { kind: 'hart.csv-in-zip', file, path: item.path, message: 'Scanned ballot information inside a ZIP is not read: unzip it and add it as its own file.' } };
+            yield {
+              type: 'error',
+              error: {
+                kind: 'hart.csv-in-zip',
+                file,
+                path: item.path,
+                message:
+                  'Scanned ballot information inside a ZIP is not read: unzip it and add it as its own file.',
+              },
+            };
           }
           continue;
         }
         const archiveTabulator = /\.zip$/i.test(item.archive) ? item.archive.replace(/\.zip$/i, '') : null;
         const cardSource: CardSource = { file, path: item.path, archiveTabulator };
-        const fast = scan && item.bytes ? scanCard({ bytes: item.bytes, source: cardSource, jurisdiction, scanned, ranked }) : null;
-        const out = fast ?? (await readCard({ data: item.data, source: cardSource, jurisdiction, scanned, ranked })).item;
+        const fast =
+          scan && item.bytes
+            ? scanCard({ bytes: item.bytes, source: cardSource, jurisdiction, scanned, ranked })
+            : null;
+        const out =
+          fast ??
+          (await readCard({ data: item.data, source: cardSource, jurisdiction, scanned, ranked })).item;
         if (out.type === 'cvr') records++;
         yield out;
         progress();
@@ -325,15 +398,30 @@ export async function* readHart(options: HartReadOptions): AsyncGenerator<Reader
     } else if (/\.xml$/i.test(file)) {
       const cardSource: CardSource = { file, archiveTabulator: null };
       const whole = source.size <= WHOLE_CARD_FILE ? await sourceBytes(source, WHOLE_CARD_FILE) : null;
-      const fast = whole && scan ? scanCard({ bytes: whole, source: cardSource, jurisdiction, scanned, ranked }) : null;
-      const data = whole ? (async function* () { yield whole; })() : source.open();
-      const { item: out, bytes: n } = fast ? { item: fast, bytes: whole!.length } : await readCard({ data, source: cardSource, jurisdiction, scanned, ranked });
+      const fast =
+        whole && scan ? scanCard({ bytes: whole, source: cardSource, jurisdiction, scanned, ranked }) : null;
+      const data = whole
+        ? (async function* () {
+            yield whole;
+          })()
+        : source.open();
+      const { item: out, bytes: n } = fast
+        ? { item: fast, bytes: whole!.length }
+        : await readCard({ data, source: cardSource, jurisdiction, scanned, ranked });
       bytes += n;
       if (out.type === 'cvr') records++;
       yield out;
       progress();
     } else {
-      yield { type: 'error', error: { kind: 'hart.unknown-file', file, message: 'Expected Hart CVR files: .zip archives, .xml cards, or scanned ballot information .csv files.' } };
+      yield {
+        type: 'error',
+        error: {
+          kind: 'hart.unknown-file',
+          file,
+          message:
+            'Expected Hart CVR files: .zip archives, .xml cards, or scanned ballot information .csv files.',
+        },
+      };
     }
   }
   options.onProgress?.({ bytes, totalBytes, records });

@@ -1,6 +1,13 @@
 export {};
 export * from './read_public.js';
-export { readHart, hartCardToCvr, HART_NAMESPACE, HART_WRITE_IN, type HartInput, type HartReadOptions } from './hart.js';
+export {
+  readHart,
+  hartCardToCvr,
+  HART_NAMESPACE,
+  HART_WRITE_IN,
+  type HartInput,
+  type HartReadOptions,
+} from './hart.js';
 export { readHartScannedBallots, type HartScannedBallot, type HartScannedItem } from './hart-scanned.js';
 export { readNistCdf, type NistInput, type NistReadOptions } from './nist.js';
 export { readRaire, readRaireJson, readRaireText, type RaireItem, type RaireReadOptions } from './raire.js';

@@ -9,7 +9,9 @@ import type { FormatError, ManifestBatch, ReaderItem } from './types.js';
 
 const fixtures = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
 
-async function collect(items: AsyncIterable<ReaderItem>): Promise<{ batches: ManifestBatch[]; errors: FormatError[] }> {
+async function collect(
+  items: AsyncIterable<ReaderItem>,
+): Promise<{ batches: ManifestBatch[]; errors: FormatError[] }> {
   const batches: ManifestBatch[] = [];
   const errors: FormatError[] = [];
   for await (const i of items) {
@@ -49,20 +51,48 @@ describe('readManifest on every manifest fixture', () => {
 
   it('matches the totals SOURCE.md states', async () => {
     // dominion-csv-arapahoe2016/SOURCE.md: "5 batches summing to 165 = CVR count".
-    const a = await collect(readManifest(fileSource(path.join(fixtures, 'dominion-csv-arapahoe2016/arapahoe-manifest.csv'))));
+    const a = await collect(
+      readManifest(fileSource(path.join(fixtures, 'dominion-csv-arapahoe2016/arapahoe-manifest.csv'))),
+    );
     expect([a.batches.length, a.batches.reduce((s, b) => s + b.ballots, 0)]).toEqual([5, 165]);
     // dominion-csv-chaffee2016-primary/SOURCE.md: "4 batches (32+32+3+4 = 71)".
-    const c = await collect(readManifest(fileSource(path.join(fixtures, 'dominion-csv-chaffee2016-primary/ballot-manifest-CVR_Export_20180111131201.csv'))));
+    const c = await collect(
+      readManifest(
+        fileSource(
+          path.join(
+            fixtures,
+            'dominion-csv-chaffee2016-primary/ballot-manifest-CVR_Export_20180111131201.csv',
+          ),
+        ),
+      ),
+    );
     expect(c.batches.map((b) => b.ballots)).toEqual([32, 32, 3, 4]);
     // irv-sf-da-2019-shangrla-pilot/SOURCE.md: "5481 batches, 293,555 cards".
-    const sf = await collect(readManifest(fileSource(path.join(fixtures, 'irv-sf-da-2019-shangrla-pilot/N19-manifest.csv'))));
+    const sf = await collect(
+      readManifest(fileSource(path.join(fixtures, 'irv-sf-da-2019-shangrla-pilot/N19-manifest.csv'))),
+    );
     expect([sf.batches.length, sf.batches.reduce((s, b) => s + b.ballots, 0)]).toEqual([5481, 293555]);
-    expect(c.batches[0]).toMatchObject({ jurisdiction: 'Test', tabulator: '5', batch: '1', container: 'Box #1' });
+    expect(c.batches[0]).toMatchObject({
+      jurisdiction: 'Test',
+      tabulator: '5',
+      batch: '1',
+      container: 'Box #1',
+    });
   });
 
   it('reads the hybrid CVR flag and containers', async () => {
-    const h = await collect(readManifest(fileSource(path.join(fixtures, 'vendor-format-samples-arlo/manifests/sample_manifest_hybrid.csv'))));
-    expect(h.batches[0]).toMatchObject({ container: 'Box 1', tabulator: '1', batch: '1', ballots: 3, hasCvrs: true });
+    const h = await collect(
+      readManifest(
+        fileSource(path.join(fixtures, 'vendor-format-samples-arlo/manifests/sample_manifest_hybrid.csv')),
+      ),
+    );
+    expect(h.batches[0]).toMatchObject({
+      container: 'Box 1',
+      tabulator: '1',
+      batch: '1',
+      ballots: 3,
+      hasCvrs: true,
+    });
     expect(h.batches[1]!.hasCvrs).toBe(false);
   });
 });
@@ -93,16 +123,33 @@ describe('readManifest rejects what a county must fix, with a location', () => {
   });
   it('missing columns', async () => {
     const r = await read('Batch,Ballot Kount\nB1,3\n');
-    expect(r.errors).toMatchObject([{ kind: 'manifest.missing-column', line: 1, field: 'Number of Ballots' }]);
+    expect(r.errors).toMatchObject([
+      { kind: 'manifest.missing-column', line: 1, field: 'Number of Ballots' },
+    ]);
   });
   it('header variants, BOM and Windows-1252', async () => {
-    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(' BATCH  NAME , number_of_ballots\nB1,"2,000"\n')]);
+    const bytes = new Uint8Array([
+      0xef,
+      0xbb,
+      0xbf,
+      ...new TextEncoder().encode(' BATCH  NAME , number_of_ballots\nB1,"2,000"\n'),
+    ]);
     expect((await read(bytes)).batches.map((b) => b.ballots)).toEqual([2000]);
-    const cp = new Uint8Array([...new TextEncoder().encode('Container,Batch Name,Number of Ballots\nCaja N'), 0xba, ...new TextEncoder().encode(' 1,B1,5\n')]);
+    const cp = new Uint8Array([
+      ...new TextEncoder().encode('Container,Batch Name,Number of Ballots\nCaja N'),
+      0xba,
+      ...new TextEncoder().encode(' 1,B1,5\n'),
+    ]);
     expect((await read(cp)).batches[0]!.container).toBe('Caja Nº 1');
   });
   it('parseCount', () => {
-    expect([parseCount('1,234'), parseCount('12'), parseCount('-1'), parseCount('1,23'), parseCount('')]).toEqual([1234, 12, 'negative', 'invalid', 'invalid']);
+    expect([
+      parseCount('1,234'),
+      parseCount('12'),
+      parseCount('-1'),
+      parseCount('1,23'),
+      parseCount(''),
+    ]).toEqual([1234, 12, 'negative', 'invalid', 'invalid']);
   });
   it('never throws on arbitrary bytes; every error has a file and a line', async () => {
     await fc.assert(

@@ -29,9 +29,27 @@ export interface ManifestColumns {
 
 const ARLO_NAMES = {
   container: ['container', 'tray#', 'tray', 'box', 'location'],
-  tabulator: ['tabulator', 'tabulatorid', 'tabulatornumber', 'tabulatornum', 'scannerid', 'scanner', 'deviceid'],
+  tabulator: [
+    'tabulator',
+    'tabulatorid',
+    'tabulatornumber',
+    'tabulatornum',
+    'scannerid',
+    'scanner',
+    'deviceid',
+  ],
   batch: ['batchname', 'batch', 'batchid', 'batchnumber'],
-  ballots: ['numberofballots', 'numberofballotcards', 'numballots', '#ofballots', '#ofballotcards', 'ballotcount', 'totalballots', 'ballots', 'cards'],
+  ballots: [
+    'numberofballots',
+    'numberofballotcards',
+    'numballots',
+    '#ofballots',
+    '#ofballotcards',
+    'ballotcount',
+    'totalballots',
+    'ballots',
+    'cards',
+  ],
   cvr: ['cvr', 'cvrs', 'hascvrs'],
 } as const;
 
@@ -39,10 +57,20 @@ const ARLO_NAMES = {
  * Recognises the manifest style from its header row; a string describing the problem when neither fits.
  * Colorado manifests are positional: the first column is the county.
  */
-export function manifestColumns(header: readonly string[]): ManifestColumns | { readonly missing: readonly string[] } {
+export function manifestColumns(
+  header: readonly string[],
+): ManifestColumns | { readonly missing: readonly string[] } {
   const names = header.map(normalizeHeader);
   if ((names[0] === 'county' || names[0] === 'countyid') && names.length >= 4) {
-    return { style: 'colorado', jurisdiction: 0, tabulator: 1, batch: 2, ballots: 3, container: names.length >= 5 ? 4 : null, cvr: null };
+    return {
+      style: 'colorado',
+      jurisdiction: 0,
+      tabulator: 1,
+      batch: 2,
+      ballots: 3,
+      container: names.length >= 5 ? 4 : null,
+      cvr: null,
+    };
   }
   const find = (options: readonly string[]): number | null => {
     for (const o of options) {
@@ -92,7 +120,11 @@ export async function* readManifest(source: Source, options: ReadOptions = {}): 
   const file = source.name;
   const decodeInfo: DecodeInfo = { encoding: 'utf-8', bom: false };
   let records = 0;
-  const chunks = withProgress(source.open(), { onProgress: options.onProgress, totalBytes: source.size, records: () => records });
+  const chunks = withProgress(source.open(), {
+    onProgress: options.onProgress,
+    totalBytes: source.size,
+    records: () => records,
+  });
   let columns: ManifestColumns | null = null;
   let header: readonly string[] = [];
   const seen = new Map<string, number>();
@@ -107,7 +139,8 @@ export async function* readManifest(source: Source, options: ReadOptions = {}): 
       if (cells.length === 1 && cells[0]!.includes('\t')) {
         yield errorItem({
           kind: 'manifest.tab-separated',
-          message: 'This manifest is tab-separated. Open it in a spreadsheet program and save it as "CSV (comma delimited)", then upload it again.',
+          message:
+            'This manifest is tab-separated. Open it in a spreadsheet program and save it as "CSV (comma delimited)", then upload it again.',
           file,
           line,
         });
@@ -169,7 +202,10 @@ export async function* readManifest(source: Source, options: ReadOptions = {}): 
       });
       continue;
     }
-    const jurisdiction = columns.jurisdiction === null ? (options.jurisdiction ?? '') : cell(columns.jurisdiction) || (options.jurisdiction ?? '');
+    const jurisdiction =
+      columns.jurisdiction === null
+        ? (options.jurisdiction ?? '')
+        : cell(columns.jurisdiction) || (options.jurisdiction ?? '');
     const tabulator = columns.tabulator === null ? null : cell(columns.tabulator) || null;
     const container = columns.container === null ? null : cell(columns.container) || null;
     let hasCvrs: boolean | null = null;
@@ -204,9 +240,17 @@ export async function* readManifest(source: Source, options: ReadOptions = {}): 
     }
     seen.set(key, line);
     records++;
-    yield { type: 'batch', batch: { jurisdiction, container, tabulator, batch, ballots: count, hasCvrs, line } };
+    yield {
+      type: 'batch',
+      batch: { jurisdiction, container, tabulator, batch, ballots: count, hasCvrs, line },
+    };
   }
   if (columns === null) {
-    yield errorItem({ kind: 'manifest.empty', message: 'The manifest is empty: it has no header row and no batches.', file, line: 1 });
+    yield errorItem({
+      kind: 'manifest.empty',
+      message: 'The manifest is empty: it has no header row and no batches.',
+      file,
+      line: 1,
+    });
   }
 }

@@ -19,7 +19,12 @@ async function* chunks(text: string, size: number): AsyncGenerator<string> {
 
 async function items(text: string, size: number, elements: 'prefix' | 'scan'): Promise<JsonStreamItem[]> {
   const out: JsonStreamItem[] = [];
-  for await (const item of streamJson({ texts: chunks(text, size), member: (k) => (k === 'CVR' || k === 'votes' ? 'elements' : 'whole'), elements })) out.push(item);
+  for await (const item of streamJson({
+    texts: chunks(text, size),
+    member: (k) => (k === 'CVR' || k === 'votes' ? 'elements' : 'whole'),
+    elements,
+  }))
+    out.push(item);
   return out;
 }
 
@@ -41,7 +46,10 @@ const report = fc
     pretty: fc.boolean(),
     cvrs: fc.array(
       fc.record({
-        id: fc.oneof(fc.string(), fc.constantFrom('{"@type":"CVR",', '},{"@type":"CVR","x":1}', '\\"', ', {"@type" : "CVR",')),
+        id: fc.oneof(
+          fc.string(),
+          fc.constantFrom('{"@type":"CVR",', '},{"@type":"CVR","x":1}', '\\"', ', {"@type" : "CVR",'),
+        ),
         n: fc.integer(),
         nested: fc.array(fc.record({ '@type': fc.constant('CVR'), v: fc.string() }), { maxLength: 2 }),
       }),
@@ -49,7 +57,11 @@ const report = fc
     ),
   })
   .map(({ pretty, cvrs }) => {
-    const doc = { '@type': 'CVR.CastVoteRecordReport', CVR: cvrs.map((c) => ({ '@type': 'CVR', BallotAuditId: c.id, n: c.n, nested: c.nested })), Election: [{ '@id': 'e' }] };
+    const doc = {
+      '@type': 'CVR.CastVoteRecordReport',
+      CVR: cvrs.map((c) => ({ '@type': 'CVR', BallotAuditId: c.id, n: c.n, nested: c.nested })),
+      Election: [{ '@id': 'e' }],
+    };
     return pretty ? JSON.stringify(doc, null, 2) : JSON.stringify(doc);
   });
 
@@ -73,23 +85,34 @@ describe('streamJson: prefix jumps and full scans agree', () => {
     await fc.assert(
       fc.asyncProperty(report, fc.integer({ min: 1, max: 300 }), async (text, size) => {
         const out = await sameBothWays(text, size);
-        expect(out.filter((i) => i.type === 'element').map((i) => (i as { value: unknown }).value)).toEqual((JSON.parse(text) as { CVR: unknown[] }).CVR);
+        expect(out.filter((i) => i.type === 'element').map((i) => (i as { value: unknown }).value)).toEqual(
+          (JSON.parse(text) as { CVR: unknown[] }).CVR,
+        );
       }),
       { numRuns: 300 },
     );
   });
 
   it('on mutated reports (errors and their places included)', async () => {
-    const edit = fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), cut: fc.integer({ min: 0, max: 8 }), piece: fc.constantFrom('', ',', '{', '}', '"', '\\', ']', '{"@type":"CVR",', '\n', 'x') });
+    const edit = fc.record({
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      cut: fc.integer({ min: 0, max: 8 }),
+      piece: fc.constantFrom('', ',', '{', '}', '"', '\\', ']', '{"@type":"CVR",', '\n', 'x'),
+    });
     await fc.assert(
-      fc.asyncProperty(report, fc.array(edit, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 300 }), async (text, edits, size) => {
-        let t = text;
-        for (const e of edits) {
-          const at = Math.floor(e.at * t.length);
-          t = t.slice(0, at) + e.piece + t.slice(at + e.cut);
-        }
-        await sameBothWays(t, size);
-      }),
+      fc.asyncProperty(
+        report,
+        fc.array(edit, { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 1, max: 300 }),
+        async (text, edits, size) => {
+          let t = text;
+          for (const e of edits) {
+            const at = Math.floor(e.at * t.length);
+            t = t.slice(0, at) + e.piece + t.slice(at + e.cut);
+          }
+          await sameBothWays(t, size);
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -8,8 +8,20 @@
 
 export type JsonStreamItem =
   | { readonly type: 'member'; readonly key: string; readonly value: unknown; readonly line: number }
-  | { readonly type: 'element'; readonly key: string; readonly index: number; readonly value: unknown; readonly line: number }
-  | { readonly type: 'error'; readonly message: string; readonly line: number; readonly column: number; readonly path: string };
+  | {
+      readonly type: 'element';
+      readonly key: string;
+      readonly index: number;
+      readonly value: unknown;
+      readonly line: number;
+    }
+  | {
+      readonly type: 'error';
+      readonly message: string;
+      readonly line: number;
+      readonly column: number;
+      readonly path: string;
+    };
 
 export interface JsonStreamOptions {
   /** Decoded text of the document, in order. */
@@ -127,7 +139,12 @@ const MAX_PREFIX_FAILURES = 8;
  * otherwise the caller scans the element in full ('not-found': the last element, or one cut by the end
  * of the text at hand; null: an unusual element or invalid JSON), which reads or reports it as before.
  */
-function elementByPrefix(args: { readonly text: string; readonly start: number; readonly prefix: string; readonly maxValueChars: number }): { value: unknown; comma: number } | 'not-found' | null {
+function elementByPrefix(args: {
+  readonly text: string;
+  readonly start: number;
+  readonly prefix: string;
+  readonly maxValueChars: number;
+}): { value: unknown; comma: number } | 'not-found' | null {
   const { text, start } = args;
   const next = text.indexOf(args.prefix, start + 1);
   if (next < 0) return 'not-found';
@@ -144,7 +161,17 @@ function elementByPrefix(args: { readonly text: string; readonly start: number; 
   }
 }
 
-type State = 'start' | 'key-or-end' | 'key' | 'colon' | 'value' | 'after-value' | 'element-or-end' | 'element' | 'after-element' | 'done';
+type State =
+  | 'start'
+  | 'key-or-end'
+  | 'key'
+  | 'colon'
+  | 'value'
+  | 'after-value'
+  | 'element-or-end'
+  | 'element'
+  | 'after-element'
+  | 'done';
 
 /** Streams the top-level members and chosen array elements of a JSON object (see the module comment). */
 export async function* streamJson(options: JsonStreamOptions): AsyncGenerator<JsonStreamItem> {
@@ -189,8 +216,17 @@ export async function* streamJsonBatches(options: JsonStreamOptions): AsyncGener
     return lineAtCursor;
   };
   const columnOf = (i: number): number => i - buf.lastIndexOf('\n', i - 1);
-  const path = (): string => (state === 'element' || state === 'after-element' || state === 'element-or-end' ? `${key}[${index}]` : key || '$');
-  const error = (message: string, at: number): JsonStreamItem => ({ type: 'error', message, line: lineOf(at), column: columnOf(at), path: path() });
+  const path = (): string =>
+    state === 'element' || state === 'after-element' || state === 'element-or-end'
+      ? `${key}[${index}]`
+      : key || '$';
+  const error = (message: string, at: number): JsonStreamItem => ({
+    type: 'error',
+    message,
+    line: lineOf(at),
+    column: columnOf(at),
+    path: path(),
+  });
 
   /** Reads more text; false at the end of the document. */
   const more = async (): Promise<boolean> => {
@@ -238,11 +274,13 @@ export async function* streamJsonBatches(options: JsonStreamOptions): AsyncGener
       out = [];
     }
     if (state === 'done') {
-      if (pos < buf.length || (await skipSpace())) out.push(error(`Unexpected text after the end of the JSON document.`, pos));
+      if (pos < buf.length || (await skipSpace()))
+        out.push(error(`Unexpected text after the end of the JSON document.`, pos));
       break main;
     }
     if (!(pos < buf.length || (await skipSpace()))) {
-      if (state !== 'start' || buf.length > 0) out.push(error('The JSON document ends too early: it is cut off or incomplete.', buf.length));
+      if (state !== 'start' || buf.length > 0)
+        out.push(error('The JSON document ends too early: it is cut off or incomplete.', buf.length));
       else out.push(error('The file is empty.', 0));
       break main;
     }
@@ -344,10 +382,14 @@ export async function* streamJsonBatches(options: JsonStreamOptions): AsyncGener
         }
         if (end < 0) {
           const tooLong = buf.length - valueStart > maxValueChars;
-          out.push(error(
-            tooLong ? `One value is longer than ${maxValueChars} characters; the file is probably damaged.` : 'The JSON document ends inside a value: it is cut off.',
-            valueStart,
-          ));
+          out.push(
+            error(
+              tooLong
+                ? `One value is longer than ${maxValueChars} characters; the file is probably damaged.`
+                : 'The JSON document ends inside a value: it is cut off.',
+              valueStart,
+            ),
+          );
           break main;
         }
         const vStart = valueStart;
@@ -358,9 +400,15 @@ export async function* streamJsonBatches(options: JsonStreamOptions): AsyncGener
         if (parse) {
           try {
             const value: unknown = JSON.parse(buf.slice(vStart, end));
-            item = state === 'element' ? { type: 'element', key, index, value, line } : { type: 'member', key, value, line };
+            item =
+              state === 'element'
+                ? { type: 'element', key, index, value, line }
+                : { type: 'member', key, value, line };
           } catch (err) {
-            item = error(`This value is not valid JSON (${err instanceof Error ? err.message : String(err)}).`, vStart);
+            item = error(
+              `This value is not valid JSON (${err instanceof Error ? err.message : String(err)}).`,
+              vStart,
+            );
           }
         }
         pos = end;

@@ -8,7 +8,9 @@ import type { ContestInfo, ContestVote, Cvr, FormatError, ReaderItem } from './t
 
 const NIST = fileURLToPath(new URL('../../../../shared/fixtures/nist-cdf-cvr/', import.meta.url));
 
-async function collect(items: AsyncIterable<ReaderItem>): Promise<{ cvrs: Cvr[]; contests: ContestInfo[]; errors: FormatError[] }> {
+async function collect(
+  items: AsyncIterable<ReaderItem>,
+): Promise<{ cvrs: Cvr[]; contests: ContestInfo[]; errors: FormatError[] }> {
   const cvrs: Cvr[] = [];
   const contests: ContestInfo[] = [];
   const errors: FormatError[] = [];
@@ -42,9 +44,18 @@ interface RctabReport {
  * list ignored). Returns each round's tally and the cumulative overvote exhaustions; stops at a tie
  * for last place, which RCTab breaks at random.
  */
-function rctabRounds(args: { ballots: readonly (readonly (readonly string[])[])[]; candidates: readonly string[]; maxSkips: number }) {
+function rctabRounds(args: {
+  ballots: readonly (readonly (readonly string[])[])[];
+  candidates: readonly string[];
+  maxSkips: number;
+}) {
   const continuing = new Set(args.candidates);
-  const rounds: { tally: Map<string, number>; overvotes: number; eliminated: string | null; elected: string | null }[] = [];
+  const rounds: {
+    tally: Map<string, number>;
+    overvotes: number;
+    eliminated: string | null;
+    elected: string | null;
+  }[] = [];
   for (;;) {
     const tally = new Map<string, number>([...continuing].map((c) => [c, 0]));
     let overvotes = 0;
@@ -95,7 +106,9 @@ describe('readNistCdf on the RCTab CDF test sets (fixtures/nist-cdf-cvr)', () =>
       const dir = join(NIST, folder);
       const configName = readdirSync(dir).find((f) => f.endsWith('_config.json'))!;
       const config = JSON.parse(readFileSync(join(dir, configName), 'utf8')) as RctabConfig;
-      const report = JSON.parse(readFileSync(join(dir, configName.replace('_config.json', '_expected_detailed_report.json')), 'utf8')) as RctabReport;
+      const report = JSON.parse(
+        readFileSync(join(dir, configName.replace('_config.json', '_expected_detailed_report.json')), 'utf8'),
+      ) as RctabReport;
       const files = config.cvrFileSources.map((s) => join(dir, s.filePath));
       const { cvrs, contests, errors } = await collect(readNistCdf({ files }));
       expect(errors).toEqual([]);
@@ -105,14 +118,22 @@ describe('readNistCdf on the RCTab CDF test sets (fixtures/nist-cdf-cvr)', () =>
       expect(votes.length).toBe(Number(report.summary.totalNumBallots));
       const candidates = config.candidates.map((c) => c.name);
       const ballots = votes.map(ranksOf);
-      const undervotes = ballots.filter((b) => b.every((r) => r.every((c) => !candidates.includes(c)))).length;
+      const undervotes = ballots.filter((b) =>
+        b.every((r) => r.every((c) => !candidates.includes(c))),
+      ).length;
       expect(undervotes).toBe(report.summary.undervotes);
       expect(config.rules.overvoteRule).toBe('exhaustImmediately');
-      const rounds = rctabRounds({ ballots, candidates, maxSkips: Number(config.rules.maxSkippedRanksAllowed) });
+      const rounds = rctabRounds({
+        ballots,
+        candidates,
+        maxSkips: Number(config.rules.maxSkippedRanksAllowed),
+      });
       for (let i = 0; i < rounds.length; i++) {
         const mine = rounds[i]!;
         const theirs = report.results[i]!;
-        expect(Object.fromEntries(mine.tally), `round ${i + 1}`).toEqual(Object.fromEntries(Object.entries(theirs.tally).map(([k, v]) => [k, Number(v)])));
+        expect(Object.fromEntries(mine.tally), `round ${i + 1}`).toEqual(
+          Object.fromEntries(Object.entries(theirs.tally).map(([k, v]) => [k, Number(v)])),
+        );
         expect(mine.overvotes, `round ${i + 1} overvotes`).toBe(Number(theirs.inactiveBallots.overvotes));
         if (mine.eliminated) expect(theirs.tallyResults.map((t) => t.eliminated)).toContain(mine.eliminated);
         if (mine.elected) expect(theirs.tallyResults.map((t) => t.elected)).toContain(mine.elected);
@@ -122,7 +143,10 @@ describe('readNistCdf on the RCTab CDF test sets (fixtures/nist-cdf-cvr)', () =>
 
   it('reads the multi-file export as the sum of its files, and each report in any chunking', async () => {
     const dir = join(NIST, 'rctab-test_set_8_multi_cdf');
-    const files = readdirSync(dir).filter((f) => /_cvr_\d\.json$/.test(f)).sort().map((f) => join(dir, f));
+    const files = readdirSync(dir)
+      .filter((f) => /_cvr_\d\.json$/.test(f))
+      .sort()
+      .map((f) => join(dir, f));
     const both = await collect(readNistCdf({ files }));
     let sum = 0;
     for (const f of files) {
@@ -146,7 +170,16 @@ describe('readNistCdf on the RCTab CDF test sets (fixtures/nist-cdf-cvr)', () =>
     expect(source).toContain('<cdf:CurrentSnapshotId>css-02</cdf:CurrentSnapshotId>');
     const second = cvrs[1]!;
     expect(Object.values(second.contests)).toEqual([{ kind: 'marks', marks: ['Mark Zetzer'] }]);
-    const other = await collect(readNistCdf({ files: [bytesSource('n.xml', source.replace('<cdf:CurrentSnapshotId>css-02<', '<cdf:CurrentSnapshotId>css-03<'))] }));
+    const other = await collect(
+      readNistCdf({
+        files: [
+          bytesSource(
+            'n.xml',
+            source.replace('<cdf:CurrentSnapshotId>css-02<', '<cdf:CurrentSnapshotId>css-03<'),
+          ),
+        ],
+      }),
+    );
     expect(Object.values(other.cvrs[1]!.contests)).toEqual([{ kind: 'marks', marks: [] }]);
     // The XML reads the same as its chunked self.
     const chunked = await collect(readNistCdf({ files: [bytesSource('nist_xml_cdf_2.xml', source, 5)] }));
@@ -159,21 +192,39 @@ describe('readNistCdf on the RCTab CDF test sets (fixtures/nist-cdf-cvr)', () =>
       expect(errors, name).toEqual([]);
       expect(cvrs.length, name).toBeGreaterThan(0);
     }
-    const { cvrs } = await collect(readNistCdf({ files: [join(NIST, 'rctab-nist_xml_cdf_2', 'nist_xml_cdf_2.xml')] }));
-    const overvoted = cvrs.flatMap((c) => Object.values(c.contests)).filter((v) => v.kind === 'marks' && v.marks.length > 1);
+    const { cvrs } = await collect(
+      readNistCdf({ files: [join(NIST, 'rctab-nist_xml_cdf_2', 'nist_xml_cdf_2.xml')] }),
+    );
+    const overvoted = cvrs
+      .flatMap((c) => Object.values(c.contests))
+      .filter((v) => v.kind === 'marks' && v.marks.length > 1);
     expect(overvoted.length).toBeGreaterThan(0);
   });
 });
 
 describe('readNistCdf errors', () => {
   it('reports a cut-off JSON report with a line and path, and an unknown contest', async () => {
-    const file = join(NIST, 'rctab-test_set_0_skipped_first_choice', 'test_set_0_skipped_first_choice_cvr.json');
+    const file = join(
+      NIST,
+      'rctab-test_set_0_skipped_first_choice',
+      'test_set_0_skipped_first_choice_cvr.json',
+    );
     const text = readFileSync(file, 'utf8');
-    const cut = await collect(readNistCdf({ files: [bytesSource('cut.json', text.slice(0, Math.floor(text.length * 0.7)))] }));
+    const cut = await collect(
+      readNistCdf({ files: [bytesSource('cut.json', text.slice(0, Math.floor(text.length * 0.7)))] }),
+    );
     expect(cut.errors.length).toBeGreaterThan(0);
     for (const e of cut.errors) expect(e.line ?? e.path ?? e.field).toBeDefined();
-    const wrong = await collect(readNistCdf({ files: [bytesSource('wrong.json', text.replace(/("ContestId"\s*:\s*)"contest-001"/g, '$1"contest-999"'))] }));
+    const wrong = await collect(
+      readNistCdf({
+        files: [
+          bytesSource('wrong.json', text.replace(/("ContestId"\s*:\s*)"contest-001"/g, '$1"contest-999"')),
+        ],
+      }),
+    );
     expect(wrong.cvrs).toHaveLength(0);
-    expect(wrong.errors.every((e) => e.kind === 'nist.cvr' && e.path?.startsWith('CVR[') && e.line !== undefined)).toBe(true);
+    expect(
+      wrong.errors.every((e) => e.kind === 'nist.cvr' && e.path?.startsWith('CVR[') && e.line !== undefined),
+    ).toBe(true);
   });
 });

@@ -102,7 +102,11 @@ function contestInfo(defs: Definitions, contest: Node): ContestInfo | null {
   const cid = id(contest);
   const def = cid ? defs.contests.get(cid) : undefined;
   if (!def) return null;
-  const writeIns = new Set(nodes(contest['ContestSelection']).filter((s) => text(s['IsWriteIn']) === 'true').map((s) => id(s)));
+  const writeIns = new Set(
+    nodes(contest['ContestSelection'])
+      .filter((s) => text(s['IsWriteIn']) === 'true')
+      .map((s) => id(s)),
+  );
   const votesAllowed = Number(text(contest['VotesAllowed']) ?? '1');
   const numWinners = text(contest['NumberElected']);
   const ranks = text(contest['NumberOfRanks']);
@@ -157,7 +161,11 @@ export function cdfToCvr(args: {
   for (const contest of nodes(snapshot['CVRContest'])) {
     const contestId = text(contest['ContestId']);
     const def = contestId !== null ? defs.contests.get(contestId) : undefined;
-    if (!def) return { message: `ContestId ${JSON.stringify(contestId)} is not a contest of the report's Election.`, field: 'ContestId' };
+    if (!def)
+      return {
+        message: `ContestId ${JSON.stringify(contestId)} is not a contest of the report's Election.`,
+        field: 'ContestId',
+      };
     const marks: { name: string; rank: number | null }[] = [];
     for (const selection of nodes(contest['CVRContestSelection'])) {
       const sid = text(selection['ContestSelectionId']);
@@ -167,7 +175,10 @@ export function cdfToCvr(args: {
         if (name === undefined) {
           const writeIn = nodes(position['CVRWriteIn'])[0];
           if (sid !== null || !writeIn) {
-            return { message: `ContestSelectionId ${JSON.stringify(sid)} is not a selection of contest "${def.name}".`, field: 'ContestSelectionId' };
+            return {
+              message: `ContestSelectionId ${JSON.stringify(sid)} is not a selection of contest "${def.name}".`,
+              field: 'ContestSelectionId',
+            };
           }
           name = text(writeIn['Text']) || 'Write-in';
         }
@@ -217,7 +228,10 @@ interface WalkOptions {
 
 const DEFINITIONS = new Set(['Election', 'Party', 'GpUnit']);
 
-async function* counted(chunks: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<string> {
+async function* counted(
+  chunks: AsyncIterable<Uint8Array>,
+  onBytes: (n: number) => void,
+): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8');
   let first = true;
   for await (const chunk of chunks) {
@@ -238,14 +252,27 @@ async function* walkJson(options: WalkOptions): AsyncGenerator<Piece[]> {
   const file = options.source.name;
   for await (const batch of streamJsonBatches({
     texts: counted(options.source.open(), options.onBytes),
-    member: (key) => (key === 'CVR' ? 'elements' : options.definitions && DEFINITIONS.has(key) ? 'whole' : 'skip'),
+    member: (key) =>
+      key === 'CVR' ? 'elements' : options.definitions && DEFINITIONS.has(key) ? 'whole' : 'skip',
     element: (_key, index) => options.wantCvr(index),
   })) {
     const pieces: Piece[] = [];
     for (const item of batch) {
       if (item.type === 'member') pieces.push({ type: 'definition', key: item.key, value: item.value });
-      else if (item.type === 'element') pieces.push({ type: 'cvr', index: item.index, value: item.value, line: item.line });
-      else pieces.push({ type: 'error', error: { kind: 'nist.json', file, line: item.line, column: item.column, path: item.path, message: item.message } });
+      else if (item.type === 'element')
+        pieces.push({ type: 'cvr', index: item.index, value: item.value, line: item.line });
+      else
+        pieces.push({
+          type: 'error',
+          error: {
+            kind: 'nist.json',
+            file,
+            line: item.line,
+            column: item.column,
+            path: item.path,
+            message: item.message,
+          },
+        });
     }
     yield pieces;
   }
@@ -278,17 +305,28 @@ async function* walkXml(options: WalkOptions): AsyncGenerator<Piece[]> {
   const pieces = function* (events: ReturnType<typeof collector.write>): Generator<Piece> {
     for (const event of events) {
       if (event.type === 'error') {
-        yield { type: 'error', error: { kind: 'nist.xml', file, line: event.line, column: event.column, message: `This CDF report is not well-formed XML: ${event.message}.` } };
+        yield {
+          type: 'error',
+          error: {
+            kind: 'nist.xml',
+            file,
+            line: event.line,
+            column: event.column,
+            message: `This CDF report is not well-formed XML: ${event.message}.`,
+          },
+        };
         continue;
       }
       if (!rootChecked) rootChecked = true;
       const name = event.path[1]!;
       const value = xmlToJsonShape(event.element);
-      if (name === 'CVR') yield { type: 'cvr', index: indexes.shift() ?? index, value, line: event.element.line };
+      if (name === 'CVR')
+        yield { type: 'cvr', index: indexes.shift() ?? index, value, line: event.element.line };
       else yield { type: 'definition', key: name, value: [value] };
     }
   };
-  for await (const t of counted(options.source.open(), options.onBytes)) yield [...pieces(collector.write(t))];
+  for await (const t of counted(options.source.open(), options.onBytes))
+    yield [...pieces(collector.write(t))];
   yield [...pieces(collector.close())];
 }
 
@@ -324,7 +362,10 @@ export async function* readNistCdf(options: NistReadOptions): AsyncGenerator<Rea
   for (const source of sources) {
     const file = source.name;
     if (source.size === null) {
-      yield { type: 'error', error: { kind: 'nist.missing-file', file, message: 'This file cannot be opened.' } };
+      yield {
+        type: 'error',
+        error: { kind: 'nist.missing-file', file, message: 'This file cannot be opened.' },
+      };
       continue;
     }
     const defs: Definitions = { contests: new Map(), candidates: new Map(), parties: new Map() };
@@ -365,7 +406,10 @@ export async function* readNistCdf(options: NistReadOptions): AsyncGenerator<Rea
         }
         case 'cvr': {
           const path = `CVR[${piece.index}]`;
-          const cvr = typeof piece.value === 'object' && piece.value !== null && !Array.isArray(piece.value) ? (piece.value as Node) : null;
+          const cvr =
+            typeof piece.value === 'object' && piece.value !== null && !Array.isArray(piece.value)
+              ? (piece.value as Node)
+              : null;
           const result = cvr
             ? cdfToCvr({ cvr, defs, jurisdiction, fallbackId: `${file}#${piece.index + 1}` })
             : { message: 'This CVR is not an object.', field: 'CVR' };
@@ -373,7 +417,17 @@ export async function* readNistCdf(options: NistReadOptions): AsyncGenerator<Rea
             records++;
             yield { type: 'cvr', cvr: result };
           } else {
-            yield { type: 'error', error: { kind: 'nist.cvr', file, line: piece.line, path, field: result.field, message: `${path}: ${result.message}` } };
+            yield {
+              type: 'error',
+              error: {
+                kind: 'nist.cvr',
+                file,
+                line: piece.line,
+                path,
+                field: result.field,
+                message: `${path}: ${result.message}`,
+              },
+            };
           }
           return;
         }
@@ -384,21 +438,41 @@ export async function* readNistCdf(options: NistReadOptions): AsyncGenerator<Rea
       }
     };
 
-    for await (const batch of walk({ source, definitions: true, onBytes, wantCvr: (i) => ready || ((skippedBelow = i + 1), false) })) {
+    for await (const batch of walk({
+      source,
+      definitions: true,
+      onBytes,
+      wantCvr: (i) => ready || ((skippedBelow = i + 1), false),
+    })) {
       for (const piece of batch) yield* handle(piece);
     }
     if (!sawElection) {
       yield {
         type: 'error',
-        error: { kind: 'nist.no-election', file, path: 'Election', message: 'This CDF report has no Election, so its contests and candidates have no names.' },
+        error: {
+          kind: 'nist.no-election',
+          file,
+          path: 'Election',
+          message: 'This CDF report has no Election, so its contests and candidates have no names.',
+        },
       };
       continue;
     }
     if (skippedBelow > 0) {
-      for await (const batch of walk({ source, definitions: false, onBytes, wantCvr: (i) => i < skippedBelow })) {
+      for await (const batch of walk({
+        source,
+        definitions: false,
+        onBytes,
+        wantCvr: (i) => i < skippedBelow,
+      })) {
         for (const piece of batch) {
           // Errors in the file's structure were reported by the first pass.
-          if (piece.type === 'error' && (piece.error.kind === 'nist.json' || piece.error.kind === 'nist.xml') && seen.has(errorKey(piece.error))) continue;
+          if (
+            piece.type === 'error' &&
+            (piece.error.kind === 'nist.json' || piece.error.kind === 'nist.xml') &&
+            seen.has(errorKey(piece.error))
+          )
+            continue;
           yield* handle(piece);
         }
       }

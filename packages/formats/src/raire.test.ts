@@ -44,9 +44,11 @@ const SF = join(fixtures, 'irv-sf-da-2019-shangrla-pilot');
 
 describe('RAIRE JSON: all NSW 2021 mayoral contests (fixtures/irv-raire-nsw2021)', () => {
   const files = readdirSync(NSW).filter((f) => f.endsWith('_Mayoral.json'));
-  const vectors = (JSON.parse(readFileSync(join(conformance, 'raire.json'), 'utf8')) as {
-    nsw2021: { contest: string; candidates: string[]; total_votes: number; winner: number }[];
-  }).nsw2021;
+  const vectors = (
+    JSON.parse(readFileSync(join(conformance, 'raire.json'), 'utf8')) as {
+      nsw2021: { contest: string; candidates: string[]; total_votes: number; winner: number }[];
+    }
+  ).nsw2021;
 
   it('has the 33 contests', () => expect(files).toHaveLength(33));
   for (const f of files) {
@@ -55,7 +57,11 @@ describe('RAIRE JSON: all NSW 2021 mayoral contests (fixtures/irv-raire-nsw2021)
       expect(r.errors).toEqual([]);
       expect(r.contests).toHaveLength(1);
       const contest = r.contests[0]!;
-      const raw = JSON.parse(readFileSync(join(NSW, f), 'utf8')) as { metadata: { candidates: string[] }; winner: number; votes: unknown[] };
+      const raw = JSON.parse(readFileSync(join(NSW, f), 'utf8')) as {
+        metadata: { candidates: string[] };
+        winner: number;
+        votes: unknown[];
+      };
       expect(r.rankings).toHaveLength(raw.votes.length);
       expect(contest.reportedWinners).toEqual([raw.metadata.candidates[raw.winner]]);
       expect(irvWinner(r, contest).winner).toBe(contest.reportedWinners![0]);
@@ -66,7 +72,9 @@ describe('RAIRE JSON: all NSW 2021 mayoral contests (fixtures/irv-raire-nsw2021)
       }
       const out = f.replace('.json', '_out.json');
       if (files.length && readdirSync(NSW).includes(out)) {
-        const expected = JSON.parse(readFileSync(join(NSW, out), 'utf8')) as { solution: { Ok: { winner: number } } };
+        const expected = JSON.parse(readFileSync(join(NSW, out), 'utf8')) as {
+          solution: { Ok: { winner: number } };
+        };
         expect(raw.metadata.candidates[expected.solution.Ok.winner]).toBe(contest.reportedWinners![0]);
       }
     });
@@ -106,7 +114,9 @@ describe('.raire text: US elections (fixtures/irv-raire-us-classic)', () => {
     it(`${f}: the IRV winner is the reported one, except in the deliberately wrong file`, async () => {
       const r = await read(readRaire({ source: join(US, f) }));
       expect(r.errors).toEqual([]);
-      const outs = readdirSync(US).includes(`${f}.out`) ? outWinners(readFileSync(join(US, `${f}.out`), 'utf8')) : null;
+      const outs = readdirSync(US).includes(`${f}.out`)
+        ? outWinners(readFileSync(join(US, `${f}.out`), 'utf8'))
+        : null;
       for (const contest of r.contests) {
         const result = irvWinner(r, contest);
         const reported = contest.reportedWinners?.[0];
@@ -127,7 +137,9 @@ describe('.raire text: San Francisco DA 2019 (fixtures/irv-sf-da-2019-shangrla-p
   it('reproduces the rounds SOURCE.md states and the winner of the assertions file', async () => {
     const r = await read(readRaire({ source: join(SF, 'SFDA2019_PrelimReport12VBMJustDASheets.raire') }));
     expect(r.errors).toEqual([]);
-    const assertions = JSON.parse(readFileSync(join(SF, 'SFDA2019_PrelimReport12VBMJustDASheetsAssertions.json'), 'utf8')) as {
+    const assertions = JSON.parse(
+      readFileSync(join(SF, 'SFDA2019_PrelimReport12VBMJustDASheetsAssertions.json'), 'utf8'),
+    ) as {
       'Ballots involved in audit (#)': string;
       audits: { contest: string; winner: string }[];
     };
@@ -137,7 +149,15 @@ describe('.raire text: San Francisco DA 2019 (fixtures/irv-sf-da-2019-shangrla-p
     expect(result.winner).toBe(assertions.audits.find((a) => a.contest === contest.name)!.winner);
     // "Plain IRV count on this VBM-only subset: R1 15:43360 16:20442 …; R2 …; R3 …" (SOURCE.md).
     const source = readFileSync(join(SF, 'SOURCE.md'), 'utf8');
-    const rounds = [...source.matchAll(/R(\d) ((?:\d+:\d+ ?)+)/g)].map((m) => Object.fromEntries(m[2]!.trim().split(' ').map((p) => p.split(':').map(String) as [string, string]).map(([k, v]) => [k, Number(v)])));
+    const rounds = [...source.matchAll(/R(\d) ((?:\d+:\d+ ?)+)/g)].map((m) =>
+      Object.fromEntries(
+        m[2]!
+          .trim()
+          .split(' ')
+          .map((p) => p.split(':').map(String) as [string, string])
+          .map(([k, v]) => [k, Number(v)]),
+      ),
+    );
     expect(rounds).toHaveLength(3);
     for (let i = 0; i < rounds.length; i++) expect(result.rounds[i]!.tally).toEqual(rounds[i]);
   });
@@ -145,7 +165,9 @@ describe('.raire text: San Francisco DA 2019 (fixtures/irv-sf-da-2019-shangrla-p
 
 describe('RAIRE errors are located', () => {
   it('reports a bad candidate, an undeclared contest and a bad header with lines and columns', async () => {
-    const r = await read(readRaire({ source: bytesSource('x.raire', '1\nContest,7,2,1,2,winner,1\n7,a,1,3\n8,b,1\n7,c,2,1\n') }));
+    const r = await read(
+      readRaire({ source: bytesSource('x.raire', '1\nContest,7,2,1,2,winner,1\n7,a,1,3\n8,b,1\n7,c,2,1\n') }),
+    );
     expect(r.cvrs.map((c) => c.cvrId)).toEqual(['c']);
     expect(r.errors.map((e) => [e.kind, e.line, e.column])).toEqual([
       ['raire.candidate', 3, 4],
@@ -153,7 +175,14 @@ describe('RAIRE errors are located', () => {
     ]);
     const h = await read(readRaire({ source: bytesSource('x.raire', 'Contest,7,2,1,2\n') }));
     expect(h.errors.map((e) => [e.kind, e.line])).toEqual([['raire.header', 1]]);
-    const j = await read(readRaire({ source: bytesSource('x.json', '{"metadata":{"candidates":["A","B"]},"votes":[{"n":2,"prefs":[0,5]}],"winner":0}') }));
+    const j = await read(
+      readRaire({
+        source: bytesSource(
+          'x.json',
+          '{"metadata":{"candidates":["A","B"]},"votes":[{"n":2,"prefs":[0,5]}],"winner":0}',
+        ),
+      }),
+    );
     expect(j.errors.map((e) => [e.kind, e.path])).toEqual([['raire.vote', 'votes[0]']]);
   });
 });

@@ -65,15 +65,21 @@ export async function* readRaireJson(options: RaireReadOptions): AsyncGenerator<
 
   const votes = (index: number, value: unknown, line: number): RaireItem => {
     const path = `votes[${index}]`;
-    const bad = (message: string): RaireItem => ({ type: 'error', error: { kind: 'raire.vote', file, line, path, message: `${path}: ${message}` } });
-    if (typeof value !== 'object' || value === null) return bad('expected {"n": count, "prefs": [candidate indices]}.');
+    const bad = (message: string): RaireItem => ({
+      type: 'error',
+      error: { kind: 'raire.vote', file, line, path, message: `${path}: ${message}` },
+    });
+    if (typeof value !== 'object' || value === null)
+      return bad('expected {"n": count, "prefs": [candidate indices]}.');
     const { n, prefs } = value as { n?: unknown; prefs?: unknown };
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) return bad('"n" must be a whole number of ballots.');
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+      return bad('"n" must be a whole number of ballots.');
     if (!Array.isArray(prefs)) return bad('"prefs" must be a list of candidate indices.');
     const names = candidates!;
     const ranks: string[][] = [];
     for (const p of prefs) {
-      if (!isIndex(p, names.length)) return bad(`${JSON.stringify(p)} is not a candidate index (0 to ${names.length - 1}).`);
+      if (!isIndex(p, names.length))
+        return bad(`${JSON.stringify(p)} is not a candidate index (0 to ${names.length - 1}).`);
       ranks.push([names[p]!]);
     }
     records++;
@@ -83,21 +89,48 @@ export async function* readRaireJson(options: RaireReadOptions): AsyncGenerator<
   const pass = async function* (second: boolean): AsyncGenerator<RaireItem> {
     for await (const item of streamJson({
       texts: decoded(source.open()),
-      member: (key) => (key === 'votes' ? 'elements' : second ? 'skip' : key === 'metadata' || key === 'winner' ? 'whole' : 'skip'),
+      member: (key) =>
+        key === 'votes'
+          ? 'elements'
+          : second
+            ? 'skip'
+            : key === 'metadata' || key === 'winner'
+              ? 'whole'
+              : 'skip',
       element: () => {
         if (candidates === null) skipped = true;
         return candidates !== null;
       },
     })) {
       if (item.type === 'error') {
-        if (!second) yield { type: 'error', error: { kind: 'raire.json', file, line: item.line, column: item.column, path: item.path, message: item.message } };
+        if (!second)
+          yield {
+            type: 'error',
+            error: {
+              kind: 'raire.json',
+              file,
+              line: item.line,
+              column: item.column,
+              path: item.path,
+              message: item.message,
+            },
+          };
       } else if (item.type === 'member') {
         if (item.key === 'winner') winner = item.value;
         else if (item.key === 'metadata') {
           const meta = item.value as { candidates?: unknown; contest?: unknown } | null;
           const list = meta && Array.isArray(meta.candidates) ? meta.candidates : null;
           if (!list || !list.every((c) => typeof c === 'string')) {
-            yield { type: 'error', error: { kind: 'raire.metadata', file, line: item.line, path: 'metadata.candidates', message: 'metadata.candidates must be a list of candidate names.' } };
+            yield {
+              type: 'error',
+              error: {
+                kind: 'raire.metadata',
+                file,
+                line: item.line,
+                path: 'metadata.candidates',
+                message: 'metadata.candidates must be a list of candidate names.',
+              },
+            };
             return;
           }
           candidates = list as string[];
@@ -112,14 +145,31 @@ export async function* readRaireJson(options: RaireReadOptions): AsyncGenerator<
 
   yield* pass(false);
   if (candidates === null) {
-    yield { type: 'error', error: { kind: 'raire.metadata', file, path: 'metadata.candidates', message: 'This RAIRE file has no metadata.candidates, so its preferences name no one.' } };
+    yield {
+      type: 'error',
+      error: {
+        kind: 'raire.metadata',
+        file,
+        path: 'metadata.candidates',
+        message: 'This RAIRE file has no metadata.candidates, so its preferences name no one.',
+      },
+    };
     return;
   }
   const names: string[] = candidates;
   let winnerName: string | null = null;
   if (winner !== undefined) {
     if (isIndex(winner, names.length)) winnerName = names[winner]!;
-    else yield { type: 'error', error: { kind: 'raire.winner', file, path: 'winner', message: `"winner" is ${JSON.stringify(winner)}, not a candidate index.` } };
+    else
+      yield {
+        type: 'error',
+        error: {
+          kind: 'raire.winner',
+          file,
+          path: 'winner',
+          message: `"winner" is ${JSON.stringify(winner)}, not a candidate index.`,
+        },
+      };
   }
   // The contest item goes first in spirit; it can only be built once metadata and winner are known.
   yield { type: 'contest', contest: rankedContest(contest, names, winnerName) };
@@ -161,7 +211,12 @@ export async function* readRaireText(options: RaireReadOptions): AsyncGenerator<
     if (isBlankRow(cells)) continue;
     if (declared === null) {
       if (cells.length !== 1 || !/^\d+$/.test(cells[0]!)) {
-        yield error(line, 'raire.header', 'The first line of a .raire file must be the number of contests.', 1);
+        yield error(
+          line,
+          'raire.header',
+          'The first line of a .raire file must be the number of contests.',
+          1,
+        );
         return;
       }
       declared = Number(cells[0]);
@@ -171,7 +226,11 @@ export async function* readRaireText(options: RaireReadOptions): AsyncGenerator<
       const id = cells[1] ?? '';
       const n = Number(cells[2]);
       if (id === '' || !Number.isSafeInteger(n) || n < 1 || cells.length < 3 + n) {
-        yield error(line, 'raire.contest', 'Expected "Contest,<id>,<number of candidates>,<candidate ids…>[,winner,<id>]".');
+        yield error(
+          line,
+          'raire.contest',
+          'Expected "Contest,<id>,<number of candidates>,<candidate ids…>[,winner,<id>]".',
+        );
         continue;
       }
       const candidates = cells.slice(3, 3 + n);
@@ -179,7 +238,13 @@ export async function* readRaireText(options: RaireReadOptions): AsyncGenerator<
       let winner: string | null = null;
       if (rest.length >= 2 && rest[0]!.toLowerCase() === 'winner') {
         winner = rest[1]!;
-        if (!candidates.includes(winner)) yield error(line, 'raire.winner', `The winner ${JSON.stringify(winner)} is not one of contest ${id}'s candidates.`, 5 + n);
+        if (!candidates.includes(winner))
+          yield error(
+            line,
+            'raire.winner',
+            `The winner ${JSON.stringify(winner)} is not one of contest ${id}'s candidates.`,
+            5 + n,
+          );
       }
       contests.set(id, candidates);
       yield { type: 'contest', contest: rankedContest(id, candidates, winner) };
@@ -188,7 +253,12 @@ export async function* readRaireText(options: RaireReadOptions): AsyncGenerator<
     const contestId = cells[0]!;
     const candidates = contests.get(contestId);
     if (!candidates) {
-      yield error(line, 'raire.unknown-contest', `Contest ${JSON.stringify(contestId)} is not declared by a "Contest," line above.`, 1);
+      yield error(
+        line,
+        'raire.unknown-contest',
+        `Contest ${JSON.stringify(contestId)} is not declared by a "Contest," line above.`,
+        1,
+      );
       continue;
     }
     const ballotId = cells[1] ?? '';
@@ -208,7 +278,12 @@ export async function* readRaireText(options: RaireReadOptions): AsyncGenerator<
       ranks.push([c]);
     }
     if (bad >= 0) {
-      yield error(line, 'raire.candidate', `${JSON.stringify(cells[bad])} is not a candidate of contest ${contestId}.`, bad + 1);
+      yield error(
+        line,
+        'raire.candidate',
+        `${JSON.stringify(cells[bad])} is not a candidate of contest ${contestId}.`,
+        bad + 1,
+      );
       continue;
     }
     records++;
@@ -228,9 +303,20 @@ export async function* readRaireText(options: RaireReadOptions): AsyncGenerator<
     };
   }
   if (declared === null) {
-    yield { type: 'error', error: { kind: 'raire.empty', file, line: 1, message: 'This .raire file is empty.' } };
+    yield {
+      type: 'error',
+      error: { kind: 'raire.empty', file, line: 1, message: 'This .raire file is empty.' },
+    };
   } else if (contests.size !== declared) {
-    yield { type: 'error', error: { kind: 'raire.contest-count', file, line: 1, message: `Line 1 declares ${declared} contests but ${contests.size} are defined.` } };
+    yield {
+      type: 'error',
+      error: {
+        kind: 'raire.contest-count',
+        file,
+        line: 1,
+        message: `Line 1 declares ${declared} contests but ${contests.size} are defined.`,
+      },
+    };
   }
   options.onProgress?.({ bytes, totalBytes: source.size, records });
 }
@@ -238,5 +324,7 @@ export async function* readRaireText(options: RaireReadOptions): AsyncGenerator<
 /** Reads either RAIRE format, chosen by the file's name (`.json` or not). */
 export function readRaire(options: RaireReadOptions): AsyncGenerator<RaireItem> {
   const source = toSource(options.source);
-  return /\.json$/i.test(source.name) ? readRaireJson({ ...options, source }) : readRaireText({ ...options, source });
+  return /\.json$/i.test(source.name)
+    ? readRaireJson({ ...options, source })
+    : readRaireText({ ...options, source });
 }

@@ -49,7 +49,10 @@ function dominionJsonInputs(files: readonly string[]) {
     tabulator: m('TabulatorManifest.json'),
   };
   const manifests = Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
-  return { exports: files.filter((f) => /^CvrExport.*\.json$/i.test(path.basename(f))).map(fileSource), manifests };
+  return {
+    exports: files.filter((f) => /^CvrExport.*\.json$/i.test(path.basename(f))).map(fileSource),
+    manifests,
+  };
 }
 
 /**
@@ -72,12 +75,24 @@ async function* raireCards(options: {
       yield item;
       continue;
     }
-    const contests: Cvr['contests'] = { [item.ranking.contest]: { kind: 'ranks', ranks: item.ranking.ranks } };
+    const contests: Cvr['contests'] = {
+      [item.ranking.contest]: { kind: 'ranks', ranks: item.ranking.ranks },
+    };
     for (let k = 0; k < item.ranking.count; k++) {
       n++;
       yield {
         type: 'cvr',
-        cvr: { jurisdiction: options.jurisdiction, cvrId: `${options.file}#${n}`, tabulator: null, batch: null, position: null, imprintedId: null, ballotStyle: null, countingGroup: null, contests },
+        cvr: {
+          jurisdiction: options.jurisdiction,
+          cvrId: `${options.file}#${n}`,
+          tabulator: null,
+          batch: null,
+          position: null,
+          imprintedId: null,
+          ballotStyle: null,
+          countingGroup: null,
+          contests,
+        },
       };
     }
   }
@@ -91,7 +106,15 @@ function renamed(item: RaireItem, rename: (name: string) => string): RaireItem {
     case 'ranking':
       return { type: 'ranking', ranking: { ...item.ranking, contest: rename(item.ranking.contest) } };
     case 'cvr':
-      return { type: 'cvr', cvr: { ...item.cvr, contests: Object.fromEntries(Object.entries(item.cvr.contests).map(([name, vote]) => [rename(name), vote])) } };
+      return {
+        type: 'cvr',
+        cvr: {
+          ...item.cvr,
+          contests: Object.fromEntries(
+            Object.entries(item.cvr.contests).map(([name, vote]) => [rename(name), vote]),
+          ),
+        },
+      };
     default:
       return item;
   }
@@ -101,14 +124,19 @@ function renamed(item: RaireItem, rename: (name: string) => string): RaireItem {
  * The contest names of one `.raire` file among several read together: `<file name> <contest id>`,
  * since every file numbers its contests from 1. One file alone keeps its ids.
  */
-export function raireContestName(options: { readonly file: string; readonly filesInExport: number }): ((id: string) => string) | undefined {
+export function raireContestName(options: {
+  readonly file: string;
+  readonly filesInExport: number;
+}): ((id: string) => string) | undefined {
   if (options.filesInExport < 2) return undefined;
   const stem = path.basename(options.file).replace(/\.raire$/i, '');
   return (id) => `${stem} ${id}`;
 }
 
 /** Runs the reader of one export (see detect.ts). */
-export async function* readExport(options: ReaderOptions & { readonly export: DetectedExport }): AsyncGenerator<ReaderItem> {
+export async function* readExport(
+  options: ReaderOptions & { readonly export: DetectedExport },
+): AsyncGenerator<ReaderItem> {
   const { export: exp, ...readerOptions } = options;
   const files = exp.files;
   const format = exp.format;
@@ -127,7 +155,11 @@ export async function* readExport(options: ReaderOptions & { readonly export: De
       for (const f of files) yield* readClearBallot(fileSource(f), readerOptions);
       return;
     case 'batch-tallies':
-      for (const f of files) yield* readBatchTallies(fileSource(f), { ...readerOptions, contest: path.basename(f).replace(/\.csv$/i, '') });
+      for (const f of files)
+        yield* readBatchTallies(fileSource(f), {
+          ...readerOptions,
+          contest: path.basename(f).replace(/\.csv$/i, ''),
+        });
       return;
     case 'ess':
       yield* readEss({ ...readerOptions, files });
@@ -142,8 +174,14 @@ export async function* readExport(options: ReaderOptions & { readonly export: De
     case 'raire-json':
     case 'raire':
       for (const f of files) {
-        const contestName = format === 'raire' ? raireContestName({ file: f, filesInExport: files.length }) : undefined;
-        yield* raireCards({ items: readRaire({ ...readerOptions, source: f }), file: path.basename(f), jurisdiction: readerOptions.jurisdiction ?? '', ...(contestName ? { contestName } : {}) });
+        const contestName =
+          format === 'raire' ? raireContestName({ file: f, filesInExport: files.length }) : undefined;
+        yield* raireCards({
+          items: readRaire({ ...readerOptions, source: f }),
+          file: path.basename(f),
+          jurisdiction: readerOptions.jurisdiction ?? '',
+          ...(contestName ? { contestName } : {}),
+        });
       }
       return;
     default:
@@ -152,10 +190,18 @@ export async function* readExport(options: ReaderOptions & { readonly export: De
 }
 
 /** Sums progress over the exports read one after another: each reader counts from zero. */
-function progressOver(options: ReaderOptions, before: { bytes: number; records: number }, totalBytes: number): ReaderOptions {
+function progressOver(
+  options: ReaderOptions,
+  before: { bytes: number; records: number },
+  totalBytes: number,
+): ReaderOptions {
   const onProgress = options.onProgress;
   if (!onProgress) return options;
-  return { ...options, onProgress: (p: Progress) => onProgress({ bytes: before.bytes + p.bytes, totalBytes, records: before.records + p.records }) };
+  return {
+    ...options,
+    onProgress: (p: Progress) =>
+      onProgress({ bytes: before.bytes + p.bytes, totalBytes, records: before.records + p.records }),
+  };
 }
 
 /**
@@ -163,7 +209,10 @@ function progressOver(options: ReaderOptions, before: { bytes: number; records: 
  * Yields every export's items in turn; a path that cannot be read or holds nothing recognised yields
  * one error.
  */
-export async function* readPath(p: string, options: ReaderOptions & { readonly format?: FormatName } = {}): AsyncGenerator<ReaderItem> {
+export async function* readPath(
+  p: string,
+  options: ReaderOptions & { readonly format?: FormatName } = {},
+): AsyncGenerator<ReaderItem> {
   const { format: wanted, ...readerOptions } = options;
   let detection: PathDetection | null;
   try {
@@ -174,7 +223,11 @@ export async function* readPath(p: string, options: ReaderOptions & { readonly f
       detection = { ...given, exports: [given] };
     }
   } catch (e) {
-    yield errorItem({ kind: 'format.unreadable', message: `Cannot read ${p}: ${(e as Error).message}`, file: path.basename(p) });
+    yield errorItem({
+      kind: 'format.unreadable',
+      message: `Cannot read ${p}: ${(e as Error).message}`,
+      file: path.basename(p),
+    });
     return;
   }
   const exports = detection?.exports.filter((e) => wanted === undefined || e.format === wanted) ?? [];
@@ -194,7 +247,10 @@ export async function* readPath(p: string, options: ReaderOptions & { readonly f
   const before = { bytes: 0, records: 0 };
   for (const exp of exports) {
     let records = 0;
-    for await (const item of readExport({ ...progressOver(readerOptions, before, totalBytes), export: exp })) {
+    for await (const item of readExport({
+      ...progressOver(readerOptions, before, totalBytes),
+      export: exp,
+    })) {
       if (item.type === 'cvr') records++;
       yield item;
     }

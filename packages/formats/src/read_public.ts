@@ -1,12 +1,42 @@
 /** The public API: readers of manifests and of every CVR format (Dominion, ES&S, Hart, ClearBallot, NIST CDF, RAIRE), tallies, detection and `readPath`. */
 export type * from './types.js';
-export { readCsv, decodeText, parseCsvText, isBlankRow, normalizeHeader, type CsvRow, type CsvItem, type CsvOptions, type DecodeInfo, type TextEncodingName } from './csv.js';
+export {
+  readCsv,
+  decodeText,
+  parseCsvText,
+  isBlankRow,
+  normalizeHeader,
+  type CsvRow,
+  type CsvItem,
+  type CsvOptions,
+  type DecodeInfo,
+  type TextEncodingName,
+} from './csv.js';
 export { formatError, errorItem, assertNever } from './errors.js';
 export { fileSource, bytesSource, withProgress, type Source } from './read_source.js';
 export type { ExportInfo, ReaderOptions } from './read_options.js';
-export { readManifest, manifestColumns, parseCount, type ManifestColumns, type ManifestStyle } from './manifest.js';
-export { readDominionCsv, dominionCsvLayout, isWriteIn, type DominionCsvLayout, type DominionCsvContest } from './dominion_csv.js';
-export { readDominionJson, readDominionManifests, splitSessions, sessionCvr, type DominionManifests, type DominionManifestSources } from './dominion_json.js';
+export {
+  readManifest,
+  manifestColumns,
+  parseCount,
+  type ManifestColumns,
+  type ManifestStyle,
+} from './manifest.js';
+export {
+  readDominionCsv,
+  dominionCsvLayout,
+  isWriteIn,
+  type DominionCsvLayout,
+  type DominionCsvContest,
+} from './dominion_csv.js';
+export {
+  readDominionJson,
+  readDominionManifests,
+  splitSessions,
+  sessionCvr,
+  type DominionManifests,
+  type DominionManifestSources,
+} from './dominion_json.js';
 export { readClearBallot, parseChoiceHeader } from './clearballot.js';
 export { readBatchTallies } from './batch_tallies.js';
 export {

@@ -48,7 +48,15 @@ export function createTally(): Tally {
 function contestTally(tally: Tally, name: string): ContestTally {
   let t = tally.contests.get(name);
   if (!t) {
-    t = { contest: name, info: null, cards: 0, votes: new Map(), overvotes: 0, undervotes: 0, rankings: new Map() };
+    t = {
+      contest: name,
+      info: null,
+      cards: 0,
+      votes: new Map(),
+      overvotes: 0,
+      undervotes: 0,
+      rankings: new Map(),
+    };
     tally.contests.set(name, t);
   }
   return t;
@@ -62,9 +70,12 @@ function contestTally(tally: Tally, name: string): ContestTally {
 export function addContestInfo(tally: Tally, info: ContestInfo): string | null {
   const t = contestTally(tally, info.name);
   if (t.info !== null) {
-    if (t.info.ranked !== info.ranked) return `Contest "${info.name}" is ranked in one file and not in another.`;
-    if (t.info.votesAllowed !== info.votesAllowed) return `Contest "${info.name}" allows ${t.info.votesAllowed} votes in one file and ${info.votesAllowed} in another.`;
-    if (t.info.ranked && t.info.ranks !== info.ranks) return `Contest "${info.name}" has ${t.info.ranks} ranks in one file and ${info.ranks} in another.`;
+    if (t.info.ranked !== info.ranked)
+      return `Contest "${info.name}" is ranked in one file and not in another.`;
+    if (t.info.votesAllowed !== info.votesAllowed)
+      return `Contest "${info.name}" allows ${t.info.votesAllowed} votes in one file and ${info.votesAllowed} in another.`;
+    if (t.info.ranked && t.info.ranks !== info.ranks)
+      return `Contest "${info.name}" has ${t.info.ranks} ranks in one file and ${info.ranks} in another.`;
   } else t.info = info;
   for (const c of info.choices) if (!t.votes.has(c.name)) t.votes.set(c.name, 0);
   return null;
@@ -101,7 +112,10 @@ export function addCvr(tally: Tally, cvr: Cvr): void {
  * (at their highest rank); an overvote ends the ballot or is passed over; too many consecutive skipped
  * ranks end the ballot.
  */
-export function effectiveRanking(options: { readonly ranks: readonly (readonly string[])[]; readonly rules: IrvRules }): string[] {
+export function effectiveRanking(options: {
+  readonly ranks: readonly (readonly string[])[];
+  readonly rules: IrvRules;
+}): string[] {
   const { ranks, rules } = options;
   const out: string[] = [];
   let skipped = 0;
@@ -147,7 +161,9 @@ export interface IrvResult {
  */
 export function tabulateIrv(options: {
   readonly candidates: readonly string[];
-  readonly rankings: ReadonlyMap<string, number> | readonly { readonly ranks: readonly (readonly string[])[]; readonly count: number }[];
+  readonly rankings:
+    | ReadonlyMap<string, number>
+    | readonly { readonly ranks: readonly (readonly string[])[]; readonly count: number }[];
   readonly rules?: IrvRules;
 }): IrvResult {
   const rules = options.rules ?? DEFAULT_IRV_RULES;
@@ -155,8 +171,12 @@ export function tabulateIrv(options: {
   const entries =
     options.rankings instanceof Map
       ? [...options.rankings].map(([k, count]) => ({ ranks: JSON.parse(k) as string[][], count }))
-      : (options.rankings as readonly { readonly ranks: readonly (readonly string[])[]; readonly count: number }[]);
-  for (const e of entries) ballots.push({ prefs: effectiveRanking({ ranks: e.ranks, rules }), count: e.count });
+      : (options.rankings as readonly {
+          readonly ranks: readonly (readonly string[])[];
+          readonly count: number;
+        }[]);
+  for (const e of entries)
+    ballots.push({ prefs: effectiveRanking({ ranks: e.ranks, rules }), count: e.count });
   const continuing = new Set(options.candidates);
   for (const b of ballots) for (const c of b.prefs) continuing.add(c);
   const order = [...continuing];

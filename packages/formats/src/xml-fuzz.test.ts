@@ -27,7 +27,9 @@ async function runsCleanly(reader: Reader, sources: readonly Source[]): Promise<
     expect(typeof e.kind).toBe('string');
     expect(e.message.length).toBeGreaterThan(0);
     expect(sources.some((s) => s.name === e.file)).toBe(true);
-    expect(e.line !== undefined || e.path !== undefined || e.field !== undefined, JSON.stringify(e)).toBe(true);
+    expect(e.line !== undefined || e.path !== undefined || e.field !== undefined, JSON.stringify(e)).toBe(
+      true,
+    );
   }
 }
 
@@ -39,9 +41,21 @@ type Mutation =
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
-  fc.record({ op: fc.constant('flip' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ op: fc.constant('delete' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), length: fc.integer({ min: 1, max: 64 }) }),
-  fc.record({ op: fc.constant('repeat' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), length: fc.integer({ min: 1, max: 64 }) }),
+  fc.record({
+    op: fc.constant('flip' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    byte: fc.integer({ min: 0, max: 255 }),
+  }),
+  fc.record({
+    op: fc.constant('delete' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    length: fc.integer({ min: 1, max: 64 }),
+  }),
+  fc.record({
+    op: fc.constant('repeat' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    length: fc.integer({ min: 1, max: 64 }),
+  }),
 );
 
 function mutate(bytes: Uint8Array, edits: readonly Mutation[]): Uint8Array {
@@ -75,12 +89,26 @@ const raire: Reader = (files) => readRaire({ source: files[0]! });
 const ess: Reader = (files) => readEss({ files });
 
 const HART = join(fixtures, 'hart-xml-cvr');
-const cards = ['rctab-hart_cvr_archive/1_e84522d1-adce-43df-8b49-13adb8bcc2e1.xml', 'shangrla/test_Hart_CVR_1.xml'].map((f) => readFileSync(join(HART, f)));
+const cards = [
+  'rctab-hart_cvr_archive/1_e84522d1-adce-43df-8b49-13adb8bcc2e1.xml',
+  'shangrla/test_Hart_CVR_1.xml',
+].map((f) => readFileSync(join(HART, f)));
 const hartZip = zipSync({ 'TAB1.zip': zipSync({ 'a.xml': cards[0]!, 'b.xml': cards[1]! }) });
-const nistJson = readFileSync(join(fixtures, 'nist-cdf-cvr', 'rctab-test_set_0_skipped_first_choice', 'test_set_0_skipped_first_choice_cvr.json'));
+const nistJson = readFileSync(
+  join(
+    fixtures,
+    'nist-cdf-cvr',
+    'rctab-test_set_0_skipped_first_choice',
+    'test_set_0_skipped_first_choice_cvr.json',
+  ),
+);
 const nistXml = readFileSync(join(fixtures, 'nist-cdf-cvr', 'nist-spec', 'example_1.xml'));
-const raireJson = readFileSync(join(fixtures, 'irv-raire-nsw2021', 'guide-examples', 'example_input', 'a_guide_to_RAIRE_eg_guide.json'));
-const raireText = readFileSync(join(fixtures, 'irv-raire-us-classic', 'Aspen_2009_wrong_winner.raire')).subarray(0, 4000);
+const raireJson = readFileSync(
+  join(fixtures, 'irv-raire-nsw2021', 'guide-examples', 'example_input', 'a_guide_to_RAIRE_eg_guide.json'),
+);
+const raireText = readFileSync(
+  join(fixtures, 'irv-raire-us-classic', 'Aspen_2009_wrong_winner.raire'),
+).subarray(0, 4000);
 const ESS = join(fixtures, 'vendor-format-samples-arlo', 'ess');
 const essCvr = readFileSync(join(ESS, 'ESS_CVR.csv'));
 const essBallots = readFileSync(join(ESS, 'ESS_BALLOTS_1.csv'));
@@ -92,24 +120,45 @@ const cases: { name: string; reader: Reader; files: { name: string; bytes: Uint8
   { name: 'NIST CDF XML', reader: nist, files: [{ name: 'cdf.xml', bytes: nistXml }] },
   { name: 'RAIRE JSON', reader: raire, files: [{ name: 'r.json', bytes: raireJson }] },
   { name: '.raire', reader: raire, files: [{ name: 'r.raire', bytes: raireText }] },
-  { name: 'ES&S', reader: ess, files: [{ name: 'cvr.csv', bytes: essCvr }, { name: 'ballots.csv', bytes: essBallots }] },
+  {
+    name: 'ES&S',
+    reader: ess,
+    files: [
+      { name: 'cvr.csv', bytes: essCvr },
+      { name: 'ballots.csv', bytes: essBallots },
+    ],
+  },
 ];
 
 describe('readers never throw, always finish, and locate every error', () => {
   for (const c of cases) {
     it(`${c.name}: arbitrary bytes`, async () => {
       await fc.assert(
-        fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), fc.integer({ min: 1, max: 64 }), async (bytes, chunk) => {
-          await runsCleanly(c.reader, c.files.map((f) => bytesSource(f.name, bytes, chunk)));
-        }),
+        fc.asyncProperty(
+          fc.uint8Array({ maxLength: 400 }),
+          fc.integer({ min: 1, max: 64 }),
+          async (bytes, chunk) => {
+            await runsCleanly(
+              c.reader,
+              c.files.map((f) => bytesSource(f.name, bytes, chunk)),
+            );
+          },
+        ),
         { numRuns: 150, seed: 20240901 },
       );
     });
     it(`${c.name}: truncated and mutated fixtures`, async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 4096 }), async (edits, chunk) => {
-          await runsCleanly(c.reader, c.files.map((f, i) => bytesSource(f.name, i === 0 ? mutate(f.bytes, edits) : f.bytes, chunk)));
-        }),
+        fc.asyncProperty(
+          fc.array(mutation, { minLength: 1, maxLength: 4 }),
+          fc.integer({ min: 1, max: 4096 }),
+          async (edits, chunk) => {
+            await runsCleanly(
+              c.reader,
+              c.files.map((f, i) => bytesSource(f.name, i === 0 ? mutate(f.bytes, edits) : f.bytes, chunk)),
+            );
+          },
+        ),
         { numRuns: 200, seed: 20240902 },
       );
     });

@@ -61,7 +61,12 @@ export function createXmlCollector(options: XmlCollectorOptions): XmlCollector {
   parser.on('error', (err) => {
     if (failed) return;
     failed = true;
-    out.push({ type: 'error', message: plainMessage(err.message), line: parser.line, column: parser.column + 1 });
+    out.push({
+      type: 'error',
+      message: plainMessage(err.message),
+      line: parser.line,
+      column: parser.column + 1,
+    });
   });
   parser.on('opentag', (tag) => {
     if (failed || done) return;
@@ -73,7 +78,14 @@ export function createXmlCollector(options: XmlCollectorOptions): XmlCollector {
       const value = tag.attributes[key];
       if (typeof value === 'string') attributes[localName(key)] = value;
     }
-    const element: XmlElement = { name, attributes, children: [], text: '', line: parser.line, column: parser.column + 1 };
+    const element: XmlElement = {
+      name,
+      attributes,
+      children: [],
+      text: '',
+      line: parser.line,
+      column: parser.column + 1,
+    };
     const parent = open[open.length - 1];
     if (parent) parent.children.push(element);
     else collectDepth = path.length;
@@ -119,7 +131,12 @@ export function createXmlCollector(options: XmlCollectorOptions): XmlCollector {
       } catch (err) {
         if (!failed) {
           failed = true;
-          out.push({ type: 'error', message: plainMessage(String((err as Error).message)), line: parser.line, column: parser.column + 1 });
+          out.push({
+            type: 'error',
+            message: plainMessage(String((err as Error).message)),
+            line: parser.line,
+            column: parser.column + 1,
+          });
         }
       }
       return take();
@@ -131,7 +148,12 @@ export function createXmlCollector(options: XmlCollectorOptions): XmlCollector {
         } catch (err) {
           if (!failed) {
             failed = true;
-            out.push({ type: 'error', message: plainMessage(String((err as Error).message)), line: parser.line, column: parser.column + 1 });
+            out.push({
+              type: 'error',
+              message: plainMessage(String((err as Error).message)),
+              line: parser.line,
+              column: parser.column + 1,
+            });
           }
         }
       }

@@ -91,7 +91,9 @@ function entryReader(zip: ZipFile): { next(): Promise<Entry | null>; failure(): 
 
 function openFile(file: string): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, autoClose: false, strictFileNames: false }, (err, zip) => (err ? reject(err) : resolve(zip)));
+    yauzl.open(file, { lazyEntries: true, autoClose: false, strictFileNames: false }, (err, zip) =>
+      err ? reject(err) : resolve(zip),
+    );
   });
 }
 
@@ -125,7 +127,10 @@ interface RangeReader {
 }
 
 function bufferRanges(buffer: Uint8Array): RangeReader {
-  return { read: async (start, end) => buffer.subarray(start, Math.min(end, buffer.length)), close: async () => undefined };
+  return {
+    read: async (start, end) => buffer.subarray(start, Math.min(end, buffer.length)),
+    close: async () => undefined,
+  };
 }
 
 async function fileRanges(file: string): Promise<RangeReader> {
@@ -134,7 +139,8 @@ async function fileRanges(file: string): Promise<RangeReader> {
   let window = new Uint8Array(0);
   return {
     async read(start: number, end: number): Promise<Uint8Array> {
-      if (start >= windowStart && end <= windowStart + window.length) return window.subarray(start - windowStart, end - windowStart);
+      if (start >= windowStart && end <= windowStart + window.length)
+        return window.subarray(start - windowStart, end - windowStart);
       const size = Math.max(WINDOW, end - start);
       const buffer = Buffer.allocUnsafe(size);
       const { bytesRead } = await handle.read(buffer, 0, size, start);
@@ -151,7 +157,14 @@ async function readSmallEntry(ranges: RangeReader, entry: Entry): Promise<Uint8A
   if ((entry.generalPurposeBitFlag & 1) !== 0) return 'the entry is encrypted';
   const offset = entry.relativeOffsetOfLocalHeader;
   const header = await ranges.read(offset, offset + 30);
-  if (header.length < 30 || header[0] !== 0x50 || header[1] !== 0x4b || header[2] !== 0x03 || header[3] !== 0x04) return 'its local header is missing';
+  if (
+    header.length < 30 ||
+    header[0] !== 0x50 ||
+    header[1] !== 0x4b ||
+    header[2] !== 0x03 ||
+    header[3] !== 0x04
+  )
+    return 'its local header is missing';
   const nameLength = header[26]! | (header[27]! << 8);
   const extraLength = header[28]! | (header[29]! << 8);
   const dataStart = offset + 30 + nameLength + extraLength;
@@ -168,8 +181,10 @@ async function readSmallEntry(ranges: RangeReader, entry: Entry): Promise<Uint8A
       return `its compressed data is damaged (${message(err)})`;
     }
   } else return `it uses compression method ${entry.compressionMethod}, which is not supported`;
-  if (data.length !== entry.uncompressedSize) return `it holds ${data.length} bytes where the directory says ${entry.uncompressedSize}`;
-  if (typeof zlib.crc32 === 'function' && zlib.crc32(data) >>> 0 !== entry.crc32 >>> 0) return 'its checksum (CRC-32) does not match';
+  if (data.length !== entry.uncompressedSize)
+    return `it holds ${data.length} bytes where the directory says ${entry.uncompressedSize}`;
+  if (typeof zlib.crc32 === 'function' && zlib.crc32(data) >>> 0 !== entry.crc32 >>> 0)
+    return 'its checksum (CRC-32) does not match';
   return data;
 }
 
@@ -210,7 +225,9 @@ export async function* walkZip(options: WalkZipOptions): AsyncGenerator<ZipItem>
   let ranges: RangeReader;
   try {
     if (options.buffer) {
-      zip = await openBuffer(Buffer.from(options.buffer.buffer, options.buffer.byteOffset, options.buffer.byteLength));
+      zip = await openBuffer(
+        Buffer.from(options.buffer.buffer, options.buffer.byteOffset, options.buffer.byteLength),
+      );
       ranges = bufferRanges(options.buffer);
     } else if (((await fileSize(options.file)) ?? Infinity) <= IN_MEMORY_ARCHIVE) {
       // A small archive is read whole: its directory then costs no file read per entry.
@@ -222,11 +239,25 @@ export async function* walkZip(options: WalkZipOptions): AsyncGenerator<ZipItem>
       ranges = await fileRanges(options.file);
     }
   } catch (err) {
-    yield { type: 'error', error: zipError({ file: options.file, message: `This is not a readable ZIP archive: ${message(err)}.` }) };
+    yield {
+      type: 'error',
+      error: zipError({
+        file: options.file,
+        message: `This is not a readable ZIP archive: ${message(err)}.`,
+      }),
+    };
     return;
   }
   try {
-    yield* walkOpen({ zip, ranges, file: options.file, prefix: '', archive: baseName(options.file), options, top: true });
+    yield* walkOpen({
+      zip,
+      ranges,
+      file: options.file,
+      prefix: '',
+      archive: baseName(options.file),
+      options,
+      top: true,
+    });
   } finally {
     zip.close();
     await ranges.close();
@@ -250,7 +281,10 @@ async function* walkOpen(args: {
     try {
       entry = await reader.next();
     } catch (err) {
-      yield { type: 'error', error: zipError({ file, path: prefix, message: `The archive is damaged: ${message(err)}.` }) } as ZipItem;
+      yield {
+        type: 'error',
+        error: zipError({ file, path: prefix, message: `The archive is damaged: ${message(err)}.` }),
+      } as ZipItem;
       return;
     }
     if (!entry) {
@@ -282,11 +316,22 @@ async function* walkOpen(args: {
         data = message(err);
       }
       if (typeof data === 'string') {
-        yield { type: 'error', error: zipError({ file, path, message: `This entry cannot be read: ${data}.` }) };
+        yield {
+          type: 'error',
+          error: zipError({ file, path, message: `This entry cannot be read: ${data}.` }),
+        };
         continue;
       }
       const bytes = data;
-      yield { type: 'entry', file, path, name: baseName(entry.fileName), archive: args.archive, bytes, data: once(bytes) };
+      yield {
+        type: 'entry',
+        file,
+        path,
+        name: baseName(entry.fileName),
+        archive: args.archive,
+        bytes,
+        data: once(bytes),
+      };
       if (args.top) options.onBytes?.(entry.compressedSize);
       continue;
     }
@@ -294,7 +339,10 @@ async function* walkOpen(args: {
     try {
       stream = await openStream(zip, entry);
     } catch (err) {
-      yield { type: 'error', error: zipError({ file, path, message: `This entry cannot be read: ${message(err)}.` }) };
+      yield {
+        type: 'error',
+        error: zipError({ file, path, message: `This entry cannot be read: ${message(err)}.` }),
+      };
       continue;
     }
     if (entry.fileName.toLowerCase().endsWith('.zip')) {
@@ -303,24 +351,49 @@ async function* walkOpen(args: {
         buffer = await readAll(stream, limit);
       } catch (err) {
         stream.destroy();
-        yield { type: 'error', error: zipError({ file, path, message: `This entry cannot be read: ${message(err)}.` }) };
+        yield {
+          type: 'error',
+          error: zipError({ file, path, message: `This entry cannot be read: ${message(err)}.` }),
+        };
         continue;
       }
       if (args.top) options.onBytes?.(entry.compressedSize);
       if (!buffer) {
         stream.destroy();
-        yield { type: 'error', error: zipError({ file, path, message: `The inner archive is larger than ${limit} bytes; unzip it first.` }) };
+        yield {
+          type: 'error',
+          error: zipError({
+            file,
+            path,
+            message: `The inner archive is larger than ${limit} bytes; unzip it first.`,
+          }),
+        };
         continue;
       }
       let inner: ZipFile;
       try {
         inner = await openBuffer(buffer);
       } catch (err) {
-        yield { type: 'error', error: zipError({ file, path, message: `This inner archive is not a readable ZIP: ${message(err)}.` }) };
+        yield {
+          type: 'error',
+          error: zipError({
+            file,
+            path,
+            message: `This inner archive is not a readable ZIP: ${message(err)}.`,
+          }),
+        };
         continue;
       }
       try {
-        yield* walkOpen({ zip: inner, ranges: bufferRanges(buffer), file, prefix: `${path}/`, archive: baseName(entry.fileName), options, top: false });
+        yield* walkOpen({
+          zip: inner,
+          ranges: bufferRanges(buffer),
+          file,
+          prefix: `${path}/`,
+          archive: baseName(entry.fileName),
+          options,
+          top: false,
+        });
       } finally {
         inner.close();
       }
@@ -333,7 +406,11 @@ async function* walkOpen(args: {
     for await (const _ of data) void _;
     if (args.top) options.onBytes?.(entry.compressedSize);
     const failure = failures[0];
-    if (failure) yield { type: 'error', error: zipError({ file, path, message: `This entry is damaged: ${message(failure)}.` }) };
+    if (failure)
+      yield {
+        type: 'error',
+        error: zipError({ file, path, message: `This entry is damaged: ${message(failure)}.` }),
+      };
   }
 }
 

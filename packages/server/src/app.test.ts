@@ -47,7 +47,10 @@ describe('startServer', () => {
     const server = await startServer({ port: 0 });
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-      const res = await fetch(new URL('api/calc', server.url), { method: 'POST', body: JSON.stringify(request) });
+      const res = await fetch(new URL('api/calc', server.url), {
+        method: 'POST',
+        body: JSON.stringify(request),
+      });
       expect(await res.json()).toEqual(calc(request));
     } finally {
       await server.close();

@@ -36,7 +36,10 @@ export function createApp({ webDist = defaultWebDist(), ...options }: AppOptions
       bodyLimit({
         maxSize: CALC_BODY_LIMIT,
         onError: (c) =>
-          c.json({ error: { field: '(request)', message: `larger than ${CALC_BODY_LIMIT / 1024 / 1024} MB` } }, 413),
+          c.json(
+            { error: { field: '(request)', message: `larger than ${CALC_BODY_LIMIT / 1024 / 1024} MB` } },
+            413,
+          ),
       }),
       // Cheap requests inline, the others on a worker with a time budget and a bounded queue (src/calc_pool.ts).
       async (c) => {
@@ -62,9 +65,12 @@ let hinted = false;
 function basicPlanner(webDist: string | null): (c: Context) => Response {
   if (webDist !== null && !hinted) {
     hinted = true;
-    console.warn(`openrla: no web app build in ${webDist}; serving the basic planner at /. Run \`npm run build\`.`);
+    console.warn(
+      `openrla: no web app build in ${webDist}; serving the basic planner at /. Run \`npm run build\`.`,
+    );
   }
-  return (c) => (c.req.path === '/' && c.req.method === 'GET' ? c.html(plannerPage()) : c.text('Not found', 404));
+  return (c) =>
+    c.req.path === '/' && c.req.method === 'GET' ? c.html(plannerPage()) : c.text('Not found', 404);
 }
 
 export type App = ReturnType<typeof createApp>;

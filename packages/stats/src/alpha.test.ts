@@ -126,13 +126,16 @@ describe('ALPHA properties', () => {
       { kind: 'constant', eta: 0.8 },
     ),
     fc.boolean(),
-  ])('p-values are in [0, 1], p = min history, and without replacement N is honoured', (x, extra, estimator, wr) => {
-    const N = wr ? Infinity : x.length + extra;
-    const r = alphaMart({ x, N, t: 0.5, u: 1, estimator });
-    expect(r.p >= 0 && r.p <= 1).toBe(true);
-    for (const p of r.pHistory) expect(p >= 0 && p <= 1).toBe(true);
-    expect(r.p).toBeCloseTo(Math.min(...r.pHistory), 12);
-  });
+  ])(
+    'p-values are in [0, 1], p = min history, and without replacement N is honoured',
+    (x, extra, estimator, wr) => {
+      const N = wr ? Infinity : x.length + extra;
+      const r = alphaMart({ x, N, t: 0.5, u: 1, estimator });
+      expect(r.p >= 0 && r.p <= 1).toBe(true);
+      for (const p of r.pHistory) expect(p >= 0 && p <= 1).toBe(true);
+      expect(r.p).toBeCloseTo(Math.min(...r.pHistory), 12);
+    },
+  );
 
   fcTest.prop([fc.array(gridValue(1), { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 40 })])(
     'once the sample sum exceeds N t, p = 0 from that draw on',

@@ -136,7 +136,13 @@ export function pValueOf(T: number): number {
 }
 
 /** Runs a stepper over a whole sample: p = min(1, 1/max_j T_j) and the history p_j = min(1, 1/T_j). */
-export function runSequentialTest({ step, x }: { step: Stepper; x: ArrayLike<number> }): SequentialTestResult {
+export function runSequentialTest({
+  step,
+  x,
+}: {
+  step: Stepper;
+  x: ArrayLike<number>;
+}): SequentialTestResult {
   const pHistory = new Float64Array(x.length);
   let maxT = 0;
   for (let i = 0; i < x.length; i++) {
@@ -177,7 +183,15 @@ export function shrinkTruncEta(
 }
 
 /** The resolved parameters of shrink-trunc, with math.md §2.1's defaults. */
-export function shrinkTruncParameters({ estimator, t, u }: { estimator: ShrinkTruncEstimator; t: number; u: number }): {
+export function shrinkTruncParameters({
+  estimator,
+  t,
+  u,
+}: {
+  estimator: ShrinkTruncEstimator;
+  t: number;
+  u: number;
+}): {
   readonly eta0: number;
   readonly d: number;
   readonly c: number;
@@ -189,7 +203,13 @@ export function shrinkTruncParameters({ estimator, t, u }: { estimator: ShrinkTr
     c = (estimator.eta0 - t) / 2 - EPSILON;
     if (u - c < t + c) c = (u - c) / 2;
   }
-  return { eta0: estimator.eta0, d: estimator.d ?? 100, c, f: estimator.f ?? 0, minsd: estimator.minsd ?? 1e-6 };
+  return {
+    eta0: estimator.eta0,
+    d: estimator.d ?? 100,
+    c,
+    f: estimator.f ?? 0,
+    minsd: estimator.minsd ?? 1e-6,
+  };
 }
 
 /** The running state of ALPHA after j draws (mutable; owned by one scan or stepper). */
@@ -349,7 +369,8 @@ export function shrinkTruncEtas(
  * at every draw. Needs u > 1 (a reported margin v > 0).
  */
 export function optimalComparisonEta({ u, errorRate2 = 1e-5 }: { u: number; errorRate2?: number }): number {
-  if (!(u > 1)) throw new RangeError(`the optimal comparison bet needs u_B > 1 (a positive margin), got ${u}`);
+  if (!(u > 1))
+    throw new RangeError(`the optimal comparison bet needs u_B > 1 (a positive margin), got ${u}`);
   const q = u * (1 - errorRate2);
   return (1 - q) / (2 - 2 * u) + q - 1 / 2;
 }
@@ -366,12 +387,21 @@ export type ComparisonBet =
   | { readonly kind: 'fixed'; readonly eta: number };
 
 /** The ALPHA estimator for a comparison bet, given the comparison assorter's upper bound u_B. */
-export function comparisonEstimator({ bet, upperBound }: { bet: ComparisonBet; upperBound: number }): AlphaEstimator {
+export function comparisonEstimator({
+  bet,
+  upperBound,
+}: {
+  bet: ComparisonBet;
+  upperBound: number;
+}): AlphaEstimator {
   switch (bet.kind) {
     case 'optimal':
       return {
         kind: 'constant',
-        eta: optimalComparisonEta({ u: upperBound, ...(bet.errorRate2 === undefined ? {} : { errorRate2: bet.errorRate2 }) }),
+        eta: optimalComparisonEta({
+          u: upperBound,
+          ...(bet.errorRate2 === undefined ? {} : { errorRate2: bet.errorRate2 }),
+        }),
       };
     case 'shrink-trunc':
       return { ...bet, eta0: bet.eta0 ?? upperBound * (1 - 1e-6) };

@@ -24,9 +24,10 @@ function expectClose(actual: number, expected: number, what: string): void {
     expect(Math.abs(actual), what).toBeLessThanOrEqual(1e-15);
     return;
   }
-  expect(Math.abs(actual - expected) / Math.abs(expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
-    1e-12,
-  );
+  expect(
+    Math.abs(actual - expected) / Math.abs(expected),
+    `${what}: ${actual} vs ${expected}`,
+  ).toBeLessThanOrEqual(1e-12);
 }
 
 describe('plurality assorters (Assertion.make_plurality_assertions)', () => {
@@ -39,7 +40,9 @@ describe('plurality assorters (Assertion.make_plurality_assertions)', () => {
     const assorters = pluralityAssorters({ winners, losers });
     expect(assorters.map((a) => `${a.winner} v ${a.loser}`).sort()).toEqual(Object.keys(want).sort());
     for (const a of assorters) {
-      expect(ballots.map((b) => assort({ assorter: a, marks: [b] }))).toEqual(want[`${a.winner} v ${a.loser}`]);
+      expect(ballots.map((b) => assort({ assorter: a, marks: [b] }))).toEqual(
+        want[`${a.winner} v ${a.loser}`],
+      );
       expect(a.upperBound).toBe(1);
     }
   });
@@ -157,9 +160,10 @@ describe('overstatement and the comparison assorter', () => {
       // will get its own marker"); without style data such a card is [] and scores 1/2, as the
       // use_style = false rows check.
       if (useStyle && mvr === '(no AvB contest)') continue;
-      expect(overstatement({ assorter: a, cvr: observationOf(cvr), mvr: observationOf(mvr) }), `${mvr}/${cvr}`).toBe(
-        want,
-      );
+      expect(
+        overstatement({ assorter: a, cvr: observationOf(cvr), mvr: observationOf(mvr) }),
+        `${mvr}/${cvr}`,
+      ).toBe(want);
       checked++;
     }
     expect(checked).toBeGreaterThanOrEqual(9);
@@ -201,7 +205,9 @@ describe('overstatement and the comparison assorter', () => {
     for (const assorter of [a, s]) {
       const margin = v * assorter.upperBound;
       const b = comparisonAssort({ assorter, margin, cvr, mvr });
-      expect(b >= 0 && b <= comparisonUpperBound({ upperBound: assorter.upperBound, margin }) * (1 + 1e-15)).toBe(true);
+      expect(
+        b >= 0 && b <= comparisonUpperBound({ upperBound: assorter.upperBound, margin }) * (1 + 1e-15),
+      ).toBe(true);
     }
   });
 });
@@ -216,7 +222,11 @@ describe('contestAssertions', () => {
     ]);
     expectClose(r.assertions[0]!.margin, 0.12, 'margin');
     expectClose(
-      reportedAssorterMean({ assorter: r.assertions[0]!.assorter, tallies: { Alice: 5500, Bob: 4300 }, ballots: 10000 }),
+      reportedAssorterMean({
+        assorter: r.assertions[0]!.assorter,
+        tallies: { Alice: 5500, Bob: 4300 },
+        ballots: 10000,
+      }),
       0.56,
       'mean',
     );

@@ -73,7 +73,9 @@ export function pluralityAssorters({
   losers: readonly string[];
   votesAllowed?: number;
 }): PluralityAssorter[] {
-  return winners.flatMap((winner) => losers.map((loser) => pluralityAssorter({ winner, loser, votesAllowed })));
+  return winners.flatMap((winner) =>
+    losers.map((loser) => pluralityAssorter({ winner, loser, votesAllowed })),
+  );
 }
 
 /** The supermajority assorter for winner w with share f ∈ (0.5 ≤ f < 1) (math.md §1.1). */
@@ -86,7 +88,8 @@ export function supermajorityAssorter({
   choices: readonly string[];
   shareToWin: number;
 }): SupermajorityAssorter {
-  if (!(shareToWin >= 0.5 && shareToWin < 1)) throw new RangeError(`shareToWin must be in [0.5, 1), got ${shareToWin}`);
+  if (!(shareToWin >= 0.5 && shareToWin < 1))
+    throw new RangeError(`shareToWin must be in [0.5, 1), got ${shareToWin}`);
   if (!choices.includes(winner)) throw new RangeError(`winner ${winner} is not among the choices`);
   return { kind: 'supermajority', winner, choices, shareToWin, upperBound: 1 / (2 * shareToWin) };
 }
@@ -112,7 +115,13 @@ export function assort({ assorter, marks }: { assorter: Assorter; marks: Marks }
 }
 
 /** The assorter value of a card in a ballot-polling audit: a card not found scores 0 (math.md §1.3). */
-export function pollingAssort({ assorter, observation }: { assorter: Assorter; observation: Observation }): number {
+export function pollingAssort({
+  assorter,
+  observation,
+}: {
+  assorter: Assorter;
+  observation: Observation;
+}): number {
   return observation === null ? 0 : assort({ assorter, marks: observation });
 }
 
@@ -297,7 +306,11 @@ export interface ContestAssertions {
 export function contestAssertions(contest: ContestForAssorters): ContestAssertions {
   const { tallies, ballots } = contest;
   const type = contest.type ?? 'plurality';
-  const outcome = reportedOutcome({ tallies, ballots, numWinners: type === 'supermajority' ? 1 : (contest.numWinners ?? 1) });
+  const outcome = reportedOutcome({
+    tallies,
+    ballots,
+    numWinners: type === 'supermajority' ? 1 : (contest.numWinners ?? 1),
+  });
   let assorters: Assorter[];
   switch (type) {
     case 'plurality':

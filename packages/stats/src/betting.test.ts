@@ -114,7 +114,9 @@ describe('optimal comparison bet (NonnegMean.optimal_comparison, COBRA)', () => 
     const u = num(v.params!.u);
     const rates = v.input.error_rate_2 as number[];
     const want = v.expected.eta as number[];
-    rates.forEach((p2, i) => expectClose(optimalComparisonEta({ u, errorRate2: p2 }), want[i]!, `eta(${p2})`));
+    rates.forEach((p2, i) =>
+      expectClose(optimalComparisonEta({ u, errorRate2: p2 }), want[i]!, `eta(${p2})`),
+    );
   });
   test('needs a positive margin', () => expect(() => optimalComparisonEta({ u: 1 })).toThrow(RangeError));
 });
@@ -142,7 +144,13 @@ describe('betting properties', () => {
     for (const p of betting.pHistory) expect(p >= 0 && p <= 1).toBe(true);
     // With replacement m_j = t, so ALPHA with the constant η = t(1 + λ(u − t)) is the same martingale.
     const wr = bettingMart({ x, N: Infinity, t: 0.5, u: 1, bet: { kind: 'fixed', lam } });
-    const alpha = alphaMart({ x, N: Infinity, t: 0.5, u: 1, estimator: { kind: 'constant', eta: lamToEta({ lam, mu: 0.5, u: 1 }) } });
+    const alpha = alphaMart({
+      x,
+      N: Infinity,
+      t: 0.5,
+      u: 1,
+      estimator: { kind: 'constant', eta: lamToEta({ lam, mu: 0.5, u: 1 }) },
+    });
     wr.pHistory.forEach((p, i) => expect(p).toBeCloseTo(alpha.pHistory[i]!, 10));
   });
 });

@@ -94,7 +94,14 @@ export function createBettingStepper(options: BettingOptions, lamOut?: Float64Ar
 }
 
 /** The aGRAPA bet λ_j for j ≥ 2 (see AgrapaBet). NaN (0/0 when nothing is known) bets 0. */
-function agrapaLam(bet: AgrapaBet, j: number, mean: number, variance: number, previousM: number, m: number): number {
+function agrapaLam(
+  bet: AgrapaBet,
+  j: number,
+  mean: number,
+  variance: number,
+  previousM: number,
+  m: number,
+): number {
   const cMax = bet.cMax ?? 0.99;
   const cGrow = bet.cGrow ?? 0;
   const c = bet.c0 + (cMax - bet.c0) * (1 - 1 / (1 + cGrow * Math.sqrt(j - 1)));
@@ -105,7 +112,9 @@ function agrapaLam(bet: AgrapaBet, j: number, mean: number, variance: number, pr
 }
 
 /** The betting martingale's p-value and history for a sample in selection order (SHANGRLA `betting_mart`). */
-export function bettingMart(options: BettingOptions & { readonly x: ArrayLike<number> }): SequentialTestResult {
+export function bettingMart(
+  options: BettingOptions & { readonly x: ArrayLike<number> },
+): SequentialTestResult {
   return runSequentialTest({ step: createBettingStepper(options), x: options.x });
 }
 

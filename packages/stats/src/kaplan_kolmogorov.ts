@@ -10,12 +10,7 @@
  * With `randomOrder` (default true) the p-value is the best over the history (Ville); without it, the
  * value after the last draw.
  */
-import {
-  assertPopulationSize,
-  pValueOf,
-  type SequentialTestResult,
-  type Stepper,
-} from './alpha.js';
+import { assertPopulationSize, pValueOf, type SequentialTestResult, type Stepper } from './alpha.js';
 
 /** Machine epsilon of IEEE doubles, 2^−52. */
 const EPSILON = 2 ** -52;
@@ -98,7 +93,9 @@ export function kaplanWald(options: KaplanOptions & { readonly x: ArrayLike<numb
  * SHANGRLA's `NonnegMean.kaplan_markov`: the history is min(1, Π_{i ≤ j} (t + g)/(x_i + g)) (the raw
  * product, clipped at 1) and p is its minimum (random order) or its last value.
  */
-export function kaplanMarkovMart(options: KaplanOptions & { readonly x: ArrayLike<number> }): SequentialTestResult {
+export function kaplanMarkovMart(
+  options: KaplanOptions & { readonly x: ArrayLike<number> },
+): SequentialTestResult {
   const { x, t } = options;
   const g = options.g ?? 0.1;
   const pHistory = new Float64Array(x.length);

@@ -14,7 +14,9 @@ export interface Vector {
 }
 
 export const vectors: readonly Vector[] = (
-  JSON.parse(readFileSync(new URL('../../../../shared/conformance/shangrla.json', import.meta.url), 'utf8')) as {
+  JSON.parse(
+    readFileSync(new URL('../../../../shared/conformance/shangrla.json', import.meta.url), 'utf8'),
+  ) as {
     vectors: Vector[];
   }
 ).vectors;
@@ -44,5 +46,8 @@ export function expectClose(actual: number, expected: number, what: string, rel 
     expect(actual, what).toBe(expected);
     return;
   }
-  expect(Math.abs(actual - expected) / Math.abs(expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(rel);
+  expect(
+    Math.abs(actual - expected) / Math.abs(expected),
+    `${what}: ${actual} vs ${expected}`,
+  ).toBeLessThanOrEqual(rel);
 }

@@ -15,7 +15,6 @@ import {
 
 import { vectors } from './shangrla_vectors.testlib.js';
 
-
 describe('sample size of a fixed sequence (NonnegMean.sample_size, reps = None)', () => {
   const cases = vectors.filter((v) => v.function === 'NonnegMean.sample_size').map((v) => [v.id, v] as const);
   test('there are vectors', () => expect(cases.length).toBe(4));
@@ -47,7 +46,14 @@ describe('sample size of a fixed sequence (NonnegMean.sample_size, reps = None)'
 
 describe('interleaveValues (Assertion.interleave_values)', () => {
   const v = vectors.find((x) => x.function === 'Assertion.interleave_values')!;
-  const cases = v.input.cases as { n_small: number; n_med: number; n_big: number; small?: number; med?: number; big?: number }[];
+  const cases = v.input.cases as {
+    n_small: number;
+    n_med: number;
+    n_big: number;
+    small?: number;
+    med?: number;
+    big?: number;
+  }[];
   test.each(cases.map((c, i) => [i, c] as const))('case %i', (i, c) => {
     const want = v.expected[`case${i}`] as Record<string, number>;
     const x = interleaveValues({
@@ -99,7 +105,11 @@ describe('populations', () => {
     expect(both.reduce((s, x) => s + x, 0) / 1000).toBeCloseTo(0.6, 12);
   });
   test('comparison population: exact decimal rates (1000 × 0.001 = 1) and error values', () => {
-    const pop = comparisonPopulation({ margin: 0.1, ballots: 1000, rates: { o1: 0.001, o2: 0.002, u1: 0.003, u2: 0.001 } });
+    const pop = comparisonPopulation({
+      margin: 0.1,
+      ballots: 1000,
+      rates: { o1: 0.001, o2: 0.002, u1: 0.003, u2: 0.001 },
+    });
     const count = (x: number) => pop.filter((y) => y === x).length;
     expect(count(0.5 / 1.9)).toBe(1);
     expect(count(0)).toBe(2);
@@ -137,7 +147,14 @@ describe('simulated sample sizes', () => {
     });
     expect(sim.sizes.every((n) => n === fixed)).toBe(true);
     // Errors make the audit longer.
-    const withErrors = alphaComparisonSampleSize({ assorter: a, tallies, ballots, alpha: 0.05, reps: 100, rates: { o1: 0.01 } });
+    const withErrors = alphaComparisonSampleSize({
+      assorter: a,
+      tallies,
+      ballots,
+      alpha: 0.05,
+      reps: 100,
+      rates: { o1: 0.01 },
+    });
     expect(withErrors.sampleSize).toBeGreaterThan(fixed);
   });
 
@@ -145,7 +162,9 @@ describe('simulated sample sizes', () => {
     const tallies = { Alice: 600, Bob: 400 };
     const base = { assorter: a, tallies, ballots: 1000, alpha: 0.05, reps: 100, seed: 9 };
     const plain = alphaPollingSampleSize(base);
-    expect(Array.from(alphaPollingSampleSize({ ...base, observations: [] }).sizes)).toEqual(Array.from(plain.sizes));
+    expect(Array.from(alphaPollingSampleSize({ ...base, observations: [] }).sizes)).toEqual(
+      Array.from(plain.sizes),
+    );
     // A prefix that does not confirm: every size counts it and more.
     const observations = [['Bob'], ['Alice'], null, [], ['Bob'], ['Alice', 'Bob']];
     const continued = alphaPollingSampleSize({ ...base, observations });
@@ -275,7 +294,8 @@ describe('comparison p-values move the right way', () => {
   const sample = fc.array(fc.constantFrom(...Object.values(kinds)), { minLength: 0, maxLength: 60 });
   const bets = fc.constantFrom<'optimal' | 'shrink-trunc'>('optimal', 'shrink-trunc');
   const p = (x: readonly number[], bet: 'optimal' | 'shrink-trunc', N: number) =>
-    alphaMart({ x, N, t: 0.5, u: uB, estimator: comparisonEstimator({ bet: { kind: bet }, upperBound: uB }) }).p;
+    alphaMart({ x, N, t: 0.5, u: uB, estimator: comparisonEstimator({ bet: { kind: bet }, upperBound: uB }) })
+      .p;
 
   fcTest.prop([sample, bets, fc.integer({ min: 1, max: 500 }), fc.boolean()])(
     'adding a clean card never raises the p-value',
@@ -301,12 +321,15 @@ describe('comparison p-values move the right way', () => {
     bets,
     fc.integer({ min: 0, max: 2000 }),
     fc.boolean(),
-  ])('turning a clean card into an overstatement never lowers the p-value', (x, at, worse, bet, extra, wr) => {
-    const N = wr ? Infinity : x.length + extra;
-    const i = at % x.length;
-    fc.pre(x[i] === clean);
-    const y = [...x];
-    y[i] = worse;
-    expect(p(y, bet, N)).toBeGreaterThanOrEqual(p(x, bet, N) * (1 - 1e-12));
-  });
+  ])(
+    'turning a clean card into an overstatement never lowers the p-value',
+    (x, at, worse, bet, extra, wr) => {
+      const N = wr ? Infinity : x.length + extra;
+      const i = at % x.length;
+      fc.pre(x[i] === clean);
+      const y = [...x];
+      y[i] = worse;
+      expect(p(y, bet, N)).toBeGreaterThanOrEqual(p(x, bet, N) * (1 - 1e-12));
+    },
+  );
 });

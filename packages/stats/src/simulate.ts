@@ -109,7 +109,8 @@ export function sampleSizeForSequence(options: {
   alpha: number;
 }): number {
   const { x, N } = options;
-  if (!Number.isInteger(N) || N < 1 || x.length === 0) throw new RangeError('needs a finite N and a non-empty x');
+  if (!Number.isInteger(N) || N < 1 || x.length === 0)
+    throw new RangeError('needs a finite N and a non-empty x');
   const population = new Float64Array(N);
   for (let i = 0; i < N; i++) population[i] = x[i % x.length]!;
   return firstRejection({ ...options, x: population }) ?? N;
@@ -163,7 +164,8 @@ export function simulateSampleSize(
   const reps = options.reps ?? 1000;
   const quantile = options.quantile ?? 0.9;
   const replacement = options.replacement ?? false;
-  if (!(Number.isInteger(reps) && reps >= 1)) throw new RangeError(`reps must be a positive integer, got ${reps}`);
+  if (!(Number.isInteger(reps) && reps >= 1))
+    throw new RangeError(`reps must be a positive integer, got ${reps}`);
   if (!(quantile > 0 && quantile <= 1)) throw new RangeError(`quantile must be in (0, 1], got ${quantile}`);
   const pop = Float64Array.from(options.population);
   const N = pop.length;
@@ -171,10 +173,18 @@ export function simulateSampleSize(
   const rng = createRng(options.seed ?? 1234567890);
   const sizes = new Int32Array(reps);
   const testN = replacement ? Infinity : N;
-  if (!replacement && prefix.length > N) throw new RangeError(`prefix of ${prefix.length} is larger than N = ${N}`);
+  if (!replacement && prefix.length > N)
+    throw new RangeError(`prefix of ${prefix.length} is larger than N = ${N}`);
   const stopsAt =
     test.kind === 'alpha'
-      ? alphaStoppingSize({ pop, rng, alpha, replacement, prefix, options: { N: testN, t, u, estimator: test.estimator } })
+      ? alphaStoppingSize({
+          pop,
+          rng,
+          alpha,
+          replacement,
+          prefix,
+          options: { N: testN, t, u, estimator: test.estimator },
+        })
       : stepperStoppingSize({
           pop,
           rng,
@@ -441,7 +451,10 @@ export function alphaComparisonSampleSize(
       ballots,
       ...(options.rates === undefined ? {} : { rates: options.rates }),
     }),
-    test: { kind: 'alpha', estimator: comparisonEstimator({ bet: options.bet ?? { kind: 'optimal' }, upperBound }) },
+    test: {
+      kind: 'alpha',
+      estimator: comparisonEstimator({ bet: options.bet ?? { kind: 'optimal' }, upperBound }),
+    },
     t: 0.5,
     u: upperBound,
   });

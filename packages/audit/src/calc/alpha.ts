@@ -113,7 +113,13 @@ function contestRisk(
 export function alphaPollingRisk(request: AlphaPollingRequest, contest: Contest): RiskAnswer {
   const observations = request.sample?.ballots ?? [];
   const results = assertionsOf(contest).map((assertion) => {
-    const eta0 = request.params.eta0 ?? reportedAssorterMean({ assorter: assertion.assorter, tallies: contest.tallies, ballots: contest.ballots });
+    const eta0 =
+      request.params.eta0 ??
+      reportedAssorterMean({
+        assorter: assertion.assorter,
+        tallies: contest.tallies,
+        ballots: contest.ballots,
+      });
     return {
       assertion,
       test: pollingRiskOf({
@@ -151,7 +157,10 @@ function simulationAnswer(
   contest: Contest,
   params: { readonly quantile: number; readonly reps: number; readonly seed: number },
 ): SampleSizeAnswer {
-  const sampleSize = Math.min(contest.ballots, sizes.reduce((most, s) => Math.max(most, s.sampleSize), 0));
+  const sampleSize = Math.min(
+    contest.ballots,
+    sizes.reduce((most, s) => Math.max(most, s.sampleSize), 0),
+  );
   return {
     sampleSize,
     fullHandCount: sampleSize >= contest.ballots,
@@ -167,7 +176,13 @@ function simulationAnswer(
 export function alphaPollingSampleSize(request: AlphaPollingRequest, contest: Contest): SampleSizeAnswer {
   const p = request.params;
   const sizes = assertionsOf(contest).map((assertion) => {
-    const eta0 = p.eta0 ?? reportedAssorterMean({ assorter: assertion.assorter, tallies: contest.tallies, ballots: contest.ballots });
+    const eta0 =
+      p.eta0 ??
+      reportedAssorterMean({
+        assorter: assertion.assorter,
+        tallies: contest.tallies,
+        ballots: contest.ballots,
+      });
     const simulated = simulatePolling({
       assorter: assertion.assorter,
       tallies: contest.tallies,
@@ -184,7 +199,10 @@ export function alphaPollingSampleSize(request: AlphaPollingRequest, contest: Co
   return simulationAnswer(sizes, contest, p);
 }
 
-export function alphaComparisonSampleSize(request: AlphaComparisonRequest, contest: Contest): SampleSizeAnswer {
+export function alphaComparisonSampleSize(
+  request: AlphaComparisonRequest,
+  contest: Contest,
+): SampleSizeAnswer {
   const p = request.params;
   const bet = comparisonBet(request);
   const sizes = assertionsOf(contest).map((assertion) => {

@@ -13,7 +13,12 @@ function bravoSampleOf(sample: BravoRequest['sample'], contest: Contest): BravoS
 
 export function bravoRisk(request: BravoRequest, contest: Contest): RiskAnswer {
   const sample = bravoSampleOf(request.sample, contest) ?? { counts: {} };
-  const risk = bravoPValue({ tallies: contest.tallies, ballots: contest.ballots, numWinners: contest.numWinners, sample });
+  const risk = bravoPValue({
+    tallies: contest.tallies,
+    ballots: contest.ballots,
+    numWinners: contest.numWinners,
+    sample,
+  });
   return {
     pValue: risk.pValue,
     confirmed: risk.pValue <= request.riskLimit,

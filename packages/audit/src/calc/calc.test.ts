@@ -97,30 +97,173 @@ describe("Arlo's public audit planner (arlo.json public_audit_planner)", () => {
   }
 });
 
-const contest = { ballots: 10000, tallies: { Alice: 5500, Bob: 4300 }, numWinners: 1, votesAllowed: 1, type: 'plurality' };
+const contest = {
+  ballots: 10000,
+  tallies: { Alice: 5500, Bob: 4300 },
+  numWinners: 1,
+  votesAllowed: 1,
+  type: 'plurality',
+};
 
 describe('bad requests get one precise error (spec/calc.md "Errors")', () => {
   const cases: [string, unknown, string, RegExp][] = [
-    ['negative tally', { op: 'risk', method: 'bravo', riskLimit: 0.1, contest: { ...contest, tallies: { Alice: 5500, Bob: -1 } } }, 'contest.tallies.Bob', /non-negative integer/],
-    ['fractional tally', { op: 'risk', method: 'bravo', riskLimit: 0.1, contest: { ...contest, tallies: { Alice: 5500.5, Bob: 1 } } }, 'contest.tallies.Alice', /non-negative integer/],
-    ['risk limit 0.7', { op: 'sample-size', method: 'bravo', riskLimit: 0.7, contest }, 'riskLimit', /\(0, 0\.5\]/],
-    ['risk limit 0', { op: 'sample-size', method: 'bravo', riskLimit: 0, contest }, 'riskLimit', /\(0, 0\.5\]/],
-    ['unknown method', { op: 'risk', method: 'minerva', riskLimit: 0.1, contest }, 'method', /must be one of/],
+    [
+      'negative tally',
+      {
+        op: 'risk',
+        method: 'bravo',
+        riskLimit: 0.1,
+        contest: { ...contest, tallies: { Alice: 5500, Bob: -1 } },
+      },
+      'contest.tallies.Bob',
+      /non-negative integer/,
+    ],
+    [
+      'fractional tally',
+      {
+        op: 'risk',
+        method: 'bravo',
+        riskLimit: 0.1,
+        contest: { ...contest, tallies: { Alice: 5500.5, Bob: 1 } },
+      },
+      'contest.tallies.Alice',
+      /non-negative integer/,
+    ],
+    [
+      'risk limit 0.7',
+      { op: 'sample-size', method: 'bravo', riskLimit: 0.7, contest },
+      'riskLimit',
+      /\(0, 0\.5\]/,
+    ],
+    [
+      'risk limit 0',
+      { op: 'sample-size', method: 'bravo', riskLimit: 0, contest },
+      'riskLimit',
+      /\(0, 0\.5\]/,
+    ],
+    [
+      'unknown method',
+      { op: 'risk', method: 'minerva', riskLimit: 0.1, contest },
+      'method',
+      /must be one of/,
+    ],
     ['unknown op', { op: 'plan', method: 'bravo', riskLimit: 0.1, contest }, 'op', /must be/],
     ['missing contest', { op: 'risk', method: 'bravo', riskLimit: 0.1 }, 'contest', /required/],
-    ['ballots fewer than votes', { op: 'risk', method: 'bravo', riskLimit: 0.1, contest: { ...contest, ballots: 9000 } }, 'contest.ballots', /cannot hold 9800 votes/],
-    ['a tally above the ballots', { op: 'risk', method: 'bravo', riskLimit: 0.1, contest: { ...contest, ballots: 5000, votesAllowed: 2, numWinners: 2 } }, 'contest.tallies.Alice', /exceed/],
-    ['supermajority without share', { op: 'risk', method: 'alpha-polling', riskLimit: 0.1, contest: { ...contest, type: 'supermajority' } }, 'contest.shareToWin', /required/],
-    ['share out of range', { op: 'risk', method: 'alpha-polling', riskLimit: 0.1, contest: { ...contest, type: 'supermajority', shareToWin: 0.4 } }, 'contest.shareToWin', /\(0\.5, 1\)/],
-    ['unknown parameter', { op: 'risk', method: 'kaplan-markov', riskLimit: 0.1, contest, params: { gama: 1.1 } }, 'params.gama', /not a known field/],
-    ['sample with an unknown choice', { op: 'risk', method: 'alpha-polling', riskLimit: 0.1, contest, sample: { ballots: [['Alice'], ['Carol']] } }, 'sample.ballots.1.0', /not a choice/],
-    ['counts for an unknown choice', { op: 'risk', method: 'bravo', riskLimit: 0.1, contest, sample: { counts: { Carol: 3 } } }, 'sample.counts.Carol', /not a choice/],
-    ['more draws than ballots without replacement', { op: 'risk', method: 'alpha-polling', riskLimit: 0.1, contest: { ballots: 3, tallies: { A: 2, B: 1 } }, sample: { ballots: [['A'], ['A'], ['A'], ['B']] } }, 'sample.ballots', /without replacement/],
-    ['fixed bet without eta', { op: 'risk', method: 'alpha-comparison', riskLimit: 0.1, contest, params: { bet: 'fixed' } }, 'params.eta', /required/],
-    ['discrepancies above n', { op: 'risk', method: 'kaplan-markov', riskLimit: 0.1, contest, sample: { n: 1, o1: 2 } }, 'sample.n', /at least/],
-    ['a seed that is a number', { op: 'sample', seed: 32950194860147390000, size: 1, manifest: [] }, 'seed', /text/],
-    ['sample bigger than the ballots left', { op: 'sample', seed: 'x', size: 5, replacement: false, alreadySampled: 0, manifest: [{ jurisdiction: 'J', batch: 'B', ballots: 4 }] }, 'size', /^exceeds the ballots left \(4\)$/],
-    ['a batch twice', { op: 'sample', seed: 'x', size: 1, manifest: [{ jurisdiction: 'J', batch: 'B', ballots: 4 }, { jurisdiction: 'J', batch: 'B', ballots: 3 }] }, 'manifest', /twice/],
+    [
+      'ballots fewer than votes',
+      { op: 'risk', method: 'bravo', riskLimit: 0.1, contest: { ...contest, ballots: 9000 } },
+      'contest.ballots',
+      /cannot hold 9800 votes/,
+    ],
+    [
+      'a tally above the ballots',
+      {
+        op: 'risk',
+        method: 'bravo',
+        riskLimit: 0.1,
+        contest: { ...contest, ballots: 5000, votesAllowed: 2, numWinners: 2 },
+      },
+      'contest.tallies.Alice',
+      /exceed/,
+    ],
+    [
+      'supermajority without share',
+      { op: 'risk', method: 'alpha-polling', riskLimit: 0.1, contest: { ...contest, type: 'supermajority' } },
+      'contest.shareToWin',
+      /required/,
+    ],
+    [
+      'share out of range',
+      {
+        op: 'risk',
+        method: 'alpha-polling',
+        riskLimit: 0.1,
+        contest: { ...contest, type: 'supermajority', shareToWin: 0.4 },
+      },
+      'contest.shareToWin',
+      /\(0\.5, 1\)/,
+    ],
+    [
+      'unknown parameter',
+      { op: 'risk', method: 'kaplan-markov', riskLimit: 0.1, contest, params: { gama: 1.1 } },
+      'params.gama',
+      /not a known field/,
+    ],
+    [
+      'sample with an unknown choice',
+      {
+        op: 'risk',
+        method: 'alpha-polling',
+        riskLimit: 0.1,
+        contest,
+        sample: { ballots: [['Alice'], ['Carol']] },
+      },
+      'sample.ballots.1.0',
+      /not a choice/,
+    ],
+    [
+      'counts for an unknown choice',
+      { op: 'risk', method: 'bravo', riskLimit: 0.1, contest, sample: { counts: { Carol: 3 } } },
+      'sample.counts.Carol',
+      /not a choice/,
+    ],
+    [
+      'more draws than ballots without replacement',
+      {
+        op: 'risk',
+        method: 'alpha-polling',
+        riskLimit: 0.1,
+        contest: { ballots: 3, tallies: { A: 2, B: 1 } },
+        sample: { ballots: [['A'], ['A'], ['A'], ['B']] },
+      },
+      'sample.ballots',
+      /without replacement/,
+    ],
+    [
+      'fixed bet without eta',
+      { op: 'risk', method: 'alpha-comparison', riskLimit: 0.1, contest, params: { bet: 'fixed' } },
+      'params.eta',
+      /required/,
+    ],
+    [
+      'discrepancies above n',
+      { op: 'risk', method: 'kaplan-markov', riskLimit: 0.1, contest, sample: { n: 1, o1: 2 } },
+      'sample.n',
+      /at least/,
+    ],
+    [
+      'a seed that is a number',
+      { op: 'sample', seed: 32950194860147390000, size: 1, manifest: [] },
+      'seed',
+      /text/,
+    ],
+    [
+      'sample bigger than the ballots left',
+      {
+        op: 'sample',
+        seed: 'x',
+        size: 5,
+        replacement: false,
+        alreadySampled: 0,
+        manifest: [{ jurisdiction: 'J', batch: 'B', ballots: 4 }],
+      },
+      'size',
+      /^exceeds the ballots left \(4\)$/,
+    ],
+    [
+      'a batch twice',
+      {
+        op: 'sample',
+        seed: 'x',
+        size: 1,
+        manifest: [
+          { jurisdiction: 'J', batch: 'B', ballots: 4 },
+          { jurisdiction: 'J', batch: 'B', ballots: 3 },
+        ],
+      },
+      'manifest',
+      /twice/,
+    ],
     ['not an object', [1, 2], '(request)', /JSON object/],
   ];
   for (const [name, request, field, message] of cases) {
@@ -165,9 +308,17 @@ describe('edge cases decided by the contract', () => {
 
   test('a tie for the last of two seats is a full hand count; a tie between two winners is not', () => {
     const lastSeat = { ballots: 3000, tallies: { A: 1000, B: 900, C: 900 }, numWinners: 2 };
-    expect(answer<SampleSizeAnswer>({ op: 'sample-size', method: 'bravo', riskLimit: 0.1, contest: lastSeat }).fullHandCount).toBe(true);
+    expect(
+      answer<SampleSizeAnswer>({ op: 'sample-size', method: 'bravo', riskLimit: 0.1, contest: lastSeat })
+        .fullHandCount,
+    ).toBe(true);
     const winnersTied = { ballots: 3000, tallies: { A: 1000, B: 1000, C: 500 }, numWinners: 2 };
-    const a = answer<SampleSizeAnswer>({ op: 'sample-size', method: 'bravo', riskLimit: 0.1, contest: winnersTied });
+    const a = answer<SampleSizeAnswer>({
+      op: 'sample-size',
+      method: 'bravo',
+      riskLimit: 0.1,
+      contest: winnersTied,
+    });
     expect(a.fullHandCount).toBe(false);
     expect(a.byProbability).toBeNull(); // multi-winner: Lindeman's sizes are single-winner only
   });
@@ -189,10 +340,21 @@ describe('edge cases decided by the contract', () => {
       { cvr: null, mvr: ['Alice'] }, // phantom: 2
       { cvr: ['Bob'], mvr: ['Alice'] }, // two-vote understatement
     ];
-    const a = answer<RiskAnswer>({ op: 'risk', method: 'kaplan-markov', riskLimit: 0.1, contest, sample: { pairs } });
+    const a = answer<RiskAnswer>({
+      op: 'risk',
+      method: 'kaplan-markov',
+      riskLimit: 0.1,
+      contest,
+      sample: { pairs },
+    });
     expect(a.discrepancies).toEqual({ o1: 1, o2: 2, u1: 0, u2: 1 });
     const arloStyle = answer<RiskAnswer>({
-      op: 'risk', method: 'kaplan-markov', riskLimit: 0.1, contest, sample: { pairs }, params: { countUnderstatements: false },
+      op: 'risk',
+      method: 'kaplan-markov',
+      riskLimit: 0.1,
+      contest,
+      sample: { pairs },
+      params: { countUnderstatements: false },
     });
     expect(arloStyle.discrepancies).toEqual({ o1: 1, o2: 2, u1: 0, u2: 0 });
     expect(arloStyle.pValue).toBeGreaterThan(a.pValue);
@@ -200,7 +362,9 @@ describe('edge cases decided by the contract', () => {
 
   test('kaplan-markov from rates: 1000 × 0.001 is exactly 1 (rates are decimals as written)', () => {
     const a = answer<SampleSizeAnswer>({
-      op: 'sample-size', method: 'kaplan-markov', riskLimit: 0.05,
+      op: 'sample-size',
+      method: 'kaplan-markov',
+      riskLimit: 0.05,
       contest: { ballots: 100000, tallies: { A: 51000, B: 49000 } },
       params: { rates: { o1: 0.001, o2: 0.0001, u1: 0.001, u2: 0.0001 } },
     });
@@ -210,17 +374,47 @@ describe('edge cases decided by the contract', () => {
   });
 
   test('bravo: counts and the same ballots give the same answer; a not-found ballot counts against', () => {
-    const counts = answer<RiskAnswer>({ op: 'risk', method: 'bravo', riskLimit: 0.1, contest, sample: { counts: { Alice: 60, Bob: 40 } } });
+    const counts = answer<RiskAnswer>({
+      op: 'risk',
+      method: 'bravo',
+      riskLimit: 0.1,
+      contest,
+      sample: { counts: { Alice: 60, Bob: 40 } },
+    });
     const ballots = [...Array(60).fill(['Alice']), ...Array(40).fill(['Bob'])];
-    const same = answer<RiskAnswer>({ op: 'risk', method: 'bravo', riskLimit: 0.1, contest, sample: { ballots } });
+    const same = answer<RiskAnswer>({
+      op: 'risk',
+      method: 'bravo',
+      riskLimit: 0.1,
+      contest,
+      sample: { ballots },
+    });
     expect(same.pValue).toBeCloseTo(counts.pValue, 12);
-    const lost = answer<RiskAnswer>({ op: 'risk', method: 'bravo', riskLimit: 0.1, contest, sample: { ballots: [...ballots, null] } });
-    const bob = answer<RiskAnswer>({ op: 'risk', method: 'bravo', riskLimit: 0.1, contest, sample: { ballots: [...ballots, ['Bob']] } });
+    const lost = answer<RiskAnswer>({
+      op: 'risk',
+      method: 'bravo',
+      riskLimit: 0.1,
+      contest,
+      sample: { ballots: [...ballots, null] },
+    });
+    const bob = answer<RiskAnswer>({
+      op: 'risk',
+      method: 'bravo',
+      riskLimit: 0.1,
+      contest,
+      sample: { ballots: [...ballots, ['Bob']] },
+    });
     expect(lost.pValue).toBeCloseTo(bob.pValue, 12);
   });
 
   test('alpha: simulations are seeded and reproducible; a different seed may differ', () => {
-    const request = { op: 'sample-size', method: 'alpha-polling', riskLimit: 0.05, contest: { ballots: 5000, tallies: { A: 2750, B: 2250 } }, params: { reps: 200 } };
+    const request = {
+      op: 'sample-size',
+      method: 'alpha-polling',
+      riskLimit: 0.05,
+      contest: { ballots: 5000, tallies: { A: 2750, B: 2250 } },
+      params: { reps: 200 },
+    };
     const a = answer<SampleSizeAnswer>(request);
     expect(answer<SampleSizeAnswer>(request)).toEqual(a);
     expect(a.simulation).toEqual({ quantile: 0.9, reps: 200, seed: 1234567890 });
@@ -228,18 +422,44 @@ describe('edge cases decided by the contract', () => {
 
   test('alpha-comparison: a clean sample confirms; pHistory never rises when clean cards are added', () => {
     const pairs = Array.from({ length: 200 }, () => ({ cvr: ['Alice'], mvr: ['Alice'] }));
-    const a = answer<RiskAnswer>({ op: 'risk', method: 'alpha-comparison', riskLimit: 0.05, contest, sample: { pairs } });
+    const a = answer<RiskAnswer>({
+      op: 'risk',
+      method: 'alpha-comparison',
+      riskLimit: 0.05,
+      contest,
+      sample: { pairs },
+    });
     expect(a.confirmed).toBe(true);
-    for (let j = 1; j < a.pHistory!.length; j++) expect(a.pHistory![j]).toBeLessThanOrEqual(a.pHistory![j - 1]!);
+    for (let j = 1; j < a.pHistory!.length; j++)
+      expect(a.pHistory![j]).toBeLessThanOrEqual(a.pHistory![j - 1]!);
   });
 
   test('supermajority: alpha methods audit it; bravo and kaplan-markov say which method to use', () => {
-    const supermajority = { ballots: 10000, tallies: { Yes: 7000, No: 2500 }, type: 'supermajority', shareToWin: 2 / 3 };
-    const size = answer<SampleSizeAnswer>({ op: 'sample-size', method: 'alpha-polling', riskLimit: 0.05, contest: supermajority, params: { reps: 100 } });
+    const supermajority = {
+      ballots: 10000,
+      tallies: { Yes: 7000, No: 2500 },
+      type: 'supermajority',
+      shareToWin: 2 / 3,
+    };
+    const size = answer<SampleSizeAnswer>({
+      op: 'sample-size',
+      method: 'alpha-polling',
+      riskLimit: 0.05,
+      contest: supermajority,
+      params: { reps: 100 },
+    });
     expect(size.sampleSize).toBeGreaterThan(0);
     const km = calc({ op: 'sample-size', method: 'kaplan-markov', riskLimit: 0.05, contest: supermajority });
-    expect(isCalcError(km) && km.error).toMatchObject({ field: 'contest.type', message: expect.stringMatching(/alpha-comparison/) });
-    const short = calc({ op: 'risk', method: 'alpha-polling', riskLimit: 0.05, contest: { ...supermajority, tallies: { Yes: 6000, No: 3500 } } });
+    expect(isCalcError(km) && km.error).toMatchObject({
+      field: 'contest.type',
+      message: expect.stringMatching(/alpha-comparison/),
+    });
+    const short = calc({
+      op: 'risk',
+      method: 'alpha-polling',
+      riskLimit: 0.05,
+      contest: { ...supermajority, tallies: { Yes: 6000, No: 3500 } },
+    });
     expect(isCalcError(short) && short.error.field).toBe('contest.tallies');
   });
 });

@@ -4,7 +4,12 @@
  * so the three faces cannot drift. A bad request answers `{ error: { field, message } }`.
  */
 import { assertNever } from '../result.js';
-import { alphaComparisonRisk, alphaComparisonSampleSize, alphaPollingRisk, alphaPollingSampleSize } from './alpha.js';
+import {
+  alphaComparisonRisk,
+  alphaComparisonSampleSize,
+  alphaPollingRisk,
+  alphaPollingSampleSize,
+} from './alpha.js';
 import { bravoRisk, bravoSampleSize } from './bravo.js';
 import { contestOf, supermajorityStanding, type Contest } from './contest.js';
 import { simulationCostProblem } from './cost.js';
@@ -49,8 +54,15 @@ function unsupported(request: StatsRequest, contest: Contest): CalcError | null 
       };
     }
   }
-  if ((request.method === 'alpha-polling' || request.method === 'alpha-comparison') && !request.params.replacement) {
-    const drawn = request.sample ? ('ballots' in request.sample ? request.sample.ballots.length : request.sample.pairs.length) : 0;
+  if (
+    (request.method === 'alpha-polling' || request.method === 'alpha-comparison') &&
+    !request.params.replacement
+  ) {
+    const drawn = request.sample
+      ? 'ballots' in request.sample
+        ? request.sample.ballots.length
+        : request.sample.pairs.length
+      : 0;
     if (drawn > contest.ballots) {
       const field = request.sample && 'ballots' in request.sample ? 'sample.ballots' : 'sample.pairs';
       return { field, message: `${drawn} cards drawn without replacement from ${contest.ballots} ballots` };
@@ -78,7 +90,11 @@ function settledWithoutSample(request: StatsRequest, contest: Contest): CalcAnsw
   const N = contest.ballots;
   const answer: SampleSizeAnswer = { sampleSize: N, fullHandCount: true };
   if (request.method === 'bravo') {
-    return { ...answer, asn: N, byProbability: contest.numWinners === 1 ? { '0.7': N, '0.8': N, '0.9': N } : null };
+    return {
+      ...answer,
+      asn: N,
+      byProbability: contest.numWinners === 1 ? { '0.7': N, '0.8': N, '0.9': N } : null,
+    };
   }
   if (request.method === 'kaplan-markov') return { ...answer, estimated: N };
   return answer;

@@ -25,7 +25,11 @@ export function contestOf(input: ContestInput): Contest {
     votesAllowed: input.votesAllowed ?? input.numWinners,
     type: input.type,
     shareToWin: input.shareToWin ?? null,
-    outcome: reportedOutcome({ tallies: input.tallies, ballots: input.ballots, numWinners: input.numWinners }),
+    outcome: reportedOutcome({
+      tallies: input.tallies,
+      ballots: input.ballots,
+      numWinners: input.numWinners,
+    }),
   };
 }
 

@@ -17,7 +17,10 @@ import type { KaplanMarkovRequest } from './request.js';
 import type { RiskAnswer, SampleSizeAnswer } from './response.js';
 
 /** n and the discrepancy counts of a sample, with understatements dropped when the method ignores them. */
-function countsOf(request: KaplanMarkovRequest, contest: Contest): DiscrepancyCounts & { readonly n: number } {
+function countsOf(
+  request: KaplanMarkovRequest,
+  contest: Contest,
+): DiscrepancyCounts & { readonly n: number } {
   const sample = request.sample ?? { n: 0, o1: 0, o2: 0, u1: 0, u2: 0 };
   const counts =
     'pairs' in sample

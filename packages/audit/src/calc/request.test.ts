@@ -4,15 +4,21 @@ import { describe, expect, test } from 'vitest';
 import { calc } from './calc.js';
 import { parseCalcRequest } from './request.js';
 
-const choiceNames = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 8 }).filter((s) => s !== '__proto__'), {
-  minLength: 2,
-  maxLength: 5,
-});
+const choiceNames = fc.uniqueArray(
+  fc.string({ minLength: 1, maxLength: 8 }).filter((s) => s !== '__proto__'),
+  {
+    minLength: 2,
+    maxLength: 5,
+  },
+);
 
 /** A valid contest: tallies that fit in N ballots, one vote each. */
 const contest = choiceNames.chain((names) =>
   fc
-    .tuple(fc.array(fc.nat({ max: 5000 }), { minLength: names.length, maxLength: names.length }), fc.nat({ max: 5000 }))
+    .tuple(
+      fc.array(fc.nat({ max: 5000 }), { minLength: names.length, maxLength: names.length }),
+      fc.nat({ max: 5000 }),
+    )
     .map(([votes, extra]) => ({
       ballots: votes.reduce((s, v) => s + v, 0) + extra + 1,
       tallies: Object.fromEntries(names.map((n, i) => [n, votes[i]!])),

@@ -20,19 +20,26 @@ const positiveInt = z
   .number({ message: 'must be a positive integer' })
   .int({ message: 'must be a positive integer' })
   .positive({ message: 'must be a positive integer' });
-const probability = z.number({ message: 'must be a number' }).min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
+const probability = z
+  .number({ message: 'must be a number' })
+  .min(0, 'must be in [0, 1]')
+  .max(1, 'must be in [0, 1]');
 
 export const contestSchema = z.looseObject({
   ballots: count,
   tallies: z.record(z.string(), count, { message: 'must be an object of choice → votes' }),
   numWinners: positiveInt.default(1),
   votesAllowed: positiveInt.optional(),
-  type: z.enum(['plurality', 'supermajority'], { message: 'must be "plurality" or "supermajority"' }).default('plurality'),
+  type: z
+    .enum(['plurality', 'supermajority'], { message: 'must be "plurality" or "supermajority"' })
+    .default('plurality'),
   shareToWin: z.number({ message: 'must be a number in (0.5, 1)' }).nullable().optional(),
 });
 
 /** What one card shows for the contest: the choices marked; null = the card could not be found. */
-const ballot = z.array(z.string({ message: 'must be a choice name' }), { message: 'must be an array of choices or null' }).nullable();
+const ballot = z
+  .array(z.string({ message: 'must be a choice name' }), { message: 'must be an array of choices or null' })
+  .nullable();
 const pair = z.strictObject({ cvr: ballot, mvr: ballot });
 
 const countsSample = z.strictObject({
@@ -56,7 +63,12 @@ const rates = z.strictObject({
 });
 const simulation = {
   quantile: z.number().gt(0, 'must be in (0, 1)').lt(1, 'must be in (0, 1)').default(0.9),
-  reps: z.number().int('must be a positive integer').min(1, 'must be a positive integer').max(100_000, 'at most 100000').default(1000),
+  reps: z
+    .number()
+    .int('must be a positive integer')
+    .min(1, 'must be a positive integer')
+    .max(100_000, 'at most 100000')
+    .default(1000),
   seed: z.number().int('must be an integer').default(1234567890),
 };
 const riskLimit = z
@@ -66,7 +78,9 @@ const riskLimit = z
 
 const bravoParams = z.strictObject({});
 const alphaPollingParams = z.strictObject({
-  estimator: z.enum(['shrink-trunc', 'fixed'], { message: 'must be "shrink-trunc" or "fixed"' }).default('shrink-trunc'),
+  estimator: z
+    .enum(['shrink-trunc', 'fixed'], { message: 'must be "shrink-trunc" or "fixed"' })
+    .default('shrink-trunc'),
   eta0: z.number().optional(),
   d: z.number().positive('must be positive').default(100),
   c: z.number().optional(),
@@ -81,7 +95,9 @@ const kaplanMarkovParams = z.strictObject({
   rates: rates.optional(),
 });
 const alphaComparisonParams = z.strictObject({
-  bet: z.enum(['optimal', 'shrink-trunc', 'fixed'], { message: 'must be "optimal", "shrink-trunc" or "fixed"' }).default('optimal'),
+  bet: z
+    .enum(['optimal', 'shrink-trunc', 'fixed'], { message: 'must be "optimal", "shrink-trunc" or "fixed"' })
+    .default('optimal'),
   errorRate2: probability.default(1e-5),
   eta: z.number().optional(),
   eta0: z.number().optional(),
@@ -134,7 +150,9 @@ export const manifestRowSchema = z.looseObject({
 });
 export const sampleRequestSchema = z.looseObject({
   op: z.literal('sample'),
-  seed: z.string({ message: 'must be a non-empty string (the seed is text, never a number)' }).min(1, 'must not be empty'),
+  seed: z
+    .string({ message: 'must be a non-empty string (the seed is text, never a number)' })
+    .min(1, 'must not be empty'),
   size: count,
   replacement: z.boolean().default(true),
   alreadySampled: count.default(0),
@@ -196,12 +214,16 @@ export function parseCalcRequest(json: unknown): Result<CalcRequest, CalcError> 
     return parsed.success ? ok(parsed.data) : err(firstIssue(parsed.error, json));
   }
   if (op !== 'risk' && op !== 'sample-size') {
-    return err({ field: 'op', message: op === undefined ? 'is required' : 'must be "risk", "sample-size" or "sample"' });
+    return err({
+      field: 'op',
+      message: op === undefined ? 'is required' : 'must be "risk", "sample-size" or "sample"',
+    });
   }
   if (typeof method !== 'string' || !(method in methodSchemas)) {
     return err({
       field: 'method',
-      message: method === undefined ? 'is required' : `must be one of ${METHODS.map((m) => `"${m}"`).join(', ')}`,
+      message:
+        method === undefined ? 'is required' : `must be one of ${METHODS.map((m) => `"${m}"`).join(', ')}`,
     });
   }
   const parsed = methodSchemas[method as Method].safeParse(json);
@@ -240,7 +262,8 @@ function checkContest(contest: ContestInput): CalcError | null {
       return { field: 'contest.shareToWin', message: 'is required for a supermajority contest' };
     }
     if (!(f > 0.5 && f < 1)) return { field: 'contest.shareToWin', message: 'must be in (0.5, 1)' };
-    if (contest.numWinners !== 1) return { field: 'contest.numWinners', message: 'must be 1 for a supermajority contest' };
+    if (contest.numWinners !== 1)
+      return { field: 'contest.numWinners', message: 'must be 1 for a supermajority contest' };
   } else if (contest.shareToWin !== null && contest.shareToWin !== undefined) {
     return { field: 'contest.shareToWin', message: 'applies only to supermajority contests' };
   }
@@ -248,12 +271,17 @@ function checkContest(contest: ContestInput): CalcError | null {
 }
 
 function checkParams(request: StatsRequest): CalcError | null {
-  if (request.method === 'alpha-comparison' && request.params.bet === 'fixed' && request.params.eta === undefined) {
+  if (
+    request.method === 'alpha-comparison' &&
+    request.params.bet === 'fixed' &&
+    request.params.eta === undefined
+  ) {
     return { field: 'params.eta', message: 'is required when bet is "fixed"' };
   }
   if (request.method === 'alpha-polling' || request.method === 'alpha-comparison') {
     const eta0 = request.params.eta0;
-    if (eta0 !== undefined && !(eta0 > 0.5)) return { field: 'params.eta0', message: 'must be greater than 1/2 (the null mean)' };
+    if (eta0 !== undefined && !(eta0 > 0.5))
+      return { field: 'params.eta0', message: 'must be greater than 1/2 (the null mean)' };
   }
   return null;
 }
@@ -265,13 +293,15 @@ function checkSample(request: StatsRequest): CalcError | null {
   const checkBallot = (b: Ballot, field: string): CalcError | null => {
     if (b === null) return null;
     for (let i = 0; i < b.length; i++) {
-      if (!known.has(b[i]!)) return { field: `${field}.${i}`, message: `"${b[i]}" is not a choice of the contest` };
+      if (!known.has(b[i]!))
+        return { field: `${field}.${i}`, message: `"${b[i]}" is not a choice of the contest` };
     }
     return new Set(b).size === b.length ? null : { field, message: 'names a choice twice' };
   };
   if ('counts' in sample) {
     for (const choice of Object.keys(sample.counts)) {
-      if (!known.has(choice)) return { field: `sample.counts.${choice}`, message: 'is not a choice of the contest' };
+      if (!known.has(choice))
+        return { field: `sample.counts.${choice}`, message: 'is not a choice of the contest' };
     }
   }
   if ('ballots' in sample) {
@@ -283,13 +313,15 @@ function checkSample(request: StatsRequest): CalcError | null {
   if ('pairs' in sample) {
     for (let i = 0; i < sample.pairs.length; i++) {
       const p = sample.pairs[i]!;
-      const problem = checkBallot(p.cvr, `sample.pairs.${i}.cvr`) ?? checkBallot(p.mvr, `sample.pairs.${i}.mvr`);
+      const problem =
+        checkBallot(p.cvr, `sample.pairs.${i}.cvr`) ?? checkBallot(p.mvr, `sample.pairs.${i}.mvr`);
       if (problem) return problem;
     }
   }
   if ('o1' in sample) {
     const errors = sample.o1 + sample.o2 + sample.u1 + sample.u2;
-    if (errors > sample.n) return { field: 'sample.n', message: `must be at least o1 + o2 + u1 + u2 (${errors})` };
+    if (errors > sample.n)
+      return { field: 'sample.n', message: `must be at least o1 + o2 + u1 + u2 (${errors})` };
   }
   return null;
 }

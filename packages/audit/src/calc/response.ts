@@ -18,7 +18,12 @@ export interface RiskAnswer {
   /** Cards in the sample (draws, counting repeats). */
   readonly n?: number;
   /** Kaplan–Markov: the discrepancy counts the risk was computed from. */
-  readonly discrepancies?: { readonly o1: number; readonly o2: number; readonly u1: number; readonly u2: number };
+  readonly discrepancies?: {
+    readonly o1: number;
+    readonly o2: number;
+    readonly u1: number;
+    readonly u2: number;
+  };
   /** ALPHA: the p-value after each draw (min(1, 1/max T) so far), for charts of risk against cards audited. */
   readonly pHistory?: readonly number[];
 }
@@ -37,11 +42,20 @@ export interface SampleSizeAnswer {
   /** Kaplan–Markov from rates: the first step n0 (what SHANGRLA's and Colorado's tools report). */
   readonly n0?: number;
   /** Kaplan–Markov from rates: the discrepancies expected in n0 cards. */
-  readonly expectedDiscrepancies?: { readonly o1: number; readonly o2: number; readonly u1: number; readonly u2: number };
+  readonly expectedDiscrepancies?: {
+    readonly o1: number;
+    readonly o2: number;
+    readonly u1: number;
+    readonly u2: number;
+  };
   /** Simulations: the quantile, the replications and the seed used. */
   readonly simulation?: { readonly quantile: number; readonly reps: number; readonly seed: number };
   /** The (winner, loser) pair the size is driven by. */
-  readonly assertions?: readonly { readonly winner: string; readonly loser: string; readonly sampleSize?: number }[];
+  readonly assertions?: readonly {
+    readonly winner: string;
+    readonly loser: string;
+    readonly sampleSize?: number;
+  }[];
 }
 
 export interface SampleAnswer {

@@ -12,9 +12,20 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ContestReading } from '@openrla/audit';
 import type { Cvr } from '@openrla/formats';
-import { boardReadings, cardKeyOf, cli, cvrTruth, ok, retrievalCards, testStore, truthReading, type TestStore } from './audit_e2e.testlib.js';
+import {
+  boardReadings,
+  cardKeyOf,
+  cli,
+  cvrTruth,
+  ok,
+  retrievalCards,
+  testStore,
+  truthReading,
+  type TestStore,
+} from './audit_e2e.testlib.js';
 
-const FIXTURE = new URL('../../../../../shared/fixtures/colorado-rla-tiny-irv-plurality/', import.meta.url).pathname;
+const FIXTURE = new URL('../../../../../shared/fixtures/colorado-rla-tiny-irv-plurality/', import.meta.url)
+  .pathname;
 
 interface Instance {
   readonly NAME: string;
@@ -28,51 +39,98 @@ interface Instance {
   readonly EXPECTED_SAMPLES: Readonly<Record<string, number>>;
   readonly FINAL_EXPECTED_AUDITED_BALLOTS: Readonly<Record<string, number>>;
   readonly EXPECTED_ROUNDS: number;
-  readonly DISCREPANT_AUDITED_BALLOT_CHOICES: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>>>;
-  readonly CONTEST_RESULTS: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>>;
+  readonly DISCREPANT_AUDITED_BALLOT_CHOICES: Readonly<
+    Record<string, Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>>
+  >;
+  readonly CONTEST_RESULTS: Readonly<
+    Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>
+  >;
 }
 
-const instance = JSON.parse(readFileSync(`${FIXTURE}workflow-instances/AllPluralityTwoVoteOverstatementTwoRounds.json`, 'utf8')) as Instance;
+const instance = JSON.parse(
+  readFileSync(`${FIXTURE}workflow-instances/AllPluralityTwoVoteOverstatementTwoRounds.json`, 'utf8'),
+) as Instance;
 const fixturePath = (p: string): string => `${FIXTURE}${p.replace('src/test/resources/CSVs/', 'cvrs/')}`;
 /** The county of a Colorado manifest: its CountyID column. */
-const countyOf = (manifest: string): string => readFileSync(manifest, 'utf8').split(/\r?\n/)[1]!.split(',')[0]!.replace(/"/g, '');
-const cvrName = (canonical: string): string => Object.entries(instance.CONTEST_NAME_CHANGE).find(([, c]) => c === canonical)?.[0] ?? canonical;
+const countyOf = (manifest: string): string =>
+  readFileSync(manifest, 'utf8').split(/\r?\n/)[1]!.split(',')[0]!.replace(/"/g, '');
+const cvrName = (canonical: string): string =>
+  Object.entries(instance.CONTEST_NAME_CHANGE).find(([, c]) => c === canonical)?.[0] ?? canonical;
 const canonicalName = (name: string): string => instance.CONTEST_NAME_CHANGE[name] ?? name;
-const cvrChoice = (canonical: string, choice: string): string => Object.entries(instance.CANDIDATE_NAME_CHANGE[canonical] ?? {}).find(([, c]) => c === choice)?.[0] ?? choice;
+const cvrChoice = (canonical: string, choice: string): string =>
+  Object.entries(instance.CANDIDATE_NAME_CHANGE[canonical] ?? {}).find(([, c]) => c === choice)?.[0] ??
+  choice;
 
 interface Status {
   readonly complete: boolean;
-  readonly contests: Record<string, { status: string; n: number; nextSize: number | null; discrepancies: Record<string, number> | null } | null>;
+  readonly contests: Record<
+    string,
+    {
+      status: string;
+      n: number;
+      nextSize: number | null;
+      discrepancies: Record<string, number> | null;
+    } | null
+  >;
 }
 
 describe(`openrla audit with --sampler rivest-2011: ColoradoRLA's ${instance.NAME} (pglite)`, () => {
   let store: TestStore;
   let dir: string;
   const truth = new Map<string, Cvr>();
-  const counties = instance.MANIFESTS.map((m, i) => ({ name: countyOf(fixturePath(m)), manifest: fixturePath(m), cvrs: fixturePath(instance.CVRS[i]!) }));
+  const counties = instance.MANIFESTS.map((m, i) => ({
+    name: countyOf(fixturePath(m)),
+    manifest: fixturePath(m),
+    cvrs: fixturePath(instance.CVRS[i]!),
+  }));
   beforeAll(async () => {
     store = await testStore('pglite');
     dir = mkdtempSync(path.join(tmpdir(), 'openrla-audit-colorado-'));
-    for (const c of counties) await cvrTruth({ jurisdiction: c.name, manifest: c.manifest, cvrs: [c.cvrs], into: truth });
+    for (const c of counties)
+      await cvrTruth({ jurisdiction: c.name, manifest: c.manifest, cvrs: [c.cvrs], into: truth });
   }, 60_000);
   afterAll(async () => store?.dispose());
 
   test('round by round as ColoradoRLA; the exported record verifies', async () => {
-    await ok(store, ['init', '--name', instance.NAME, '--risk-limit', String(instance.RISK_LIMIT), '--sampler', 'rivest-2011']);
+    await ok(store, [
+      'init',
+      '--name',
+      instance.NAME,
+      '--risk-limit',
+      String(instance.RISK_LIMIT),
+      '--sampler',
+      'rivest-2011',
+    ]);
     await ok(store, ['add-jurisdiction', ...counties.map((c) => c.name)]);
     const contests = Object.keys(instance.TARGETS).map((canonical) => {
       const name = cvrName(canonical);
-      const on = counties.filter((c) => readFileSync(c.cvrs, 'utf8').split(/\r?\n/)[1]!.includes(name)).map((c) => c.name);
+      const on = counties
+        .filter((c) => readFileSync(c.cvrs, 'utf8').split(/\r?\n/)[1]!.includes(name))
+        .map((c) => c.name);
       return { name, canonical, jurisdictions: on, votesAllowed: 1 };
     });
-    for (const c of contests) await ok(store, ['add-contest', '--name', c.name, '--method', 'kaplan-markov', '--jurisdictions', c.jurisdictions.join(',')]);
+    for (const c of contests)
+      await ok(store, [
+        'add-contest',
+        '--name',
+        c.name,
+        '--method',
+        'kaplan-markov',
+        '--jurisdictions',
+        c.jurisdictions.join(','),
+      ]);
     for (const c of counties) {
       await ok(store, ['upload-manifest', '--jurisdiction', c.name, c.manifest]);
       await ok(store, ['upload-cvrs', '--jurisdiction', c.name, c.cvrs]);
     }
     await ok(store, ['set-seed', instance.SEED]);
-    const plan = JSON.parse(await ok(store, ['plan', '--json'])) as { contests: { contest: string; recommended: string; options: { key: string; size: number }[] }[] };
-    for (const p of plan.contests) expect(p.options.find((o) => o.key === p.recommended)!.size, p.contest).toBe(instance.EXPECTED_SAMPLES[canonicalName(p.contest)]);
+    const plan = JSON.parse(await ok(store, ['plan', '--json'])) as {
+      contests: { contest: string; recommended: string; options: { key: string; size: number }[] }[];
+    };
+    for (const p of plan.contests)
+      expect(p.options.find((o) => o.key === p.recommended)!.size, p.contest).toBe(
+        instance.EXPECTED_SAMPLES[canonicalName(p.contest)],
+      );
 
     const statuses: Status[] = [];
     for (let round = 1; round <= 5; round++) {
@@ -87,7 +145,8 @@ describe(`openrla audit with --sampler rivest-2011: ColoradoRLA's ${instance.NAM
         paper: (card, c): ContestReading => {
           const cvr = truth.get(cardKeyOf(card));
           const changed = listed[cvr?.imprintedId ?? '']?.[canonicalName(c.name)];
-          if (changed !== undefined) return { kind: 'votes', choices: changed.map((x) => cvrChoice(canonicalName(c.name), x)) };
+          if (changed !== undefined)
+            return { kind: 'votes', choices: changed.map((x) => cvrChoice(canonicalName(c.name), x)) };
           return truthReading({ cvr, contest: c.name, votesAllowed: c.votesAllowed });
         },
         file: readings,
@@ -122,7 +181,10 @@ describe(`openrla audit with --sampler rivest-2011: ColoradoRLA's ${instance.NAM
     expect(verified.stderr).toBe('');
     expect(verified.stdout).toMatch(/^OK: \d+ events replayed/);
     expect(verified.status).toBe(0);
-    const events = readFileSync(path.join(record, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; payload: { definition?: { sampler?: string } } });
+    const events = readFileSync(path.join(record, 'events.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; payload: { definition?: { sampler?: string } } });
     expect(events.find((e) => e.type === 'audit.defined')!.payload.definition!.sampler).toBe('rivest-2011');
   });
 

@@ -62,7 +62,10 @@ export function useOpenStore(store: AuditStore | null): void {
 }
 
 /** Opens the store the options name, runs `work`, and closes the store whatever happens. */
-export async function withStore<T>(options: CommonOptions, work: (store: AuditStore) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  options: CommonOptions,
+  work: (store: AuditStore) => Promise<T>,
+): Promise<T> {
   if (opened !== null) return work(opened);
   const storeOptions =
     options.data !== undefined
@@ -72,7 +75,10 @@ export async function withStore<T>(options: CommonOptions, work: (store: AuditSt
   try {
     store = await openStore(storeOptions);
   } catch (error) {
-    throw new CliExit(2, formatError({ kind: 'store.unavailable', field: 'data', message: (error as Error).message }));
+    throw new CliExit(
+      2,
+      formatError({ kind: 'store.unavailable', field: 'data', message: (error as Error).message }),
+    );
   }
   try {
     return await work(store);

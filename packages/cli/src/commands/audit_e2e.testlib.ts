@@ -65,10 +65,19 @@ export async function testStore(kind: 'pglite' | 'postgres'): Promise<TestStore>
 export async function cli(store: TestStore, args: readonly string[]): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  const write = {
+    out: process.stdout.write.bind(process.stdout),
+    err: process.stderr.write.bind(process.stderr),
+  };
   const before = process.env['DATABASE_URL'];
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => (
+    out.push(String(chunk)),
+    true
+  )) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    err.push(String(chunk)),
+    true
+  )) as typeof process.stderr.write;
   if (store.url !== undefined) process.env['DATABASE_URL'] = store.url;
   else delete process.env['DATABASE_URL'];
   const where = args[0] === 'verify' ? [] : store.data !== undefined ? ['--data', store.data] : [];
@@ -89,7 +98,8 @@ export async function cli(store: TestStore, args: readonly string[]): Promise<Cl
 /** Runs a command that must succeed. */
 export async function ok(store: TestStore, args: readonly string[]): Promise<string> {
   const r = await cli(store, args);
-  if (r.status !== 0) throw new Error(`openrla audit ${args.join(' ')} → ${r.status}\n${r.stderr}${r.stdout}`);
+  if (r.status !== 0)
+    throw new Error(`openrla audit ${args.join(' ')} → ${r.status}\n${r.stderr}${r.stdout}`);
   return r.stdout;
 }
 
@@ -105,16 +115,31 @@ export async function cvrTruth(options: {
   readonly into: Map<string, Cvr>;
 }): Promise<void> {
   const batches: ManifestBatch[] = [];
-  for await (const item of readManifest(fileSource(options.manifest), {})) if (item.type === 'batch') batches.push(item.batch);
+  for await (const item of readManifest(fileSource(options.manifest), {}))
+    if (item.type === 'batch') batches.push(item.batch);
   const index = indexManifest(batches);
   const sources = options.cvrs.flatMap((p) => (readdirSafe(p) ?? [p]).map((f) => fileSource(f)));
-  const detected = detectCvrExport(await Promise.all(sources.map(async (s) => ({ name: s.name, head: await headOf(s) }))));
+  const detected = detectCvrExport(
+    await Promise.all(sources.map(async (s) => ({ name: s.name, head: await headOf(s) }))),
+  );
   if ('kind' in detected) throw new Error(detected.message);
-  for await (const item of readCvrExport({ format: detected.format, sources, read: { jurisdiction: options.jurisdiction } })) {
+  for await (const item of readCvrExport({
+    format: detected.format,
+    sources,
+    read: { jurisdiction: options.jurisdiction },
+  })) {
     if (item.type !== 'cvr') continue;
     const link = linkCvr({ index, cvr: item.cvr });
     if (!link.linked) continue;
-    options.into.set(cardKeyOf({ jurisdiction: options.jurisdiction, tabulator: link.batch.tabulator, batch: link.batch.batch, position: link.position }), item.cvr);
+    options.into.set(
+      cardKeyOf({
+        jurisdiction: options.jurisdiction,
+        tabulator: link.batch.tabulator,
+        batch: link.batch.batch,
+        position: link.position,
+      }),
+      item.cvr,
+    );
   }
 }
 
@@ -130,7 +155,11 @@ function readdirSafe(p: string): string[] | null {
 }
 
 /** What an honest board reads for one contest on a card whose paper matches its CVR. */
-export function truthReading(options: { readonly cvr: Cvr | undefined; readonly contest: string; readonly votesAllowed: number }): ContestReading {
+export function truthReading(options: {
+  readonly cvr: Cvr | undefined;
+  readonly contest: string;
+  readonly votesAllowed: number;
+}): ContestReading {
   const vote = options.cvr?.contests[options.contest];
   if (vote === undefined) return { kind: 'not-on-card' };
   if (vote.kind !== 'marks') throw new Error('ranked contests are not simulated');
@@ -150,7 +179,12 @@ export function retrievalCards(dir: string): CardRef[] {
     for (const r of rows.slice(1)) {
       if (r.cells[at('Already Recorded')] === 'yes') continue;
       const tab = r.cells[at('Tabulator')]!;
-      cards.push({ jurisdiction: r.cells[at('Jurisdiction')]!, tabulator: tab === '' ? null : tab, batch: r.cells[at('Batch')]!, position: Number(r.cells[at('Card')]) });
+      cards.push({
+        jurisdiction: r.cells[at('Jurisdiction')]!,
+        tabulator: tab === '' ? null : tab,
+        batch: r.cells[at('Batch')]!,
+        position: Number(r.cells[at('Card')]),
+      });
     }
   }
   return cards;
@@ -174,8 +208,13 @@ export function prng(seed: number): () => number {
  */
 export function boardReadings(options: {
   readonly cards: readonly CardRef[];
-  readonly contestsOf: (jurisdiction: string) => readonly { readonly name: string; readonly votesAllowed: number }[];
-  readonly paper: (card: CardRef, contest: { readonly name: string; readonly votesAllowed: number }) => ContestReading;
+  readonly contestsOf: (
+    jurisdiction: string,
+  ) => readonly { readonly name: string; readonly votesAllowed: number }[];
+  readonly paper: (
+    card: CardRef,
+    contest: { readonly name: string; readonly votesAllowed: number },
+  ) => ContestReading;
   readonly file: string;
   readonly board?: string;
 }): ReadingEntry[] {

@@ -11,13 +11,27 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Cvr } from '@openrla/formats';
 import { openStore, type AuditStore, type StoredEvent } from '@openrla/store';
-import { boardReadings, cardKeyOf, cli, cvrTruth, ok, retrievalCards, testStore, truthReading, type TestStore } from './audit_e2e.testlib.js';
+import {
+  boardReadings,
+  cardKeyOf,
+  cli,
+  cvrTruth,
+  ok,
+  retrievalCards,
+  testStore,
+  truthReading,
+  type TestStore,
+} from './audit_e2e.testlib.js';
 
 const child = fileURLToPath(new URL('./audit_child.testkit.ts', import.meta.url));
-const ARLO = new URL('../../../../../shared/fixtures/arlo-small-election-multijurisdiction', import.meta.url).pathname;
+const ARLO = new URL('../../../../../shared/fixtures/arlo-small-election-multijurisdiction', import.meta.url)
+  .pathname;
 const file = (j: string, what: string): string => path.join(ARLO, `${j.replace(/ /g, '_')}__${what}`);
 
-function runChild(args: readonly string[], kill: string): { status: number | null; signal: string | null; stderr: string } {
+function runChild(
+  args: readonly string[],
+  kill: string,
+): { status: number | null; signal: string | null; stderr: string } {
   const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', child, 'audit', ...args], {
     env: { ...process.env, OPENRLA_TEST_KILL: kill, DATABASE_URL: '' },
     encoding: 'utf8',
@@ -43,12 +57,23 @@ describe('killed in the middle of a command (PGlite data folder, child processes
     await ok(t, ['init', '--risk-limit', '0.1']);
     await ok(t, ['add-jurisdiction', 'Worthington Hills']);
     await ok(t, ['add-contest', '--name', 'Minister of Farming', '--method', 'kaplan-markov']);
-    await ok(t, ['upload-manifest', '--jurisdiction', 'Worthington Hills', file('Worthington Hills', 'ballot_manifest.csv')]);
+    await ok(t, [
+      'upload-manifest',
+      '--jurisdiction',
+      'Worthington Hills',
+      file('Worthington Hills', 'ballot_manifest.csv'),
+    ]);
     const before = await snapshot(t.store);
     await t.store.close();
     const data = ['--data', t.data!];
 
-    const upload = ['upload-cvrs', '--jurisdiction', 'Worthington Hills', file('Worthington Hills', 'cvrs.csv'), ...data];
+    const upload = [
+      'upload-cvrs',
+      '--jurisdiction',
+      'Worthington Hills',
+      file('Worthington Hills', 'cvrs.csv'),
+      ...data,
+    ];
     const killed = runChild(upload, 'import:300');
     expect(killed.signal).toBe('SIGKILL');
     let store = await openStore({ kind: 'pglite', dataDir: t.data! });
@@ -64,9 +89,19 @@ describe('killed in the middle of a command (PGlite data folder, child processes
     const dir = mkdtempSync(path.join(tmpdir(), 'openrla-faults-'));
     await ok(s, ['start-round', '--size', 'Minister of Farming=12', '--out', dir]);
     const truth = new Map<string, Cvr>();
-    await cvrTruth({ jurisdiction: 'Worthington Hills', manifest: file('Worthington Hills', 'ballot_manifest.csv'), cvrs: [file('Worthington Hills', 'cvrs.csv')], into: truth });
+    await cvrTruth({
+      jurisdiction: 'Worthington Hills',
+      manifest: file('Worthington Hills', 'ballot_manifest.csv'),
+      cvrs: [file('Worthington Hills', 'cvrs.csv')],
+      into: truth,
+    });
     const readings = path.join(dir, 'readings.csv');
-    boardReadings({ cards: retrievalCards(dir), contestsOf: () => [{ name: 'Minister of Farming', votesAllowed: 1 }], paper: (card, c) => truthReading({ cvr: truth.get(cardKeyOf(card)), contest: c.name, votesAllowed: 1 }), file: readings });
+    boardReadings({
+      cards: retrievalCards(dir),
+      contestsOf: () => [{ name: 'Minister of Farming', votesAllowed: 1 }],
+      paper: (card, c) => truthReading({ cvr: truth.get(cardKeyOf(card)), contest: c.name, votesAllowed: 1 }),
+      file: readings,
+    });
     const beforeRecord = await snapshot(store);
     await store.close();
 
@@ -79,7 +114,9 @@ describe('killed in the middle of a command (PGlite data folder, child processes
     expect(recorded.status).toBe(0);
     store = await openStore({ kind: 'pglite', dataDir: t.data! });
     const after = await snapshot(store);
-    expect(after.events.length).toBe(beforeRecord.events.length + readFileSync(readings, 'utf8').trim().split('\n').length - 1);
+    expect(after.events.length).toBe(
+      beforeRecord.events.length + readFileSync(readings, 'utf8').trim().split('\n').length - 1,
+    );
     const status = await cli({ ...t, store }, ['status', '--json']);
     expect(JSON.parse(status.stdout).toRecord).toEqual([]);
     (t as { store: AuditStore }).store = store;

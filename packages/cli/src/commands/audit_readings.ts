@@ -43,7 +43,11 @@ export function parseReadingsCsv(options: { readonly text: string; readonly file
   const rows = csvRows(options.text);
   const errors: LocatedError[] = [];
   const header = rows[0];
-  if (!header) return { entries: [], errors: [{ kind: 'record.empty', file, line: 1, message: 'The file is empty; it needs a header row.' }] };
+  if (!header)
+    return {
+      entries: [],
+      errors: [{ kind: 'record.empty', file, line: 1, message: 'The file is empty; it needs a header row.' }],
+    };
   const names = header.cells.map((c) => c.trim().toLowerCase());
   const col = (...options: string[]): number => names.findIndex((n) => options.includes(n));
   const at = {
@@ -56,11 +60,33 @@ export function parseReadingsCsv(options: { readonly text: string; readonly file
     choices: col('choices'),
     board: col('board'),
   };
-  for (const [name, i] of [['Jurisdiction', at.jurisdiction], ['Batch', at.batch], ['Card', at.card], ['Contest', at.contest], ['Reading', at.reading]] as const) {
-    if (i < 0) errors.push({ kind: 'record.missing-column', file, line: 1, message: `The header has no "${name}" column (columns: Jurisdiction, Tabulator, Batch, Card, Contest, Reading, Choices, Board).` });
+  for (const [name, i] of [
+    ['Jurisdiction', at.jurisdiction],
+    ['Batch', at.batch],
+    ['Card', at.card],
+    ['Contest', at.contest],
+    ['Reading', at.reading],
+  ] as const) {
+    if (i < 0)
+      errors.push({
+        kind: 'record.missing-column',
+        file,
+        line: 1,
+        message: `The header has no "${name}" column (columns: Jurisdiction, Tabulator, Batch, Card, Contest, Reading, Choices, Board).`,
+      });
   }
   if (errors.length > 0) return { entries: [], errors };
-  const cards = new Map<string, { card: CardRef; line: number; board?: string; found: boolean; contests: Record<string, ContestReading>; notFoundLine?: number }>();
+  const cards = new Map<
+    string,
+    {
+      card: CardRef;
+      line: number;
+      board?: string;
+      found: boolean;
+      contests: Record<string, ContestReading>;
+      notFoundLine?: number;
+    }
+  >();
   for (const row of rows.slice(1)) {
     const cell = (i: number): string => (i < 0 ? '' : (row.cells[i] ?? '').trim());
     const bad = (i: number, kind: string, message: string): void => {
@@ -78,11 +104,20 @@ export function parseReadingsCsv(options: { readonly text: string; readonly file
       continue;
     }
     if (!/^\d+$/.test(positionText) || Number(positionText) < 1) {
-      bad(at.card, 'record.bad-card', `Card must be the card's position in its batch (1, 2, …), not "${positionText}".`);
+      bad(
+        at.card,
+        'record.bad-card',
+        `Card must be the card's position in its batch (1, 2, …), not "${positionText}".`,
+      );
       continue;
     }
     const tabulator = cell(at.tabulator);
-    const card: CardRef = { jurisdiction, tabulator: tabulator === '' ? null : tabulator, batch, position: Number(positionText) };
+    const card: CardRef = {
+      jurisdiction,
+      tabulator: tabulator === '' ? null : tabulator,
+      batch,
+      position: Number(positionText),
+    };
     const key = cardKeyOf(card);
     let entry = cards.get(key);
     const board = cell(at.board);
@@ -90,14 +125,22 @@ export function parseReadingsCsv(options: { readonly text: string; readonly file
       entry = { card, line: row.line, found: true, contests: {}, ...(board !== '' ? { board } : {}) };
       cards.set(key, entry);
     } else if (board !== '' && entry.board !== undefined && board !== entry.board) {
-      bad(at.board, 'record.conflicting-board', `This card was given board "${entry.board}" on line ${entry.line}.`);
+      bad(
+        at.board,
+        'record.conflicting-board',
+        `This card was given board "${entry.board}" on line ${entry.line}.`,
+      );
       continue;
     }
     const reading = cell(at.reading).toLowerCase();
     const contest = cell(at.contest);
     if (reading === 'not-found' || reading === 'not found') {
       if (Object.keys(entry.contests).length > 0) {
-        bad(at.reading, 'record.conflicting-reading', `This card has contest readings on line ${entry.line}; it cannot also be not found.`);
+        bad(
+          at.reading,
+          'record.conflicting-reading',
+          `This card has contest readings on line ${entry.line}; it cannot also be not found.`,
+        );
         continue;
       }
       entry.found = false;
@@ -105,11 +148,19 @@ export function parseReadingsCsv(options: { readonly text: string; readonly file
       continue;
     }
     if (!(KINDS as readonly string[]).includes(reading)) {
-      bad(at.reading, 'record.bad-reading', `Reading must be votes, blank, overvote, not-on-card or not-found, not "${cell(at.reading)}".`);
+      bad(
+        at.reading,
+        'record.bad-reading',
+        `Reading must be votes, blank, overvote, not-on-card or not-found, not "${cell(at.reading)}".`,
+      );
       continue;
     }
     if (!entry.found) {
-      bad(at.reading, 'record.conflicting-reading', `This card was recorded as not found on line ${entry.notFoundLine}.`);
+      bad(
+        at.reading,
+        'record.conflicting-reading',
+        `This card was recorded as not found on line ${entry.notFoundLine}.`,
+      );
       continue;
     }
     if (contest === '') {
@@ -126,7 +177,11 @@ export function parseReadingsCsv(options: { readonly text: string; readonly file
         .map((c) => c.trim())
         .filter((c) => c !== '');
       if (choices.length === 0) {
-        bad(at.choices < 0 ? at.reading : at.choices, 'record.missing-value', 'A "votes" reading names the choices marked in Choices (separated by ;); record "blank" for none.');
+        bad(
+          at.choices < 0 ? at.reading : at.choices,
+          'record.missing-value',
+          'A "votes" reading names the choices marked in Choices (separated by ;); record "blank" for none.',
+        );
         continue;
       }
       entry.contests[contest] = { kind: 'votes', choices };
@@ -152,9 +207,18 @@ export function parseReadingsJson(options: { readonly text: string; readonly fil
   try {
     value = JSON.parse(options.text);
   } catch (error) {
-    return { entries: [], errors: [{ kind: 'record.bad-json', file, message: `Not JSON: ${(error as Error).message}` }] };
+    return {
+      entries: [],
+      errors: [{ kind: 'record.bad-json', file, message: `Not JSON: ${(error as Error).message}` }],
+    };
   }
-  if (!Array.isArray(value)) return { entries: [], errors: [{ kind: 'record.bad-json', file, field: '(top)', message: 'The file must hold a list of cards.' }] };
+  if (!Array.isArray(value))
+    return {
+      entries: [],
+      errors: [
+        { kind: 'record.bad-json', file, field: '(top)', message: 'The file must hold a list of cards.' },
+      ],
+    };
   const entries: ReadingEntry[] = [];
   const errors: LocatedError[] = [];
   value.forEach((item: unknown, i) => {
@@ -164,25 +228,44 @@ export function parseReadingsJson(options: { readonly text: string; readonly fil
     };
     if (!isRecord(item)) return bad('', 'Each card is an object.');
     const { jurisdiction, tabulator, batch, card, board, found, contests } = item;
-    if (typeof jurisdiction !== 'string' || jurisdiction === '') return bad('.jurisdiction', 'Name the jurisdiction.');
-    if (tabulator !== undefined && tabulator !== null && typeof tabulator !== 'string') return bad('.tabulator', 'The tabulator is text or null.');
+    if (typeof jurisdiction !== 'string' || jurisdiction === '')
+      return bad('.jurisdiction', 'Name the jurisdiction.');
+    if (tabulator !== undefined && tabulator !== null && typeof tabulator !== 'string')
+      return bad('.tabulator', 'The tabulator is text or null.');
     if (typeof batch !== 'string' || batch === '') return bad('.batch', 'Name the batch.');
-    if (typeof card !== 'number' || !Number.isSafeInteger(card) || card < 1) return bad('.card', "The card is its 1-based position in the batch.");
+    if (typeof card !== 'number' || !Number.isSafeInteger(card) || card < 1)
+      return bad('.card', 'The card is its 1-based position in the batch.');
     if (board !== undefined && typeof board !== 'string') return bad('.board', 'The board is text.');
-    const ref: CardRef = { jurisdiction, tabulator: typeof tabulator === 'string' && tabulator !== '' ? tabulator : null, batch, position: card };
+    const ref: CardRef = {
+      jurisdiction,
+      tabulator: typeof tabulator === 'string' && tabulator !== '' ? tabulator : null,
+      batch,
+      position: card,
+    };
     const base = { card: ref, path, ...(typeof board === 'string' ? { board } : {}) };
     if (found === false) {
-      if (contests !== undefined) return bad('.contests', 'A card not found has no contest readings.', 'record.conflicting-reading');
+      if (contests !== undefined)
+        return bad('.contests', 'A card not found has no contest readings.', 'record.conflicting-reading');
       entries.push({ ...base, reading: { found: false } });
       return;
     }
     if (found !== undefined && found !== true) return bad('.found', 'found is true or false.');
-    if (!isRecord(contests)) return bad('.contests', 'Give a reading per contest: a list of choices, "blank", "overvote" or "not-on-card".');
+    if (!isRecord(contests))
+      return bad(
+        '.contests',
+        'Give a reading per contest: a list of choices, "blank", "overvote" or "not-on-card".',
+      );
     const readings: Record<string, ContestReading> = {};
     for (const [name, r] of Object.entries(contests)) {
-      if (Array.isArray(r) && r.length > 0 && r.every((c) => typeof c === 'string')) readings[name] = { kind: 'votes', choices: r as string[] };
+      if (Array.isArray(r) && r.length > 0 && r.every((c) => typeof c === 'string'))
+        readings[name] = { kind: 'votes', choices: r as string[] };
       else if (r === 'blank' || r === 'overvote' || r === 'not-on-card') readings[name] = { kind: r };
-      else return bad(`.contests.${name}`, 'A reading is a non-empty list of choices, "blank", "overvote" or "not-on-card".', 'record.bad-reading');
+      else
+        return bad(
+          `.contests.${name}`,
+          'A reading is a non-empty list of choices, "blank", "overvote" or "not-on-card".',
+          'record.bad-reading',
+        );
     }
     entries.push({ ...base, reading: { found: true, contests: readings } });
   });

@@ -43,13 +43,18 @@ export async function exportRecord(options: {
   readonly store: AuditStore;
   readonly auditId: string;
   readonly dir: string;
-}): Promise<{ readonly ok: true; readonly manifest: RecordManifest } | { readonly ok: false; readonly message: string }> {
+}): Promise<
+  { readonly ok: true; readonly manifest: RecordManifest } | { readonly ok: false; readonly message: string }
+> {
   const { store, auditId, dir } = options;
   if (!(await store.getAudit(auditId))) return { ok: false, message: `There is no audit "${auditId}".` };
   mkdirSync(path.join(dir, 'files'), { recursive: true });
   const events: StoredEvent[] = [];
   for await (const e of store.readEvents({ auditId })) events.push(e);
-  writeFileSync(path.join(dir, 'events.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + (events.length > 0 ? '\n' : ''));
+  writeFileSync(
+    path.join(dir, 'events.jsonl'),
+    events.map((e) => JSON.stringify(e)).join('\n') + (events.length > 0 ? '\n' : ''),
+  );
   const meta = await readAuditMeta({ store, auditId });
   const files: RecordFileEntry[] = [];
   const cvrExports: RecordCvrExport[] = [];
@@ -70,22 +75,39 @@ export async function exportRecord(options: {
   for (const e of events) {
     const event = auditEventOf(e);
     if (event.type === 'manifest.uploaded') {
-      const problem = await copy({ sha256: event.payload.sha256, role: 'manifest', jurisdiction: event.payload.jurisdiction });
+      const problem = await copy({
+        sha256: event.payload.sha256,
+        role: 'manifest',
+        jurisdiction: event.payload.jurisdiction,
+      });
       if (problem) return { ok: false, message: problem };
     } else if (event.type === 'cvrs.uploaded') {
       const info = meta.cvrFiles.get(event.payload.sha256);
-      if (!info) return { ok: false, message: `no description of the CVR export ${event.payload.sha256} of ${event.payload.jurisdiction} is in the store` };
+      if (!info)
+        return {
+          ok: false,
+          message: `no description of the CVR export ${event.payload.sha256} of ${event.payload.jurisdiction} is in the store`,
+        };
       for (const f of info.files) {
         const problem = await copy({ sha256: f.sha256, role: 'cvrs', jurisdiction: info.jurisdiction });
         if (problem) return { ok: false, message: problem };
       }
-      cvrExports.push({ sha256: info.sha256, jurisdiction: info.jurisdiction, format: info.format, files: info.files });
+      cvrExports.push({
+        sha256: info.sha256,
+        jurisdiction: info.jurisdiction,
+        format: info.format,
+        files: info.files,
+      });
     }
   }
   const manifest: RecordManifest = {
     format: RECORD_FORMAT,
     auditId,
-    events: { file: 'events.jsonl', count: events.length, headHash: events[events.length - 1]?.hash ?? '0'.repeat(64) },
+    events: {
+      file: 'events.jsonl',
+      count: events.length,
+      headHash: events[events.length - 1]?.hash ?? '0'.repeat(64),
+    },
     files,
     cvrExports,
   };
@@ -109,7 +131,8 @@ export async function verifyRecord(dir: string): Promise<Verification> {
   } catch (error) {
     return { ok: false, events: 0, problems: [`record.json: cannot be read (${(error as Error).message})`] };
   }
-  if (manifest.format !== RECORD_FORMAT) problems.push(`record.json: format is ${JSON.stringify(manifest.format)}, not ${RECORD_FORMAT}`);
+  if (manifest.format !== RECORD_FORMAT)
+    problems.push(`record.json: format is ${JSON.stringify(manifest.format)}, not ${RECORD_FORMAT}`);
   const stored: StoredEvent[] = [];
   const lines = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -117,14 +140,24 @@ export async function verifyRecord(dir: string): Promise<Verification> {
     try {
       stored.push(JSON.parse(lines[i]!) as StoredEvent);
     } catch (error) {
-      return { ok: false, events: stored.length, problems: [`events.jsonl:${i + 1}: not JSON (${(error as Error).message})`] };
+      return {
+        ok: false,
+        events: stored.length,
+        problems: [`events.jsonl:${i + 1}: not JSON (${(error as Error).message})`],
+      };
     }
   }
   const chain = await verifyChain(stored);
-  if (chain) problems.push(`hash chain: event ${chain.seq} (line ${stored.findIndex((e) => e.seq === chain.seq) + 1} of events.jsonl): ${chain.message} [${chain.kind}]`);
-  if (stored.length !== manifest.events?.count) problems.push(`record.json says ${manifest.events?.count} events; events.jsonl holds ${stored.length}`);
+  if (chain)
+    problems.push(
+      `hash chain: event ${chain.seq} (line ${stored.findIndex((e) => e.seq === chain.seq) + 1} of events.jsonl): ${chain.message} [${chain.kind}]`,
+    );
+  if (stored.length !== manifest.events?.count)
+    problems.push(`record.json says ${manifest.events?.count} events; events.jsonl holds ${stored.length}`);
   else if (stored.length > 0 && stored[stored.length - 1]!.hash !== manifest.events.headHash)
-    problems.push(`record.json names the last hash ${manifest.events.headHash}; the last event's is ${stored[stored.length - 1]!.hash}`);
+    problems.push(
+      `record.json names the last hash ${manifest.events.headHash}; the last event's is ${stored[stored.length - 1]!.hash}`,
+    );
 
   const events: AuditEvent[] = stored.map(auditEventOf);
   const cvrExports = new Map((manifest.cvrExports ?? []).map((c) => [c.sha256, c]));
@@ -153,7 +186,9 @@ export async function verifyRecord(dir: string): Promise<Verification> {
   const report = await replay({ events, data });
   if (!report.ok) {
     const seq = stored[report.index]?.seq ?? report.index + 1;
-    problems.push(`event ${seq} (line ${report.index + 1} of events.jsonl, ${report.type}) disagrees: ${report.message} [${report.kind}]`);
+    problems.push(
+      `event ${seq} (line ${report.index + 1} of events.jsonl, ${report.type}) disagrees: ${report.message} [${report.kind}]`,
+    );
   }
   return { ok: problems.length === 0, events: stored.length, problems };
 }

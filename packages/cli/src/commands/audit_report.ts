@@ -43,8 +43,12 @@ export interface AuditReport {
   readonly replacement: boolean;
   readonly jurisdictions: readonly string[];
   readonly files: {
-    readonly manifests: Readonly<Record<string, { readonly sha256: string; readonly fileName: string; readonly ballots: number }>>;
-    readonly cvrs: Readonly<Record<string, { readonly sha256: string; readonly fileName: string; readonly cvrs: number }>>;
+    readonly manifests: Readonly<
+      Record<string, { readonly sha256: string; readonly fileName: string; readonly ballots: number }>
+    >;
+    readonly cvrs: Readonly<
+      Record<string, { readonly sha256: string; readonly fileName: string; readonly cvrs: number }>
+    >;
   };
   readonly contests: readonly {
     readonly name: string;
@@ -83,12 +87,20 @@ function discrepancyOf(options: {
   if (options.reading === null && !options.phantom) return null;
   const pair = options.phantom
     ? { cvr: null, mvr: null }
-    : { cvr: cvrBallot({ cvr: options.cvr, contest: contest.name }), mvr: paperBallot({ reading: options.reading ?? undefined, contest: contest.name }) };
+    : {
+        cvr: cvrBallot({ cvr: options.cvr, contest: contest.name }),
+        mvr: paperBallot({ reading: options.reading ?? undefined, contest: contest.name }),
+      };
   const answer = calc({
     op: 'risk',
     method: 'kaplan-markov',
     riskLimit: options.riskLimit,
-    contest: { ballots: universe.ballots, tallies: universe.tallies, numWinners: contest.numWinners, votesAllowed: universe.votesAllowed },
+    contest: {
+      ballots: universe.ballots,
+      tallies: universe.tallies,
+      numWinners: contest.numWinners,
+      votesAllowed: universe.votesAllowed,
+    },
     sample: { pairs: [pair] },
   });
   if (isCalcError(answer) || !('discrepancies' in answer) || answer.discrepancies === undefined) return null;
@@ -104,7 +116,12 @@ export function auditReport(state: AuditState): AuditReport {
   const cards: ReportCard[] = [];
   const seen = new Map<string, number>();
   for (const r of state.rounds) {
-    const add = (options: { card: CardRef; ticket: string | null; phantom: boolean; handCount: boolean }): void => {
+    const add = (options: {
+      card: CardRef;
+      ticket: string | null;
+      phantom: boolean;
+      handCount: boolean;
+    }): void => {
       const key = cardKey(options.card);
       const at = seen.get(key);
       if (at !== undefined) {
@@ -118,7 +135,14 @@ export function auditReport(state: AuditState): AuditReport {
       if (universes !== null) {
         for (const c of def.contests) {
           if (!isComparison(c) || !c.jurisdictions.includes(options.card.jurisdiction)) continue;
-          discrepancies[c.name] = discrepancyOf({ contest: c, universe: universes[c.name]!, riskLimit: def.riskLimit, cvr, reading, phantom: options.phantom });
+          discrepancies[c.name] = discrepancyOf({
+            contest: c,
+            universe: universes[c.name]!,
+            riskLimit: def.riskLimit,
+            cvr,
+            reading,
+            phantom: options.phantom,
+          });
         }
       }
       seen.set(key, cards.length);
@@ -143,8 +167,15 @@ export function auditReport(state: AuditState): AuditReport {
     replacement: def.replacement,
     jurisdictions: def.jurisdictions,
     files: {
-      manifests: Object.fromEntries([...state.manifests].map(([j, f]) => [j, { sha256: f.sha256, fileName: f.fileName, ballots: f.count }])),
-      cvrs: Object.fromEntries([...state.cvrFiles].map(([j, f]) => [j, { sha256: f.sha256, fileName: f.fileName, cvrs: f.count }])),
+      manifests: Object.fromEntries(
+        [...state.manifests].map(([j, f]) => [
+          j,
+          { sha256: f.sha256, fileName: f.fileName, ballots: f.count },
+        ]),
+      ),
+      cvrs: Object.fromEntries(
+        [...state.cvrFiles].map(([j, f]) => [j, { sha256: f.sha256, fileName: f.fileName, cvrs: f.count }]),
+      ),
     },
     contests: def.contests.map((c) => {
       const result = state.results.get(c.name);
@@ -162,7 +193,13 @@ export function auditReport(state: AuditState): AuditReport {
         }),
       };
     }),
-    rounds: state.rounds.map((r) => ({ round: r.round, targets: r.targets, handCounts: r.handCounts, cards: r.cards.length, finished: r.results !== null })),
+    rounds: state.rounds.map((r) => ({
+      round: r.round,
+      targets: r.targets,
+      handCounts: r.handCounts,
+      cards: r.cards.length,
+      finished: r.results !== null,
+    })),
     cards,
   };
 }
@@ -185,14 +222,37 @@ function cvrText(cvr: CardCvr | undefined, contest: string): string {
 
 /** The report as one CSV with sections (settings, contests, rounds, sampled cards). */
 export function reportCsv(report: AuditReport, state: AuditState): string {
-  const row = (...cells: (string | number | boolean | null | undefined)[]): string => cells.map(csvCell).join(',');
+  const row = (...cells: (string | number | boolean | null | undefined)[]): string =>
+    cells.map(csvCell).join(',');
   const lines: string[] = [];
-  lines.push('######## AUDIT SETTINGS ########', row('Audit Name', 'Risk Limit', 'Random Seed', 'Sampling With Replacement'), row(report.audit, report.riskLimit, report.seed, report.replacement), '');
+  lines.push(
+    '######## AUDIT SETTINGS ########',
+    row('Audit Name', 'Risk Limit', 'Random Seed', 'Sampling With Replacement'),
+    row(report.audit, report.riskLimit, report.seed, report.replacement),
+    '',
+  );
   lines.push('######## FILES ########', row('Jurisdiction', 'File', 'Name', 'SHA-256', 'Count'));
-  for (const [j, f] of Object.entries(report.files.manifests)) lines.push(row(j, 'ballot manifest', f.fileName, f.sha256, f.ballots));
-  for (const [j, f] of Object.entries(report.files.cvrs)) lines.push(row(j, 'CVR export', f.fileName, f.sha256, f.cvrs));
+  for (const [j, f] of Object.entries(report.files.manifests))
+    lines.push(row(j, 'ballot manifest', f.fileName, f.sha256, f.ballots));
+  for (const [j, f] of Object.entries(report.files.cvrs))
+    lines.push(row(j, 'CVR export', f.fileName, f.sha256, f.cvrs));
   lines.push('');
-  lines.push('######## CONTESTS ########', row('Contest Name', 'Targeted?', 'Method', 'Jurisdictions', 'Ballots (N)', 'Phantoms', 'Votes Allowed', 'Reported Tallies', 'Reported Winners', 'Status', 'Risk'));
+  lines.push(
+    '######## CONTESTS ########',
+    row(
+      'Contest Name',
+      'Targeted?',
+      'Method',
+      'Jurisdictions',
+      'Ballots (N)',
+      'Phantoms',
+      'Votes Allowed',
+      'Reported Tallies',
+      'Reported Winners',
+      'Status',
+      'Risk',
+    ),
+  );
   for (const c of report.contests) {
     const u = c.universe;
     lines.push(
@@ -204,7 +264,11 @@ export function reportCsv(report: AuditReport, state: AuditState): string {
         u?.ballots,
         u?.phantoms,
         u?.votesAllowed,
-        u ? Object.entries(u.tallies).map(([k, v]) => `${k}: ${v}`).join('; ') : '',
+        u
+          ? Object.entries(u.tallies)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join('; ')
+          : '',
         u?.winners.join('; '),
         c.status,
         c.risk,
@@ -212,11 +276,43 @@ export function reportCsv(report: AuditReport, state: AuditState): string {
     );
   }
   lines.push('');
-  lines.push('######## ROUNDS ########', row('Round', 'Contest', 'Sample Size (draws)', 'Risk', 'Status', 'O2', 'O1', 'U1', 'U2', 'Next Size'));
+  lines.push(
+    '######## ROUNDS ########',
+    row('Round', 'Contest', 'Sample Size (draws)', 'Risk', 'Status', 'O2', 'O1', 'U1', 'U2', 'Next Size'),
+  );
   for (const c of report.contests)
-    for (const r of c.rounds) lines.push(row(r.round, c.name, r.n, r.pValue, r.status, r.discrepancies?.o2, r.discrepancies?.o1, r.discrepancies?.u1, r.discrepancies?.u2, r.nextSize));
+    for (const r of c.rounds)
+      lines.push(
+        row(
+          r.round,
+          c.name,
+          r.n,
+          r.pValue,
+          r.status,
+          r.discrepancies?.o2,
+          r.discrepancies?.o1,
+          r.discrepancies?.u1,
+          r.discrepancies?.u2,
+          r.nextSize,
+        ),
+      );
   lines.push('');
-  lines.push('######## SAMPLED CARDS ########', row('Round', 'Jurisdiction', 'Tabulator', 'Batch', 'Card', 'Ticket Numbers', 'Phantom', 'Contest', 'CVR', 'Audit Result', 'Discrepancy'));
+  lines.push(
+    '######## SAMPLED CARDS ########',
+    row(
+      'Round',
+      'Jurisdiction',
+      'Tabulator',
+      'Batch',
+      'Card',
+      'Ticket Numbers',
+      'Phantom',
+      'Contest',
+      'CVR',
+      'Audit Result',
+      'Discrepancy',
+    ),
+  );
   const def = state.definition!;
   for (const card of report.cards) {
     for (const c of def.contests) {

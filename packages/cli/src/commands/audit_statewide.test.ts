@@ -15,7 +15,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CardRef, ContestReading } from '@openrla/audit';
 import { csvRows } from './audit_common.js';
-import { boardReadings, cardKeyOf, cli, ok, retrievalCards, testStore, type TestStore } from './audit_e2e.testlib.js';
+import {
+  boardReadings,
+  cardKeyOf,
+  cli,
+  ok,
+  retrievalCards,
+  testStore,
+  type TestStore,
+} from './audit_e2e.testlib.js';
 
 const SCALE = process.env['OPENRLA_STATEWIDE_SCALE'] ?? '0.001';
 const generator = new URL('../../../../../shared/tools/gen_statewide.py', import.meta.url).pathname;
@@ -28,7 +36,11 @@ interface Election {
 
 function generate(extra: readonly string[]): string {
   const out = mkdtempSync(path.join(tmpdir(), 'openrla-statewide-'));
-  execFileSync('python3', [generator, '--out', out, '--scale', SCALE, '--paper-cards', '--quiet', '--force', ...extra], { stdio: 'pipe' });
+  execFileSync(
+    'python3',
+    [generator, '--out', out, '--scale', SCALE, '--paper-cards', '--quiet', '--force', ...extra],
+    { stdio: 'pipe' },
+  );
   return out;
 }
 
@@ -39,7 +51,12 @@ function paperOf(dir: string, election: Election): Map<string, Readonly<Record<s
     const rows = csvRows(readFileSync(path.join(dir, 'paper', 'cards', `${c.folder}.csv`), 'utf8'));
     const header = rows[0]!.cells;
     for (const r of rows.slice(1)) {
-      const card: CardRef = { jurisdiction: c.name, tabulator: r.cells[0]!, batch: r.cells[1]!, position: Number(r.cells[2]) };
+      const card: CardRef = {
+        jurisdiction: c.name,
+        tabulator: r.cells[0]!,
+        batch: r.cells[1]!,
+        position: Number(r.cells[2]),
+      };
       paper.set(cardKeyOf(card), { [header[4]!]: r.cells[4]!, [header[5]!]: r.cells[5]! });
     }
   }
@@ -53,7 +70,11 @@ function reading(marks: string | undefined): ContestReading {
   return choices.length > 1 ? { kind: 'overvote' } : { kind: 'votes', choices };
 }
 
-async function audit(options: { readonly store: TestStore; readonly dir: string; readonly maxRounds: number }): Promise<{ complete: boolean; contests: Record<string, { status: string; pValue: number } | null> }> {
+async function audit(options: {
+  readonly store: TestStore;
+  readonly dir: string;
+  readonly maxRounds: number;
+}): Promise<{ complete: boolean; contests: Record<string, { status: string; pValue: number } | null> }> {
   const { store, dir } = options;
   const election = JSON.parse(readFileSync(path.join(dir, 'election.json'), 'utf8')) as Election;
   const names = election.counties.map((c) => c.name);

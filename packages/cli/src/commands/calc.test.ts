@@ -33,11 +33,16 @@ describe('openrla calc', () => {
     writeFileSync(file, JSON.stringify(good));
     const r = run(['calc', '--input', file], '');
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).sampleSize).toBe(JSON.parse(run(['calc'], JSON.stringify(good)).stdout).sampleSize);
+    expect(JSON.parse(r.stdout).sampleSize).toBe(
+      JSON.parse(run(['calc'], JSON.stringify(good)).stdout).sampleSize,
+    );
   });
 
   test('a bad request: exit 2, nothing on stdout, one line naming the field on stderr', () => {
-    const r = run(['calc'], JSON.stringify({ ...good, contest: { ...contest, tallies: { Alice: 5500, Bob: -3 } } }));
+    const r = run(
+      ['calc'],
+      JSON.stringify({ ...good, contest: { ...contest, tallies: { Alice: 5500, Bob: -3 } } }),
+    );
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('calc: contest.tallies.Bob: must be a non-negative integer\n');
@@ -59,7 +64,10 @@ describe('openrla calc', () => {
     ];
     const r = run(['calc', '--batch'], lines.join('\n') + '\n');
     expect(r.status).toBe(0);
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(out).toHaveLength(4);
     expect(out[0].sampleSize).toBeGreaterThan(0);
     expect(out[1]).toEqual({ error: { field: 'riskLimit', message: 'must be in (0, 0.5]' } });

@@ -46,6 +46,7 @@ function runBatch(text: string): void {
     }
     out.push(JSON.stringify(calc(request)));
   }
-  if (lines.length > 0 && !parsedAny) throw new CliExit(2, 'calc: --batch: the input is not JSON Lines (no line is JSON)');
+  if (lines.length > 0 && !parsedAny)
+    throw new CliExit(2, 'calc: --batch: the input is not JSON Lines (no line is JSON)');
   if (out.length > 0) process.stdout.write(out.join('\n') + '\n');
 }

@@ -10,7 +10,10 @@ const fx = (p: string) => fileURLToPath(new URL(`../../../../../shared/fixtures/
 
 describe('openrla inspect', () => {
   it('flags the batch whose CVR count differs from the manifest (Arlo TEST_CVRS: one card missing, SOURCE.md)', async () => {
-    const r = await inspectPaths([fx('vendor-format-samples-arlo/dominion/TEST_CVRS.csv'), fx('vendor-format-samples-arlo/manifests/dominion_test_manifest.csv')]);
+    const r = await inspectPaths([
+      fx('vendor-format-samples-arlo/dominion/TEST_CVRS.csv'),
+      fx('vendor-format-samples-arlo/manifests/dominion_test_manifest.csv'),
+    ]);
     expect(r.errors).toEqual([]);
     expect(r.files.map((f) => f.format)).toEqual(['dominion-csv', 'manifest-arlo']);
     expect(r.batches.filter((b) => b.differs)).toMatchObject([{ tabulator: 'TABULATOR2', batch: 'BATCH2' }]);
@@ -18,20 +21,41 @@ describe('openrla inspect', () => {
   });
   it('prints JSON with IRV results for a Dominion JSON folder', async () => {
     const out: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+    const spy = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
     const program = new Command().exitOverride();
     register(program);
-    await program.parseAsync(['node', 'openrla', 'inspect', '--json', fx('dominion-json-sf2020/rctab-multi-file')]);
+    await program.parseAsync([
+      'node',
+      'openrla',
+      'inspect',
+      '--json',
+      fx('dominion-json-sf2020/rctab-multi-file'),
+    ]);
     spy.mockRestore();
-    const report = JSON.parse(out.join('')) as { cards: number; contests: { ranked: boolean; irv?: { winner: string | null } }[]; files: { format: string }[] };
+    const report = JSON.parse(out.join('')) as {
+      cards: number;
+      contests: { ranked: boolean; irv?: { winner: string | null } }[];
+      files: { format: string }[];
+    };
     expect(report.files[0]!.format).toBe('dominion-json');
     expect(report.contests.some((c) => c.ranked && c.irv?.winner)).toBe(true);
   });
 
   /** Runs `openrla inspect --json PATH` and returns the parsed report. */
-  async function inspectJson(p: string): Promise<{ cards: number; errors: unknown[]; contests: { contest: string; ranked: boolean; irv?: { winner: string | null } }[]; files: { format: string; sha256: string[] }[] }> {
+  async function inspectJson(
+    p: string,
+  ): Promise<{
+    cards: number;
+    errors: unknown[];
+    contests: { contest: string; ranked: boolean; irv?: { winner: string | null } }[];
+    files: { format: string; sha256: string[] }[];
+  }> {
     const out: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+    const spy = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
     try {
       const program = new Command().exitOverride();
       register(program);
@@ -42,7 +66,9 @@ describe('openrla inspect', () => {
     return JSON.parse(out.join('')) as never;
   }
 
-  async function cardsOf(items: AsyncIterable<ReaderItem | { type: 'ranking'; ranking: { count: number } }>): Promise<number> {
+  async function cardsOf(
+    items: AsyncIterable<ReaderItem | { type: 'ranking'; ranking: { count: number } }>,
+  ): Promise<number> {
     let n = 0;
     for await (const i of items) {
       if (i.type === 'cvr') n++;
@@ -51,18 +77,42 @@ describe('openrla inspect', () => {
     return n;
   }
 
-  const files = (dir: string, re: RegExp) => readdirSync(fx(dir)).filter((f) => re.test(f)).sort().map((f) => path.join(fx(dir), f));
+  const files = (dir: string, re: RegExp) =>
+    readdirSync(fx(dir))
+      .filter((f) => re.test(f))
+      .sort()
+      .map((f) => path.join(fx(dir), f));
   const cases: { dir: string; format: string; cards: () => Promise<number> }[] = [
-    { dir: 'hart-xml-cvr/rctab-hart_cvr_archive', format: 'hart', cards: () => cardsOf(readHart({ files: files('hart-xml-cvr/rctab-hart_cvr_archive', /\.xml$/) })) },
-    { dir: 'vendor-format-samples-arlo/ess', format: 'ess', cards: async () => (await cardsOf(readEss({ files: files('vendor-format-samples-arlo/ess', /^ESS_CVR\.csv$/) }))) + (await cardsOf(readEss({ files: files('vendor-format-samples-arlo/ess', /^ESS_CVR_WITH/) }))) },
-    { dir: 'nist-cdf-cvr/rctab-test_set_8_multi_cdf', format: 'nist-cdf-json', cards: () => cardsOf(readNistCdf({ files: files('nist-cdf-cvr/rctab-test_set_8_multi_cdf', /_cvr_\d\.json$/) })) },
-    { dir: 'nist-cdf-cvr/rctab-nist_xml_cdf_2', format: 'nist-cdf-xml', cards: () => cardsOf(readNistCdf({ files: files('nist-cdf-cvr/rctab-nist_xml_cdf_2', /\.xml$/) })) },
+    {
+      dir: 'hart-xml-cvr/rctab-hart_cvr_archive',
+      format: 'hart',
+      cards: () => cardsOf(readHart({ files: files('hart-xml-cvr/rctab-hart_cvr_archive', /\.xml$/) })),
+    },
+    {
+      dir: 'vendor-format-samples-arlo/ess',
+      format: 'ess',
+      cards: async () =>
+        (await cardsOf(readEss({ files: files('vendor-format-samples-arlo/ess', /^ESS_CVR\.csv$/) }))) +
+        (await cardsOf(readEss({ files: files('vendor-format-samples-arlo/ess', /^ESS_CVR_WITH/) }))),
+    },
+    {
+      dir: 'nist-cdf-cvr/rctab-test_set_8_multi_cdf',
+      format: 'nist-cdf-json',
+      cards: () =>
+        cardsOf(readNistCdf({ files: files('nist-cdf-cvr/rctab-test_set_8_multi_cdf', /_cvr_\d\.json$/) })),
+    },
+    {
+      dir: 'nist-cdf-cvr/rctab-nist_xml_cdf_2',
+      format: 'nist-cdf-xml',
+      cards: () => cardsOf(readNistCdf({ files: files('nist-cdf-cvr/rctab-nist_xml_cdf_2', /\.xml$/) })),
+    },
     {
       dir: 'irv-raire-nsw2021/guide-examples/example_input',
       format: 'raire-json',
       cards: async () => {
         let n = 0;
-        for (const f of files('irv-raire-nsw2021/guide-examples/example_input', /\.json$/)) n += await cardsOf(readRaire({ source: f }));
+        for (const f of files('irv-raire-nsw2021/guide-examples/example_input', /\.json$/))
+          n += await cardsOf(readRaire({ source: f }));
         return n;
       },
     },
@@ -71,7 +121,8 @@ describe('openrla inspect', () => {
       format: 'raire',
       cards: async () => {
         let n = 0;
-        for (const f of files('irv-raire-us-classic/shangrla', /\.raire$/)) n += await cardsOf(readRaire({ source: f }));
+        for (const f of files('irv-raire-us-classic/shangrla', /\.raire$/))
+          n += await cardsOf(readRaire({ source: f }));
         return n;
       },
     },
@@ -85,7 +136,8 @@ describe('openrla inspect', () => {
       expect(report.cards).toBe(await c.cards());
       expect(report.cards).toBeGreaterThan(0);
       expect(report.contests.length).toBeGreaterThan(0);
-      if (c.format.startsWith('raire')) expect(report.contests.every((k) => k.ranked && k.irv !== undefined)).toBe(true);
+      if (c.format.startsWith('raire'))
+        expect(report.contests.every((k) => k.ranked && k.irv !== undefined)).toBe(true);
     });
   }
 });

@@ -282,7 +282,9 @@ export function register(program: Command): void {
       for (const e of validateManifest(manifest)) {
         const b = manifest[e.index]!;
         const first = e.duplicateOf === undefined ? undefined : manifest[e.duplicateOf];
-        const message = first ? `batch "${b.batch}" already appears in ${first.file} line ${first.line}` : e.message;
+        const message = first
+          ? `batch "${b.batch}" already appears in ${first.file} line ${first.line}`
+          : e.message;
         problems.push({ kind: e.kind, message, file: b.file, line: b.line, field: e.field });
       }
       if (problems.length > 0) {

@@ -68,7 +68,11 @@ describe('openrla serve', () => {
     const created = await fetch(new URL('api/setup', first.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-      body: JSON.stringify({ email: 'sos@example.gov', name: 'State Admin', password: 'correct horse battery staple' }),
+      body: JSON.stringify({
+        email: 'sos@example.gov',
+        name: 'State Admin',
+        password: 'correct horse battery staple',
+      }),
     });
     expect(created.status).toBeLessThan(300);
     await stop(first.child);

@@ -26,7 +26,11 @@ export function register(program: Command): void {
     .description('start the OpenRLA server on the audit database and print its URL')
     .option('--host <host>', 'address to listen on', process.env.HOST ?? '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', process.env.PORT ?? '8080')
-    .option('--data <dir>', 'data folder of the embedded database (ignored when DATABASE_URL is set)', '.openrla-data')
+    .option(
+      '--data <dir>',
+      'data folder of the embedded database (ignored when DATABASE_URL is set)',
+      '.openrla-data',
+    )
     .option('--secure-cookies', 'mark session cookies Secure (when served over HTTPS)')
     .action(async (opts: { host: string; port: string; data: string; secureCookies?: boolean }) => {
       const port = Number(opts.port);
@@ -58,7 +62,8 @@ export function register(program: Command): void {
       } catch (e) {
         await store.close();
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') throw new CliExit(1, `serve: port ${port} is in use; try --port 0 or PORT=8081 npm start`);
+        if (code === 'EADDRINUSE')
+          throw new CliExit(1, `serve: port ${port} is in use; try --port 0 or PORT=8081 npm start`);
         throw e;
       }
     });
