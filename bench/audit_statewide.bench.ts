@@ -11,6 +11,11 @@
  *    recommended sizes, the draw over the statewide manifest, the CVRs of the drawn cards looked up, the
  *    retrieval lists written). Target (issue 5): planning + draw ≤ 10 s.
  *
+ * Measured 2026-11-22, scale 0.1 (1.29 M cards), shared 2-core machine at load 5–8: upload 134 s
+ * (9,601 cards/s, 86.6 s CPU) before and 130 s (9,935 cards/s, 75.6 s CPU) after the second storing of
+ * each export was skipped (its files were also stored one commit at a time then); plan 0.43–0.51 s;
+ * start-round 3.7 s (1.1–1.5 s CPU; 29 cards for both contests' round 1).
+ *
  * Run: `npx tsx bench/run.ts audit_statewide`. Env: OPENRLA_BENCH_STATEWIDE_SCALE (default 0.1; the
  * election must already be in /tmp/openrla-bench/statewide-<scale>, see ingest_statewide.bench.ts),
  * OPENRLA_TEST_PG_URL (the PostgreSQL server).

@@ -5,7 +5,10 @@
  * PGlite (a temp folder). Target for PostgreSQL: ≥ 100,000 cards/s.
  *
  * Rows:
- *  - ingest.statewide.<store>: the whole path (store the files, read, encode, link, tally, COPY).
+ *  - ingest.statewide.<store>: the whole path (store the files, read, encode, link, tally, COPY), one
+ *    county after another.
+ *  - ingest.statewide.postgres-parallel-<n>: the same through `ingestMany`, n counties at once in worker
+ *    processes (cpu ms and peak MB add the workers' own).
  *  - ingest.statewide.read-only: the same readers and the ingest stream, no store (where the time goes).
  *  - ingest.overhead.card-rows: the ingest stream alone over synthetic in-memory CVRs (no reader, no store).
  *  - ingest.overhead.<store>.import: synthetic in-memory CVRs through the ingest stream into the store.
@@ -15,6 +18,16 @@
  * scale 1 (12.9 M cards, 10.7 GB) PostgreSQL 1,323 s (9,742 cards/s, 475 s node CPU, peak 955 MB).
  * The readers dominate (formats: Dominion JSON ~73 k, NIST CDF ~28 k, Hart ~17 k cards per CPU second);
  * the ingest stream alone does ~1 M cards/s and with the PostgreSQL COPY ~195 k cards/s.
+ * CPU profiles of one county (Los Angeles, CDF JSON; San Diego, 349 Dominion JSON files; Orange, Hart):
+ * the reader and its garbage are ~75 % of node's CPU, the ingest stream, votes encoding and COPY lines
+ * ~5 %; San Diego waited half its wall time on one file commit after another (now four files at once).
+ * After (same day, load 5–8): scale 0.1 PostgreSQL one county at a time 63.9 s (20,170 cards/s, 48.9 s
+ * node CPU, peak 361 MB); ingestMany ×2 54.6 s (23,595 cards/s, 57.9 s CPU, peak 942 MB in all).
+ * Scale 1 with ingestMany ×2: 546 s (23,592 cards/s, 2.4× the 1,323 s before; 469 s CPU in all;
+ * peak 1,970 MB in the worker that took Los Angeles and Orange, 426 MB in the other: Orange's Hart
+ * reader alone holds ~600 MB of heap from its start, Los Angeles' CDF JSON stays near 310 MB RSS).
+ * On a machine this loaded the wall time follows our share of the two cores; the fair measure is
+ * cards per CPU second (~26 k for node), and 100 k cards/s needs faster readers (formats).
  *
  * Run: `npx tsx bench/run.ts ingest_statewide`. Env:
  *  - OPENRLA_BENCH_STATEWIDE_SCALE (default 0.1 = 1.29 million cards, ~1.1 GB; 1 is the full election:
