@@ -19,13 +19,14 @@
  * The readers dominate (formats: Dominion JSON ~73 k, NIST CDF ~28 k, Hart ~17 k cards per CPU second);
  * the ingest stream alone does ~1 M cards/s and with the PostgreSQL COPY ~195 k cards/s.
  * CPU profiles of one county (Los Angeles, CDF JSON; San Diego, 349 Dominion JSON files; Orange, Hart):
- * the reader and its garbage are ~75 % of node's CPU, the ingest stream, votes encoding and COPY lines
+ * the reader and its garbage are ~65–75 % of node's CPU, the ingest stream, votes encoding and COPY lines
  * ~5 %; San Diego waited half its wall time on one file commit after another (now four files at once).
  * After (same day, load 5–8): scale 0.1 PostgreSQL one county at a time 63.9 s (20,170 cards/s, 48.9 s
  * node CPU, peak 361 MB); ingestMany ×2 54.6 s (23,595 cards/s, 57.9 s CPU, peak 942 MB in all).
  * Scale 1 with ingestMany ×2: 546 s (23,592 cards/s, 2.4× the 1,323 s before; 469 s CPU in all;
- * peak 1,970 MB in the worker that took Los Angeles and Orange, 426 MB in the other: Orange's Hart
- * reader alone holds ~600 MB of heap from its start, Los Angeles' CDF JSON stays near 310 MB RSS).
+ * peak 1,970 MB in one worker, 426 MB in the other (which counties each took is not recorded); alone,
+ * Orange at scale 1 (Hart) holds ~600 MB of heap from the start of its reading, Los Angeles (CDF JSON)
+ * stays near 310 MB RSS.
  * On a machine this loaded the wall time follows our share of the two cores; the fair measure is
  * cards per CPU second (~26 k for node), and 100 k cards/s needs faster readers (formats).
  *
