@@ -71,6 +71,26 @@ for (const size of [1000, 10_000]) {
   });
 }
 
+// What users run: the built package (the CLI and the server load dist/). From sources, each worker
+// thread first loads the TypeScript loader (tsx), which costs about half a second per draw here.
+{
+  const built = (await import(new URL('../packages/sampling/dist/node.js', import.meta.url).href)) as {
+    drawSampleParallel: typeof drawSampleParallel;
+  };
+  for (const size of [1000, 10_000]) {
+    const two = await timeWithCpu(async () => {
+      const r = await built.drawSampleParallel({ seed, manifest, size }, { threads: 2 });
+      if (!r.ok || r.value.length !== size) throw new Error('bad draw');
+    }, 3);
+    rows.push({
+      name: `sampling.draw.${size}.threads2.dist`,
+      detail: `${size} draws with replacement, same manifest, main thread + 1 worker, built package (as the CLI runs it)`,
+      ...two.t,
+      extra: { 'cpu ms/run (all threads)': two.cpuMs },
+    });
+  }
+}
+
 {
   const midstate = seedMidstate(seedHashOf(seed));
   const batches = manifest.map((b) => ({
