@@ -241,8 +241,7 @@ export async function runCommands(options: {
     const produced: AuditEvent[] = [];
     for (let index = 0; index < commands.length; index++) {
       const answer = await execute({ state, command: commands[index]!, context, data });
-      if (!answer.ok)
-        return { ok: false, error: { ...answer.error, index } };
+      if (!answer.ok) return { ok: false, error: { ...answer.error, index } };
       for (const event of answer.value) {
         evolve(state, event);
         produced.push(event);

@@ -95,4 +95,11 @@ export {
   type SessionError,
   type SessionResult,
 } from './audit_session.js';
-export { ingestMany, type CountyFiles, type CountyIngest, type IngestManyOptions, type IngestManyResult, type WorkerUsage } from './ingest_many.js';
+export {
+  ingestMany,
+  type CountyFiles,
+  type CountyIngest,
+  type IngestManyOptions,
+  type IngestManyResult,
+  type WorkerUsage,
+} from './ingest_many.js';

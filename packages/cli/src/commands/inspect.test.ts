@@ -44,9 +44,7 @@ describe('openrla inspect', () => {
   });
 
   /** Runs `openrla inspect --json PATH` and returns the parsed report. */
-  async function inspectJson(
-    p: string,
-  ): Promise<{
+  async function inspectJson(p: string): Promise<{
     cards: number;
     errors: unknown[];
     contests: { contest: string; ranked: boolean; irv?: { winner: string | null } }[];
