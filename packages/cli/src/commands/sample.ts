@@ -20,6 +20,7 @@ import {
 } from '@openrla/sampling';
 import { drawSampleParallel } from '@openrla/sampling/node';
 import { CliExit } from '../exit.js';
+import { csvRows as splitCsvRows } from './audit_common.js';
 
 /** A manifest problem located in its file. */
 export interface ManifestFileError {
@@ -36,45 +37,9 @@ export interface LocatedBatch extends ManifestBatch {
   readonly line: number;
 }
 
-/** Splits CSV text into rows of cells (RFC 4180 quotes, CRLF or LF), with each row's 1-based line. */
-function csvRows(text: string): { line: number; cells: string[] }[] {
-  const rows: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (quoted) {
-      if (c === '"' && body[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else {
-        if (c === '\n') line++;
-        cell += c;
-      }
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && body[i + 1] === '\n') i++;
-      cells.push(cell);
-      rows.push({ line: rowLine, cells });
-      cells = [];
-      cell = '';
-      line++;
-      rowLine = line;
-    } else cell += c;
-  }
-  if (cell !== '' || cells.length > 0) {
-    cells.push(cell);
-    rows.push({ line: rowLine, cells });
-  }
-  return rows.filter((r) => r.cells.some((x) => x.trim() !== ''));
+/** CSV rows with their 1-based lines, rows of blank cells left out. */
+function csvRows(text: string): { readonly line: number; readonly cells: string[] }[] {
+  return splitCsvRows(text).filter((r) => r.cells.some((x) => x.trim() !== ''));
 }
 
 const COLUMNS = {
