@@ -1,6 +1,6 @@
 /**
  * The app's providers, outermost first: the typed API client, React Query (server state: retries only
- * for failures that are not the user's doing) and the router (routes per role, src/routes/routes.tsx).
+ * for failures that are not the user's doing), who is signed in (src/session/) and the router (routes per role, src/routes/routes.tsx).
  */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -8,6 +8,7 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { apiClient } from './api/client.js';
 import { ApiProvider } from './api/api_context.js';
 import { routes } from './routes/routes.js';
+import { SessionProvider } from './session/session.js';
 
 function newQueryClient(): QueryClient {
   return new QueryClient({
@@ -25,7 +26,9 @@ export function App() {
   return (
     <ApiProvider client={client}>
       <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
+        <SessionProvider>
+          <RouterProvider router={router} />
+        </SessionProvider>
       </QueryClientProvider>
     </ApiProvider>
   );

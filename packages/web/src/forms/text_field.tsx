@@ -14,6 +14,8 @@ export interface TextFieldProps {
   readonly hint?: ReactNode;
   readonly error?: string | undefined;
   readonly inputMode?: 'numeric' | 'decimal' | 'text';
+  /** `password` hides what is typed; `email` gives phones the right keyboard. */
+  readonly type?: 'text' | 'password' | 'email';
   /** USWDS input width class, e.g. `usa-input--small`. */
   readonly widthClass?: string;
   readonly required?: boolean;
@@ -37,6 +39,7 @@ export function TextField({
   hint,
   error,
   inputMode = 'text',
+  type = 'text',
   widthClass,
   required,
   autoComplete = 'off',
@@ -57,7 +60,7 @@ export function TextField({
       <TextInput
         id={id}
         name={id}
-        type="text"
+        type={type}
         inputMode={inputMode}
         className={widthClass}
         value={value}

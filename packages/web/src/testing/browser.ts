@@ -19,8 +19,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startServer, type Listening } from '@openrla/server';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startServer, type AppOptions, type Listening } from '@openrla/server';
+
+// The server logs every request at info; browser tests only need warnings.
+process.env['OPENRLA_LOG_LEVEL'] ??= 'warn';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -92,10 +95,10 @@ export function webAppBuild(): Promise<string> {
   return builtApp;
 }
 
-export interface AppInBrowser {
+/** One person's browser window: their own cookies and storage (a separate browser context). */
+export interface PersonInBrowser {
   readonly page: Page;
-  /** The server's base URL, e.g. `http://127.0.0.1:41234/`. */
-  readonly baseUrl: string;
+  readonly context: BrowserContext;
   /** Goes to a path of the app and waits until the page has drawn its heading. */
   goto(path: string): Promise<void>;
   /** Saves a full-page PNG as test-artifacts/screenshots/<name>.png; returns its path. */
@@ -104,62 +107,95 @@ export interface AppInBrowser {
   seriousAccessibilityViolations(): Promise<string[]>;
   /** Errors the page logged or threw (console.error, uncaught exceptions) so far. */
   readonly pageErrors: readonly string[];
+}
+
+export interface AppInBrowser extends PersonInBrowser {
+  /** The server's base URL, e.g. `http://127.0.0.1:41234/`. */
+  readonly baseUrl: string;
+  /** Another person at another computer: a new browser context (no shared cookies or storage). */
+  newPerson(options?: { width?: number; height?: number }): Promise<PersonInBrowser>;
   close(): Promise<void>;
 }
 
-/** Starts the server with the web app, launches Chromium with a fresh profile, and opens a page. */
+async function personOf({
+  browser,
+  baseUrl,
+  width,
+  height,
+}: {
+  browser: Browser;
+  baseUrl: string;
+  width: number;
+  height: number;
+}): Promise<PersonInBrowser> {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return {
+    page,
+    context,
+    pageErrors,
+    async goto(path) {
+      await page.goto(new URL(path, baseUrl).href, { waitUntil: 'load' });
+      // The app has drawn the page once its heading is there.
+      await page.locator('main h1').first().waitFor();
+    },
+    async screenshot(name) {
+      mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      const path = join(SCREENSHOT_DIR, `${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+    async seriousAccessibilityViolations() {
+      const result = await new AxeBuilder({ page }).analyze();
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    },
+  };
+}
+
+/**
+ * Starts the server with the web app, launches Chromium, and opens a page for the first person.
+ * `app` passes options to the server (e.g. `{ store, auth: TEST_AUTH }` for pages that need sign-in;
+ * without a store only the public pages work).
+ */
 export async function openAppInBrowser({
   width = 1280,
   height = 900,
-}: { width?: number; height?: number } = {}): Promise<AppInBrowser> {
+  app = {},
+}: { width?: number; height?: number; app?: AppOptions } = {}): Promise<AppInBrowser> {
   const webDist = await webAppBuild();
-  const profile = mkdtempSync(join(tmpdir(), 'openrla-chromium-'));
   let server: Listening | null = null;
-  let context: BrowserContext | null = null;
+  let browser: Browser | null = null;
   const close = async () => {
-    await context?.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
     await server?.close();
-    rmSync(profile, { recursive: true, force: true });
   };
   try {
-    server = await startServer({ port: 0, webDist });
-    context = await chromium.launchPersistentContext(profile, {
+    server = await startServer({ port: 0, ...app, webDist });
+    browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,
       args: [...CHROMIUM_FLAGS],
-      viewport: { width, height },
-      offline: false,
     });
-    const page = context.pages()[0] ?? (await context.newPage());
-    const pageErrors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
     const baseUrl = server.url;
+    const first = await personOf({ browser, baseUrl, width, height });
+    const launched = browser;
     return {
-      page,
+      ...first,
       baseUrl,
-      pageErrors,
-      async goto(path) {
-        await page.goto(new URL(path, baseUrl).href, { waitUntil: 'load' });
-        // The app has drawn the page once its heading is there.
-        await page.locator('main h1').first().waitFor();
-      },
-      async screenshot(name) {
-        mkdirSync(SCREENSHOT_DIR, { recursive: true });
-        const path = join(SCREENSHOT_DIR, `${name}.png`);
-        await page.screenshot({ path, fullPage: true });
-        return path;
-      },
-      async seriousAccessibilityViolations() {
-        const result = await new AxeBuilder({ page }).analyze();
-        return result.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map(
-            (v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-          );
-      },
+      newPerson: (options = {}) =>
+        personOf({
+          browser: launched,
+          baseUrl,
+          width: options.width ?? width,
+          height: options.height ?? height,
+        }),
       close,
     };
   } catch (error) {
@@ -167,3 +203,6 @@ export async function openAppInBrowser({
     throw error;
   }
 }
+
+/** Cheap argon2 for browser tests that sign in (the real cost is tested in the server's own tests). */
+export const TEST_AUTH = { argon2: { memoryCost: 1024, timeCost: 1 } } as const;
