@@ -103,3 +103,4 @@ export {
   type IngestManyResult,
   type WorkerUsage,
 } from './ingest_many.js';
+export * from './demo/index.js';
