@@ -5,6 +5,7 @@ import { register as registerServe } from './serve.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerSample } from './sample.js';
 import { register as registerAudit } from './audit.js';
+import { register as registerDemo } from './demo.js';
 
 export const registrations: ReadonlyArray<(program: Command) => void> = [
   registerCalc,
@@ -12,4 +13,5 @@ export const registrations: ReadonlyArray<(program: Command) => void> = [
   registerInspect,
   registerSample,
   registerAudit,
+  registerDemo,
 ];

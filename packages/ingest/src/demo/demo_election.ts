@@ -24,10 +24,16 @@ export interface DemoContest {
   readonly role: 'targeted' | 'opportunistic';
 }
 
+/** A county's name in file names: `manifests/<slug>.csv`, `cvrs/<slug>-CVR_Export.csv`, `paper/<slug>.csv`. */
+export function demoSlug(jurisdiction: string): string {
+  return jurisdiction
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
 interface DemoCountyPlan {
   readonly name: string;
-  /** File names: `manifests/<slug>.csv`, `cvrs/<slug>-CVR_Export.csv`, `paper/<slug>.csv`. */
-  readonly slug: string;
   readonly tabulators: readonly { readonly id: string; readonly countingGroup: string }[];
   readonly batchesPerTabulator: number;
   /** Ballot types: the precincts that get each, and the contests on it. */
@@ -80,7 +86,6 @@ export const DEMO_CONTESTS: readonly DemoContest[] = [
 const COUNTIES: readonly DemoCountyPlan[] = [
   {
     name: 'Alder County',
-    slug: 'alder-county',
     tabulators: [
       { id: '1', countingGroup: 'Mail' },
       { id: '2', countingGroup: 'Mail' },
@@ -99,7 +104,6 @@ const COUNTIES: readonly DemoCountyPlan[] = [
   },
   {
     name: 'Birch County',
-    slug: 'birch-county',
     tabulators: [
       { id: '1', countingGroup: 'Mail' },
       { id: '2', countingGroup: 'Election Day' },
@@ -365,7 +369,7 @@ export function demoElection(
 
   const jurisdictions: DemoJurisdiction[] = counties.map((c, ci) => ({
     name: c.plan.name,
-    slug: c.plan.slug,
+    slug: demoSlug(c.plan.name),
     contests: c.contests,
     batches: c.batches,
     cvrs: c.cards,
@@ -522,7 +526,7 @@ function readme(e: Omit<DemoElection, 'files'>): string {
     'let each county upload its manifest and CVR file, enter the seed, start round 1, and record the',
     'cards from the paper files. See the README\'s "Demo audit" tour.',
     '',
-    'From the command line:',
+    'From the command line, in this folder (demo-data/ will hold the audit):',
     '  npx openrla audit init --data demo-data',
     '  npx openrla audit define --data demo-data audit.json',
     ...e.jurisdictions.flatMap((j) => [
@@ -530,9 +534,15 @@ function readme(e: Omit<DemoElection, 'files'>): string {
       `  npx openrla audit upload-cvrs --data demo-data --jurisdiction "${j.name}" cvrs/${j.slug}-CVR_Export.csv`,
     ]),
     `  npx openrla audit set-seed --data demo-data ${DEMO_CEREMONY_SEED}`,
-    '  npx openrla audit start-round --data demo-data --out lists/',
-    '  (record the cards of lists/*.csv, see `npx openrla audit record --help`, then)',
+    '  npx openrla audit start-round --data demo-data --out lists/round-1',
+    '  npx openrla demo-readings lists/round-1 --demo . --out readings-1.csv   # the boards read the paper',
+    '  npx openrla audit record --data demo-data readings-1.csv',
     '  npx openrla audit finish-round --data demo-data',
+    '  npx openrla audit report --data demo-data --out report/',
+    '  npx openrla audit export-record --data demo-data record/',
+    '  npx openrla audit verify record/',
+    'If finish-round asks for another round, repeat start-round (--out lists/round-2), demo-readings,',
+    'record and finish-round.',
     '',
     `Any seed of 20 or more digits works; ${DEMO_CEREMONY_SEED} is just a suggestion.`,
     '',

@@ -1,6 +1,7 @@
 /** The demo election shipped with OpenRLA (`openrla demo DIR`): generated from a seed; see demo_election.ts. */
 export {
   demoElection,
+  demoSlug,
   dominionCsv,
   manifestCsv,
   paperCsv,
