@@ -57,19 +57,33 @@ function sessionOf(tx: Transaction): SqlSession {
 }
 
 function pgliteDriver(db: PGlite, unlock: () => Promise<void>): SqlDriver & { readonly db: PGlite } {
+  // PGlite runs one transaction at a time on its one connection (db.query waits for it to end): reads of
+  // immutable rows go through the open one, if any, so that a transaction can read a stored file.
+  let open: Transaction | null = null;
+  const immutable = (): PGlite | Transaction => (open !== null && !open.closed ? open : db);
   return {
     kind: 'pglite',
     db,
     async query<R>(text: string, params: readonly unknown[] = []) {
       return resultOf<R>(await db.query(text, [...params]));
     },
+    async queryImmutable<R>(text: string, params: readonly unknown[] = []) {
+      return resultOf<R>(await immutable().query(text, [...params]));
+    },
     async transaction<T>(fn: (session: SqlSession) => Promise<T>) {
-      return db.transaction((tx) => fn(sessionOf(tx)));
+      return db.transaction(async (tx) => {
+        open = tx;
+        try {
+          return await fn(sessionOf(tx));
+        } finally {
+          open = null;
+        }
+      });
     },
     async readFileChunk({ blobId, idx }) {
       // COPY takes no parameters: both values are checked to be a UUID and an integer.
       if (!UUID.test(blobId) || !Number.isInteger(idx)) throw new Error('store: bad file chunk key');
-      const r = await db.query(
+      const r = await immutable().query(
         `COPY (SELECT data FROM file_chunks WHERE blob_id = '${blobId}' AND idx = ${idx}) TO '/dev/blob' WITH (FORMAT binary)`,
       );
       if (!r.blob) return null;

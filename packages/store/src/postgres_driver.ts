@@ -87,6 +87,10 @@ function postgresDriver(pool: pg.Pool): SqlDriver {
     async query<R>(text: string, params: readonly unknown[] = []) {
       return resultOf<R>(await pool.query(text, [...params]));
     },
+    async queryImmutable<R>(text: string, params: readonly unknown[] = []) {
+      // Another connection of the pool: an open transaction never holds it up.
+      return resultOf<R>(await pool.query(text, [...params]));
+    },
     async transaction<T>(fn: (session: SqlSession) => Promise<T>) {
       const client = await pool.connect();
       let broken: Error | undefined;

@@ -41,7 +41,13 @@ export interface SqlDriver {
   query<R>(text: string, params?: readonly unknown[]): Promise<SqlResult<R>>;
   /** Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK (and rethrow) when it throws. */
   transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
-  /** Reads one row of file_chunks; null when it is missing. */
+  /**
+   * A read of rows that never change once committed (files and their chunks). PGlite has one
+   * connection: while a transaction is open there (an import that reads a stored file as it loads its
+   * cards), this read runs inside it instead of waiting for it to end — which would wait forever.
+   */
+  queryImmutable<R>(text: string, params?: readonly unknown[]): Promise<SqlResult<R>>;
+  /** Reads one row of file_chunks; null when it is missing. Like `queryImmutable`, never waits on an open transaction. */
   readFileChunk(key: { readonly blobId: string; readonly idx: number }): Promise<Uint8Array | null>;
   close(): Promise<void>;
 }

@@ -472,7 +472,9 @@ export function createSqlStore(driver: SqlDriver): AuditStore {
     },
 
     async getFile(sha256) {
-      const r = await driver.query<FileRow>(`SELECT ${FILE_COLUMNS} FROM files WHERE sha256 = $1`, [sha256]);
+      const r = await driver.queryImmutable<FileRow>(`SELECT ${FILE_COLUMNS} FROM files WHERE sha256 = $1`, [
+        sha256,
+      ]);
       const row = r.rows[0];
       if (!row) return null;
       const count = Number(row.chunk_count);

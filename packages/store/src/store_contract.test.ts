@@ -440,6 +440,33 @@ describe.each(implementations)('AuditStore contract: $name', ({ open }) => {
       expect(await h.store.getCvrs({ auditId: id, keys: [key] })).toEqual([{ ...key, ...card(1, 1, 1) }]);
     });
 
+    it('lets the cards stream read a stored file while the import runs (PGlite: one connection)', async () => {
+      const id = await newAudit('cvr-file-read');
+      // The cards are the lines of a stored file, read back from the store as the import pulls them.
+      const lines = [...cards(shape)].map((c) => JSON.stringify(c)).join('\n');
+      const put = await h.store.putFile({
+        content: new TextEncoder().encode(lines),
+        name: 'cards.jsonl',
+        mediaType: 'text/plain',
+      });
+      if (!put.ok) throw new Error(put.error.message);
+      async function* fromStoredFile(): AsyncGenerator<CvrRow> {
+        const file = await h.store.getFile(put.ok ? put.value.sha256 : '');
+        let text = '';
+        for await (const chunk of file!.chunks) text += new TextDecoder().decode(chunk);
+        for (const line of text.split('\n')) yield JSON.parse(line) as CvrRow;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('importCvrs hung reading a stored file')), 15_000);
+      });
+      const r = await Promise.race([
+        h.store.importCvrs({ auditId: id, jurisdiction: 'Adams', fileSha256: fileA, cvrs: fromStoredFile() }),
+        hung,
+      ]).finally(() => clearTimeout(timer));
+      expect(r.ok && r.value.cards).toBe(9000);
+    });
+
     it('refuses malformed and duplicate cards as data, keeping nothing', async () => {
       const id = await newAudit('cvr-4');
       const bad = await h.store.importCvrs({
