@@ -132,34 +132,27 @@ export function createGuards(deps: AuthDeps) {
         });
       }
       c.set('accounts', accounts);
-      const token = sessionTokenOf(c);
-      if (!token) {
+      const found = await liveSession({ c, accounts });
+      if (found.kind === 'none') {
         logger.info({ event: 'auth.unauthenticated', method: c.req.method, path: c.req.path }, 'no session');
         return errorResponse(c, {
           status: 401,
           error: { kind: 'auth.unauthenticated', message: 'Sign in first.' },
         });
       }
-      const session = await accounts.getSession(tokenHash(token));
-      const now = clock.now();
-      const status = session ? sessionStatus({ session, now, policy: config.session }) : 'revoked';
-      if (!session || status !== 'live') {
-        logger.info(
-          { event: 'auth.session-refused', status, method: c.req.method, path: c.req.path },
-          'session not live',
-        );
-        clearSessionCookie({ c, config });
+      if (found.kind === 'refused') {
         return errorResponse(c, {
           status: 401,
           error: {
             kind: 'auth.session-expired',
             message:
-              status === 'revoked'
+              found.status === 'revoked'
                 ? 'You were signed out. Sign in again.'
                 : 'Your session has expired. Sign in again.',
           },
         });
       }
+      const { session, token } = found;
       const principal = principalOf(session);
       if (!roles.includes(principal.role)) {
         logger.warn(
@@ -171,14 +164,66 @@ export function createGuards(deps: AuthDeps) {
           error: { kind: 'auth.forbidden', message: `This needs the role ${roles.join(' or ')}.` },
         });
       }
-      if (sessionNeedsTouch({ session, now, policy: config.session })) {
-        await accounts.touchSession({ tokenHash: session.tokenHash, at: now });
-      }
       c.set('auth', { principal, session, token });
       await next();
     });
     ROLES_OF.set(guard, roles);
     return guard;
+  }
+
+  /**
+   * The request's live session, if any: touched (inactivity clock), and its cookie cleared when the
+   * session has expired or was revoked.
+   */
+  async function liveSession({
+    c,
+    accounts,
+  }: {
+    c: Context<AuthEnv>;
+    accounts: AccountStore;
+  }): Promise<
+    | { kind: 'none' }
+    | { kind: 'refused'; status: string }
+    | { kind: 'live'; session: SessionRecord; token: string }
+  > {
+    const token = sessionTokenOf(c);
+    if (!token) return { kind: 'none' };
+    const session = await accounts.getSession(tokenHash(token));
+    const now = clock.now();
+    const status = session ? sessionStatus({ session, now, policy: config.session }) : 'revoked';
+    if (!session || status !== 'live') {
+      logger.info(
+        { event: 'auth.session-refused', status, method: c.req.method, path: c.req.path },
+        'session not live',
+      );
+      clearSessionCookie({ c, config });
+      return { kind: 'refused', status };
+    }
+    if (sessionNeedsTouch({ session, now, policy: config.session })) {
+      await accounts.touchSession({ tokenHash: session.tokenHash, at: now });
+    }
+    return { kind: 'live', session, token };
+  }
+
+  /**
+   * For public routes that answer differently to a signed-in person (GET /api/session): sets `auth`
+   * when a live session comes with the request, and never refuses.
+   */
+  function optionalSession(): MiddlewareHandler<AuthEnv> {
+    return createMiddleware<AuthEnv>(async (c, next) => {
+      const accounts = deps.accounts;
+      if (accounts) {
+        c.set('accounts', accounts);
+        const found = await liveSession({ c, accounts });
+        if (found.kind === 'live')
+          c.set('auth', {
+            principal: principalOf(found.session),
+            session: found.session,
+            token: found.token,
+          });
+      }
+      await next();
+    });
   }
 
   /**
@@ -227,5 +272,5 @@ export function createGuards(deps: AuthDeps) {
     });
   }
 
-  return { storeRequired, requireRole, csrfProtection };
+  return { storeRequired, requireRole, optionalSession, csrfProtection };
 }

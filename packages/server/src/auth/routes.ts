@@ -48,6 +48,7 @@ import {
 export const PUBLIC_API_ROUTES: readonly string[] = [
   'POST /api/calc',
   'GET /api/csrf',
+  'GET /api/session',
   'GET /api/setup',
   'POST /api/setup',
   'POST /api/login',
@@ -107,7 +108,7 @@ let dummyHash: Promise<string> | null = null;
 
 export function authRoutes(deps: AuthDeps) {
   const { clock, logger, config } = deps;
-  const { storeRequired, requireRole, csrfProtection } = createGuards(deps);
+  const { storeRequired, requireRole, optionalSession, csrfProtection } = createGuards(deps);
 
   function userSession(options: {
     readonly user: UserRecord;
@@ -151,6 +152,23 @@ export function authRoutes(deps: AuthDeps) {
   async function checkDummy(secret: string): Promise<void> {
     dummyHash ??= hashSecret({ secret: newSessionToken(), cost: config.argon2 });
     await verifySecret({ hash: await dummyHash, secret });
+  }
+
+  /** The signed-in person (a guard or `optionalSession` has set `auth`) as the pages see them. */
+  async function whoIsSignedIn(c: Context<AuthEnv>) {
+    const { principal, token } = authOf(c);
+    const accounts = c.var.accounts;
+    if (principal.role === 'audit-board') {
+      const credential = await accounts.liveBoardCredential(principal.boardId);
+      return {
+        principal,
+        user: null,
+        board: credential ? boardView(credential) : null,
+        csrfToken: csrfTokenOf(token),
+      };
+    }
+    const user = await accounts.getUser(principal.userId);
+    return { principal, user: user ? userView(user) : null, board: null, csrfToken: csrfTokenOf(token) };
   }
 
   return (
@@ -241,24 +259,16 @@ export function authRoutes(deps: AuthDeps) {
 
       /** Who is signed in, and the CSRF token for their state-changing requests. */
       .get('/me', requireRole('state-admin', 'jurisdiction-admin', 'audit-board'), async (c) => {
-        const { principal, token } = authOf(c);
-        const accounts = c.var.accounts;
-        if (principal.role === 'audit-board') {
-          const credential = await accounts.liveBoardCredential(principal.boardId);
-          return c.json({
-            principal,
-            user: null,
-            board: credential ? boardView(credential) : null,
-            csrfToken: csrfTokenOf(token),
-          });
-        }
-        const user = await accounts.getUser(principal.userId);
-        return c.json({
-          principal,
-          user: user ? userView(user) : null,
-          board: null,
-          csrfToken: csrfTokenOf(token),
-        });
+        return c.json(await whoIsSignedIn(c));
+      })
+
+      /**
+       * The same for pages that load before anyone signs in: 200 with `signedIn: false` instead of a 401
+       * (a browser logs every 401 as an error on every public page), and without a database too.
+       */
+      .get('/session', optionalSession(), async (c) => {
+        if (!c.get('auth')) return c.json({ signedIn: false as const, accounts: deps.accounts !== null });
+        return c.json({ signedIn: true as const, accounts: true, ...(await whoIsSignedIn(c)) });
       })
 
       /** The state administrator lists the accounts. */

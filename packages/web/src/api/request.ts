@@ -57,7 +57,7 @@ export async function answerOf<T>(call: Promise<AnswerLike> | AnswerLike): Promi
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
     throw new ApiFailure('The server could not be reached. Check the connection and try again.', null);
   }
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = await res.json();
   } catch {

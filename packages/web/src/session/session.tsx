@@ -1,7 +1,7 @@
 /**
  * Who is signed in, for every page: `useSession()` gives the principal (role, and the jurisdiction or
  * board it is scoped to), the user or board, the CSRF token for state-changing calls, and `signOut()`.
- * The server is the only judge (GET /api/me on load and after sign-in); this context only remembers
+ * The server is the only judge (GET /api/session on load and after sign-in); this context only remembers
  * its last answer. `<RequireRole>` guards a branch of routes: without a session it sends the person to
  * the sign-in page and back afterwards; with another role it says so instead of showing a broken page.
  */
@@ -31,17 +31,20 @@ export interface Session {
 const SessionContext = createContext<Session | null>(null);
 export const SESSION_QUERY_KEY = ['session', 'me'] as const;
 
+/** GET /api/session: the signed-in person, or null (never a 401, so public pages log no errors). */
 async function fetchMe(client: ApiClient): Promise<Me | null> {
   let res;
   try {
-    res = await client.api.me.$get();
+    res = await client.api.session.$get();
   } catch {
     throw new ApiFailure('The server could not be reached. Check the connection and try again.', null);
   }
-  if (res.status === 401) return null;
   if (!res.ok)
     throw new ApiFailure(`The server answered ${res.status} when asked who is signed in.`, res.status);
-  return (await res.json()) as Me;
+  const body = await res.json();
+  if (!body.signedIn) return null;
+  const { principal, user, board, csrfToken } = body;
+  return { principal, user, board, csrfToken } as Me;
 }
 
 export function SessionProvider({ children }: { readonly children: ReactNode }) {
