@@ -109,14 +109,21 @@ describe.each(KINDS)('accounts on the %s store', (kind) => {
     const token = agent.cookies.get('openrla_session')!;
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
 
-    const me = await agent.request<{ user: { email: string } }>('GET', '/api/me');
+    const me = await agent.request<{ user: { email: string }; csrfToken: string }>('GET', '/api/me');
     expect(me.status).toBe(200);
     expect(me.body.user.email).toBe(ADMIN.email.toLowerCase());
+    // GET /api/session answers the same to a signed-in person, and 200 `signedIn: false` to anyone else.
+    const session = await agent.request<{ signedIn: boolean }>('GET', '/api/session');
+    expect(session.status).toBe(200);
+    expect(session.body).toEqual({ signedIn: true, accounts: true, ...me.body });
 
     const out = await agent.request('POST', '/api/logout');
     expect(out.status).toBe(200);
     expect(agent.cookies.has('openrla_session')).toBe(false);
     expect((await agent.request('GET', '/api/me')).status).toBe(401);
+    const after = await agent.request('GET', '/api/session');
+    expect(after.status).toBe(200);
+    expect(after.body).toEqual({ signedIn: false, accounts: true });
     expect(eventsOf(h)).toEqual(expect.arrayContaining(['auth.login', 'auth.logout']));
   });
 
@@ -515,6 +522,9 @@ describe('settings', () => {
     expect(setup.status).toBe(503);
     expect(setup.body.error.kind).toBe('server.no-store');
     expect((await agent.request('GET', '/api/me')).status).toBe(503);
+    const session = await agent.request('GET', '/api/session');
+    expect(session.status).toBe(200);
+    expect(session.body).toEqual({ signedIn: false, accounts: false });
     const calc = await app.request('/api/calc', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
