@@ -7,6 +7,7 @@ import { checkDiceSeed, validateManifest } from '@openrla/sampling';
 import type { Cvr } from '@openrla/formats';
 import { err, ok, type Result } from '../result.js';
 import { digestOf } from './canonical.js';
+import { signOffBoard, signOffKey } from './boards.js';
 import { checkDefinition } from './define.js';
 import { auditable, handCount, measureContest, sizeOptions } from './measure.js';
 import {
@@ -101,6 +102,10 @@ export async function execute(options: {
       return recordCard(state, command, context);
     case 'round.finish':
       return finishRound(state, context, data);
+    case 'jurisdiction.sign-off':
+      return signOffJurisdiction(state, command, context);
+    case 'board.sign-off':
+      return signOffBoard(state, command, context);
     default: {
       const never: never = command;
       return refuse(
@@ -682,6 +687,18 @@ function recordCard(
       'board',
     );
   }
+  if (
+    command.board !== undefined &&
+    state.boardSignOffs.has(
+      signOffKey({ round: round.round, jurisdiction: card.jurisdiction, board: command.board }),
+    )
+  ) {
+    return refuse(
+      'board.signed-off',
+      `audit board "${command.board}" signed off round ${round.round}: it records no more readings`,
+      'board',
+    );
+  }
   const before = state.readings.get(key);
   if (command.correction !== undefined) {
     if (typeof command.correction?.reason !== 'string' || command.correction.reason.trim() === '') {
@@ -693,6 +710,13 @@ function recordCard(
     return refuse(
       'card.already-recorded',
       `${describe(card)} is already recorded; to change it, record a correction with its reason`,
+      'card',
+    );
+  }
+  if (state.jurisdictionSignOffs.get(round.round)?.has(card.jurisdiction)) {
+    return refuse(
+      'card.jurisdiction-signed-off',
+      `${card.jurisdiction} has signed off round ${round.round}; its readings can no longer change`,
       'card',
     );
   }
@@ -730,6 +754,57 @@ function recordCard(
 function describe(card: CardRef): string {
   const tab = card.tabulator === null ? '' : `${card.tabulator}, `;
   return `${card.jurisdiction}: ${tab}${card.batch}, card ${card.position}`;
+}
+
+/**
+ * A jurisdiction's sign-off of the open round: every card of the round in the jurisdiction is recorded
+ * (this round or an earlier one). Once only per jurisdiction and round; afterwards the jurisdiction's
+ * readings of the round are final (card.record refuses them).
+ */
+function signOffJurisdiction(
+  state: AuditState,
+  command: Extract<Command, { type: 'jurisdiction.sign-off' }>,
+  context: CommandContext,
+): Answer {
+  const def = state.definition!;
+  const { jurisdiction, round: asked } = command;
+  if (typeof jurisdiction !== 'string' || !def.jurisdictions.includes(jurisdiction))
+    return refuse(
+      'sign-off.unknown-jurisdiction',
+      `"${String(jurisdiction)}" is not a jurisdiction of the audit`,
+      'jurisdiction',
+    );
+  const round = openRound(state);
+  if (round === null) return refuse('round.not-open', 'no round is in progress', 'round');
+  if (asked !== round.round)
+    return refuse(
+      'sign-off.wrong-round',
+      `round ${String(asked)} is not the round in progress (round ${round.round})`,
+      'round',
+    );
+  if (state.jurisdictionSignOffs.get(round.round)?.has(jurisdiction))
+    return refuse(
+      'sign-off.already-signed-off',
+      `${jurisdiction} has already signed off round ${round.round}`,
+      'round',
+    );
+  let missing = 0;
+  for (const key of round.cards)
+    if ((JSON.parse(key) as unknown[])[0] === jurisdiction && !state.readings.has(key)) missing++;
+  if (missing > 0)
+    return refuse(
+      'sign-off.cards-missing',
+      `${jurisdiction}: ${missing} card(s) of round ${round.round} are not recorded yet; the audit boards record them first`,
+      'round',
+    );
+  return ok([
+    eventOf({
+      state,
+      context,
+      type: 'jurisdiction.signed-off',
+      payload: { jurisdiction, round: round.round },
+    }),
+  ]);
 }
 
 /** The canonical list of readings the round's results are computed from (its digest is logged). */

@@ -77,6 +77,22 @@ export function commandOf(event: AuditEvent): Command {
     }
     case 'round.finished':
       return { type: 'round.finish' };
+    case 'jurisdiction.signed-off':
+      return {
+        type: 'jurisdiction.sign-off',
+        jurisdiction: event.payload.jurisdiction,
+        round: event.payload.round,
+      };
+    case 'board.signed-off': {
+      const p = event.payload;
+      return {
+        type: 'board.sign-off',
+        jurisdiction: p.jurisdiction,
+        board: p.board,
+        round: p.round,
+        members: p.members,
+      };
+    }
     default:
       return assertNever(event);
   }
@@ -91,6 +107,8 @@ const KNOWN = new Set([
   'round.started',
   'card.recorded',
   'round.finished',
+  'board.signed-off',
+  'jurisdiction.signed-off',
 ]);
 
 /** Replays a published audit log against its files; see the module comment for what is checked. */

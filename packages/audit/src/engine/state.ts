@@ -13,6 +13,7 @@ import type {
   ContestRoundResult,
   ContestUniverse,
   DrawRecord,
+  EventPayloads,
   Sha256,
 } from './types.js';
 
@@ -65,6 +66,10 @@ export interface AuditState {
   lastTickets: Map<string, string>;
   /** The latest measurement of each contest. */
   results: Map<string, ContestRoundResult>;
+  /** Audit boards' sign-offs, by `signOffKey` (JSON of [round, jurisdiction, board]). */
+  boardSignOffs: Map<string, EventPayloads['board.signed-off'] & { readonly at: string }>;
+  /** Jurisdictions that signed off, by round. */
+  jurisdictionSignOffs: Map<number, Set<string>>;
 }
 
 /** The key that names a card in maps and in events: JSON of [jurisdiction, tabulator, batch, position]. */
@@ -87,6 +92,8 @@ export function emptyState(): AuditState {
     draws: [],
     lastTickets: new Map(),
     results: new Map(),
+    boardSignOffs: new Map(),
+    jurisdictionSignOffs: new Map(),
   };
 }
 
@@ -171,6 +178,18 @@ export function evolve(state: AuditState, event: AuditEvent): AuditState {
       const round = state.rounds[index]!;
       state.rounds[index] = { ...round, results: p.results };
       for (const [contest, result] of Object.entries(p.results)) state.results.set(contest, result);
+      return state;
+    }
+    case 'jurisdiction.signed-off': {
+      const { round, jurisdiction } = event.payload;
+      const signed = state.jurisdictionSignOffs.get(round) ?? new Set<string>();
+      signed.add(jurisdiction);
+      state.jurisdictionSignOffs.set(round, signed);
+      return state;
+    }
+    case 'board.signed-off': {
+      const p = event.payload;
+      state.boardSignOffs.set(JSON.stringify([p.round, p.jurisdiction, p.board]), { ...p, at: event.at });
       return state;
     }
     default:

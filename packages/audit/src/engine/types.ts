@@ -137,6 +137,12 @@ export interface SizeOption {
   readonly key: string;
   readonly size: number;
   readonly label: string;
+  /**
+   * The chance that a round of this size confirms the outcome when the reported results are right
+   * (BRAVO: Lindeman's 70/80/90% sizes; ALPHA: the simulation's quantile; a full hand count: 1), or null
+   * when the method gives no such figure (BRAVO's ASN, Kaplan–Markov's optimistic and estimated sizes).
+   */
+  readonly probability: number | null;
 }
 
 export interface ContestPlan {
@@ -213,7 +219,27 @@ export type Command =
       /** Present only to replace an earlier reading of this card in the open round; logged with its reason. */
       readonly correction?: { readonly reason: string };
     }
-  | { readonly type: 'round.finish' };
+  | { readonly type: 'round.finish' }
+  | {
+      /** A jurisdiction's administrator confirms that its cards of the open round are all recorded. */
+      readonly type: 'jurisdiction.sign-off';
+      readonly jurisdiction: string;
+      readonly round: number;
+    }
+  | {
+      /** An audit board's members say they read every card on the board's list for the open round (decision 0012). */
+      readonly type: 'board.sign-off';
+      readonly jurisdiction: string;
+      readonly board: string;
+      readonly round: number;
+      readonly members: readonly BoardMember[];
+    };
+
+/** A member of an audit board as they sign: their name and party affiliation (as the state names it). */
+export interface BoardMember {
+  readonly name: string;
+  readonly party: string;
+}
 
 export type CommandType = Command['type'];
 
@@ -277,6 +303,13 @@ export interface EventPayloads {
     readonly results: Readonly<Record<string, ContestRoundResult>>;
     /** SHA-256 of the canonical JSON of the readings the results were computed from. */
     readonly readingsDigest: string;
+  };
+  readonly 'jurisdiction.signed-off': { readonly jurisdiction: string; readonly round: number };
+  readonly 'board.signed-off': {
+    readonly round: number;
+    readonly jurisdiction: string;
+    readonly board: string;
+    readonly members: readonly BoardMember[];
   };
 }
 
