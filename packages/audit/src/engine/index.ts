@@ -18,6 +18,7 @@
  * | `round.start`      | `round.started`    | `sizes: { contest: { option } | { custom } }` (cumulative; default = recommended option; ≥ N = full hand count). Records round 1's universes, the new draws, their CVRs and a digest |
  * | `card.record`      | `card.recorded`    | one reading per card (found: false, or a reading per contest of its jurisdiction: votes, blank, overvote, not-on-card); a second record is refused unless it carries `correction: { reason }` (only while its round is open) |
  * | `round.finish`     | `round.finished`   | every card recorded; risk, discrepancies, status and next size per contest; digest of the readings |
+ * | `board.sign-off`   | `board.signed-off` | `{ jurisdiction, board, round, members: [{ name, party }] }`: once per board and round, when every card on the board's list (`boardAssignments`) has a reading; the board then records no more |
  *
  * Every event is `{ seq, type, author, at, payload }`, plain JSON with stable shapes (types.ts).
  *
@@ -54,6 +55,7 @@ export {
   type FileState,
 } from './state.js';
 export { replay, commandOf, type ReplayReport } from './replay.js';
+export { boardAssignments, signOffKey, type BoardAssignment } from './boards.js';
 export { canonicalJson, digestOf } from './canonical.js';
 export { summarizeCvrs, createCvrSummarizer, inMemoryCvrFile, inMemoryAuditData } from './memory.js';
 export { roundRetrievalLists, cardsToRecord, auditStatus, type AuditStatus } from './queries.js';
