@@ -24,6 +24,8 @@ import {
   canonicalJson,
   cardKey,
   emptyState,
+  openRound,
+  signOffKey,
   execute,
   planRound,
   roundRetrievalLists,
@@ -48,7 +50,7 @@ import type { AuditStore } from '@openrla/store';
 import { accountStoreOf } from './auth/account_store.js';
 import type { Clock } from './auth/clock.js';
 import type { AuthConfig } from './auth/config.js';
-import { jsonBody } from './auth/schemas.js';
+import { boardMemberSchema, jsonBody } from './auth/schemas.js';
 import { authOf, createGuards } from './auth/middleware.js';
 import type { AuthEnv } from './auth/middleware.js';
 import { canActOnCard, canActOnJurisdiction } from './auth/roles.js';
@@ -128,6 +130,7 @@ const readingSchema = z.union([
     })
     .strict(),
 ]);
+const boardSignOffSchema = z.object({ members: z.array(boardMemberSchema).min(1).max(10) });
 const recordSchema = z.object({
   card: cardSchema,
   reading: readingSchema,
@@ -151,7 +154,13 @@ export type AuditErrorStatus = 400 | 404 | 409 | 413 | 415 | 422;
 /** The HTTP status of an error a user caused. */
 export function statusOf(kind: string): AuditErrorStatus {
   if (kind === 'audit.not-found' || kind === 'file.not-found') return 404;
-  if (kind === 'audit.exists' || kind === 'event.conflict' || kind.endsWith('.already-recorded')) return 409;
+  if (
+    kind === 'audit.exists' ||
+    kind === 'event.conflict' ||
+    kind.endsWith('.already-recorded') ||
+    kind.endsWith('.already-signed-off')
+  )
+    return 409;
   if (kind === 'upload.too-large') return 413;
   if (kind === 'upload.media-type') return 415;
   if (kind === 'request.invalid') return 400;
@@ -599,12 +608,82 @@ export function auditRoutes(deps: AuditRoutesDeps) {
             action: 'read',
           }),
         );
+        const signedOff =
+          state.boardSignOffs.get(
+            signOffKey({ round, jurisdiction: principal.jurisdiction, board: principal.boardId }),
+          ) ?? null;
         return c.json({
           round,
+          /** The round the board's sign-in is for; its cards are listed only while that round is open. */
+          boardRound: principal.round,
+          roundOpen: openRound(state)?.round === principal.round,
           board: principal.boardId,
+          jurisdiction: principal.jurisdiction,
           contests,
           cards: cards.map((b) => ({ card: b.card, key: b.key, recorded: b.recorded })),
+          signedOff: signedOff && { at: signedOff.at, members: signedOff.members },
         });
+      })
+      .post(
+        '/audits/:auditId/board/sign-off',
+        BOARD,
+        csrfProtection(),
+        jsonBody(boardSignOffSchema),
+        async (c) => {
+          const auditId = c.req.param('auditId');
+          const principal = authOf(c).principal;
+          if (principal.role !== 'audit-board') throw new Error('audit api: BOARD guard let another role in');
+          const { members } = c.req.valid('json');
+          const round = principal.round;
+          const key = signOffKey({ round, jurisdiction: principal.jurisdiction, board: principal.boardId });
+          // A retry of the same sign-off (a lost answer) answers the same success and appends nothing.
+          const isRepeat = (state: AuditState): boolean => {
+            const before = state.boardSignOffs.get(key);
+            return before !== undefined && canonicalJson(before.members) === canonicalJson(members);
+          };
+          const loaded = await stateOf(auditId);
+          if (!loaded.ok) return fail(c, loaded.error);
+          if (isRepeat(loaded.state)) {
+            log(c, 'audit.board-sign-off.repeat', { auditId, round });
+            return c.json({ round, board: principal.boardId, signedOff: true as const });
+          }
+          const ran = await runCommand({
+            store: storeOf(),
+            auditId,
+            context: contextOf(c),
+            command: {
+              type: 'board.sign-off',
+              jurisdiction: principal.jurisdiction,
+              board: principal.boardId,
+              round,
+              members,
+            },
+          });
+          if (!ran.ok) {
+            const now = ran.error.kind === 'board.already-signed-off' ? await stateOf(auditId) : null;
+            if (now?.ok && isRepeat(now.state)) {
+              log(c, 'audit.board-sign-off.repeat', { auditId, round });
+              return c.json({ round, board: principal.boardId, signedOff: true as const });
+            }
+            return refused(c, 'audit.board-sign-off', sessionErrorOf(ran.error));
+          }
+          log(c, 'audit.board-sign-off', { auditId, round, members: members.length });
+          return c.json({ round, board: principal.boardId, signedOff: true as const });
+        },
+      )
+      /** The audits in which the signed-in board is an audit board (a board's sign-in names no audit). */
+      .get('/board/audits', BOARD, async (c) => {
+        const principal = authOf(c).principal;
+        if (principal.role !== 'audit-board') throw new Error('audit api: BOARD guard let another role in');
+        const audits: { auditId: string; name: string }[] = [];
+        for (const head of await storeOf().listAudits()) {
+          if (head.auditId.endsWith('~meta')) continue;
+          const loaded = await stateOf(head.auditId);
+          if (!loaded.ok) continue;
+          if (!loaded.state.boards.get(principal.jurisdiction)?.has(principal.boardId)) continue;
+          audits.push({ auditId: head.auditId, name: loaded.state.definition?.name ?? head.auditId });
+        }
+        return c.json({ audits });
       })
       .post('/audits/:auditId/board/cards', BOARD, csrfProtection(), jsonBody(recordSchema), async (c) => {
         const auditId = c.req.param('auditId');

@@ -6,6 +6,7 @@
  */
 import {
   auditStatus,
+  boardAssignments,
   cardKey,
   type AuditState,
   type AuditStatus,
@@ -32,49 +33,18 @@ function natural(a: string, b: string): number {
 }
 
 /**
- * The audit boards' share of a round's cards in one jurisdiction: the jurisdiction's boards (as the
- * engine's `board.created` events name them) sorted by name; the round's batches sorted by tabulator and
- * batch; batch i goes to board i mod k, so one board walks whole batches (as Arlo assigns them). The
- * rule reads only the state, so every app server agrees. Boards created after a round started change the
- * split of that round: create them before the round.
+ * The audit boards' share of a round's cards in one jurisdiction: the engine's `boardAssignments`
+ * (the jurisdiction's boards sorted by name; batch i of the round's batches, sorted by tabulator and
+ * batch, goes to board i mod k), with whether each card has a reading. The rule reads only the state,
+ * so every app server agrees, and the engine checks a board's sign-off against the same split. Boards
+ * created after a round started change the split of that round: create them before the round.
  */
 export function boardCards(options: {
   readonly state: AuditState;
   readonly jurisdiction: string;
 }): BoardCard[] {
-  const { state, jurisdiction } = options;
-  const round = state.rounds[state.rounds.length - 1];
-  const boards = [...(state.boards.get(jurisdiction)?.keys() ?? [])].sort(natural);
-  if (round === undefined || boards.length === 0) return [];
-  const cards = new Map<string, CardRef>();
-  for (const d of round.draws)
-    if (!d.phantom && d.card.jurisdiction === jurisdiction) cards.set(cardKey(d.card), d.card);
-  for (const c of round.handCountCards) if (c.jurisdiction === jurisdiction) cards.set(cardKey(c), c);
-  const ours = round.cards.filter((k) => cards.has(k)).map((k) => cards.get(k)!);
-  const batchKeyOf = (c: CardRef): string => JSON.stringify([c.tabulator ?? '', c.batch]);
-  const batches = [...new Set(ours.map(batchKeyOf))].sort((a, b) => {
-    const [ta, ba] = JSON.parse(a) as [string, string];
-    const [tb, bb] = JSON.parse(b) as [string, string];
-    return natural(ta, tb) || natural(ba, bb);
-  });
-  const boardOfBatch = new Map(batches.map((b, i) => [b, boards[i % boards.length]!]));
-  return ours
-    .map((card) => {
-      const key = cardKey(card);
-      return {
-        card,
-        key,
-        board: boardOfBatch.get(batchKeyOf(card))!,
-        // A card drawn again in a later round keeps its earlier reading (the engine's cardsToRecord).
-        recorded: state.readings.has(key),
-      };
-    })
-    .sort(
-      (a, b) =>
-        natural(a.card.tabulator ?? '', b.card.tabulator ?? '') ||
-        natural(a.card.batch, b.card.batch) ||
-        a.card.position - b.card.position,
-    );
+  // A card drawn again in a later round keeps its earlier reading (the engine's cardsToRecord).
+  return boardAssignments(options).map((a) => ({ ...a, recorded: options.state.readings.has(a.key) }));
 }
 
 /** The board a card of the open round belongs to, or null when it is not a card of the round. */
