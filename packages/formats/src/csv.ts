@@ -8,7 +8,7 @@
  * errors. Rows without quotes take a fast path (`String.split`), which is what makes statewide
  * exports read at hundreds of MB/s.
  */
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from '#platform';
 import type { FormatError } from './types.js';
 
 /** One CSV record: its cells, and the 1-based line of the file it starts on. */

@@ -10,8 +10,7 @@
  * export, and an ES&S CVR CSV with its ballots CSVs). Subfolders are detected the same way, so a
  * fixture folder with one export per subfolder is read as all of them.
  */
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { closeSync, openSync, path, readdirSync, readSync, statSync } from '#platform';
 import type { FormatName } from './types.js';
 
 export interface Detection {

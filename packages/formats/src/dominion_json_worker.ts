@@ -6,7 +6,7 @@
  * thread reads those bytes again (from the page cache) and decodes them. The items are exactly those
  * of `splitSessions` over the same file.
  */
-import { open } from 'node:fs/promises';
+import { openFile as open } from '#platform';
 import type { SessionSplit, SessionSplitError } from './dominion_json.js';
 import { workerMessages } from './worker_stream.js';
 

@@ -3,9 +3,7 @@
  * the path into exports (one reader run each) and runs the reader of each; progress goes to
  * `onProgress`, counted over all the files read.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
-import path from 'node:path';
+import { createHash, createReadStream, path, statSync } from '#platform';
 import { readBatchTallies } from './batch_tallies.js';
 import { readClearBallot } from './clearballot.js';
 import { detectFormat, type DetectedExport, type PathDetection } from './detect.js';

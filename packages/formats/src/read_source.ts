@@ -3,8 +3,7 @@
  * (uploads, tests). Every reader takes a `Source`, so the same code reads a county's upload and a
  * fuzzed byte string.
  */
-import { createReadStream, statSync } from 'node:fs';
-import path from 'node:path';
+import { createReadStream, path, statSync } from '#platform';
 import type { Progress, ReadOptions } from './types.js';
 
 export interface Source {

@@ -3,10 +3,7 @@
  * fast worker never runs more than `window` messages ahead of a slow reader (memory stays flat
  * whatever the file's size). Used by the Dominion readers to scan bytes on a second core.
  */
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { createRequire, os, pathToFileURL, Worker } from '#platform';
 
 /**
  * Whether a second core is free for a reader's worker thread: at least two cores, and a one-minute

@@ -5,11 +5,9 @@
  * read from its end, and so is an archive on disk of at most 64 MiB (reading its directory from memory
  * saves a file read per entry, which for one-card-per-entry Hart archives was most of the time). A damaged archive becomes error values naming the archive and entry.
  */
-import { open as openHandle, readFile, stat } from 'node:fs/promises';
+import { openFile as openHandle, readFile, stat, yauzl, zlib } from '#platform';
 import type { FileHandle } from 'node:fs/promises';
-import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import type { FormatError } from './types.js';
 

@@ -14,7 +14,8 @@
  * event but `hash` itself. Each event names the hash of the one before (the first names GENESIS_HASH),
  * so changing, removing or reordering any event breaks every hash after it.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { GENESIS_HASH } from './types.js';
 import type { JsonValue, StoredEvent } from './types.js';
 
@@ -55,7 +56,7 @@ function compareCodeUnits(a: string, b: string): number {
 
 /** Lower-case hex SHA-256 of a string's UTF-8 bytes. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return bytesToHex(sha256(utf8ToBytes(text)));
 }
 
 /** The hash of an event: SHA-256 of the canonical JSON of all its fields but `hash`. */
