@@ -9,6 +9,7 @@
  * them in `Cards[]`. Errors carry a JSON path such as `Sessions[41].Original.Cards[0]`.
  */
 import { createRecordTable } from './dominion_seen.js';
+import { FAST_MORE, fastSession, parseSessionFast, type FastSession } from './dominion_json_fast.js';
 import { splitSessionsOnWorker } from './dominion_json_worker.js';
 import { secondCoreIdle } from './worker_stream.js';
 import { errorItem } from './errors.js';
@@ -286,6 +287,132 @@ export async function* splitSessionRanges(
   else if (state !== 'done') yield { error: 'truncated', index };
 }
 
+/** A session the fast path read (`dominion_json_fast.ts`), with its index. */
+interface FastSessionItem {
+  readonly index: number;
+  readonly session: FastSession;
+}
+
+/** A session longer than this is not retried by the fast path at every new chunk (that would be quadratic). */
+const FAST_MAX_BYTES = 4 << 20;
+
+/** Whether `sessionCvr` reads the session's `ImageMask`: only when its RecordId is not a number. */
+const needsImage = (s: FastSession): boolean => num(s.RecordId) === null;
+
+/**
+ * The sessions of a CvrExport file, each read by the fast path when it can
+ * (`parseSessionFast`, one pass over its bytes) and otherwise given as text for `JSON.parse`; the
+ * sessions, their indexes and the errors are exactly those of `splitSessions`.
+ */
+export async function* readSessions(
+  chunks: AsyncIterable<Uint8Array>,
+  header: { version: string | null; electionId: string | null },
+): AsyncGenerator<SessionSplit | FastSessionItem> {
+  const decoder = new TextDecoder();
+  let buf: Uint8Array = new Uint8Array(0);
+  // `take` changes the state: declared wide so that the checks after it are not narrowed away.
+  let state = 'prefix' as 'prefix' | 'between' | 'element' | 'done';
+  let depth = 0;
+  let inString = false;
+  let start = -1;
+  let scan = 0;
+  let index = 0;
+  /** Reads what `buf` holds from `scan` on; `final` when no more bytes will come. */
+  const take = (final: boolean): (SessionSplit | FastSessionItem)[] => {
+    const out: (SessionSplit | FastSessionItem)[] = [];
+    const n = buf.length;
+    let i = scan;
+    while (i < n) {
+      if (state === 'between') {
+        const b = buf[i]!;
+        if (b === LB) {
+          const end = parseSessionFast({ bytes: buf, start: i, end: n, needsImage });
+          if (end >= 0) {
+            out.push({ index, session: fastSession! });
+            index++;
+            i = end;
+            continue;
+          }
+          // Read it again once more bytes are here (a session of megabytes is left to the general way).
+          if (end === FAST_MORE && !final && n - i < FAST_MAX_BYTES) break;
+          state = 'element';
+          start = i;
+          depth = 1;
+          inString = false;
+        } else if (b === RS) {
+          state = 'done';
+          break;
+        }
+        i++;
+        continue;
+      }
+      // state === 'element' (a session the fast path declined): as in splitSessionRanges.
+      if (inString) {
+        let c = 0;
+        while (i < n && (c = buf[i]!) !== Q && c !== BS) i++;
+        if (i >= n) break;
+        if (c === BS) {
+          i += 2;
+          continue;
+        }
+        inString = false;
+        i++;
+        continue;
+      }
+      while (i < n && STRUCTURAL[buf[i]!] === 0) i++;
+      if (i >= n) break;
+      const b = buf[i]!;
+      if (b === Q) inString = true;
+      else if (b === LB || b === LS) depth++;
+      else {
+        depth--;
+        if (depth === 0) {
+          out.push({ index, text: decoder.decode(buf.subarray(start, i + 1)) });
+          index++;
+          state = 'between';
+          start = -1;
+        }
+      }
+      i++;
+    }
+    scan = i;
+    return out;
+  };
+  for await (const chunk of chunks) {
+    if (state === 'done') continue;
+    // Keep only the unfinished session; append the new chunk.
+    const keepFrom = state === 'element' ? start : scan;
+    const rest = buf.subarray(keepFrom);
+    const next = new Uint8Array(rest.length + chunk.length);
+    next.set(rest, 0);
+    next.set(chunk, rest.length);
+    scan -= keepFrom;
+    if (start >= 0) start -= keepFrom;
+    buf = next;
+    if (state === 'prefix') {
+      const n = buf.length;
+      const text = decoder.decode(buf.subarray(0, Math.min(n, 1 << 16)));
+      const m = /"Sessions"\s*:\s*\[/.exec(text);
+      if (!m) {
+        if (n > 1 << 16) {
+          state = 'done';
+          yield { error: 'no-sessions', index: 0 };
+        }
+        continue;
+      }
+      const prefix = text.slice(0, m.index);
+      header.version = /"Version"\s*:\s*"([^"]*)"/.exec(prefix)?.[1] ?? null;
+      header.electionId = /"ElectionId"\s*:\s*"([^"]*)"/.exec(prefix)?.[1] ?? null;
+      scan = Buffer.byteLength(text.slice(0, m.index + m[0].length));
+      state = 'between';
+    }
+    yield* take(false);
+  }
+  if (state === 'between' && scan < buf.length) yield* take(true);
+  if (state === 'prefix') yield { error: 'no-sessions', index: 0 };
+  else if (state !== 'done') yield { error: 'truncated', index };
+}
+
 /** `splitSessionRanges` with each session's text. */
 export async function* splitSessions(
   chunks: AsyncIterable<Uint8Array>,
@@ -335,6 +462,83 @@ export function currentRecord(session: JsonSession): { record: JsonRecord; path:
   return null;
 }
 
+/** The name of a mark's candidate: from the manifest, else its id, else `?`. */
+function candidateName(m: JsonMark | null | undefined, manifests: DominionManifests): string {
+  const cid = num(m?.CandidateId);
+  return cid === null ? '?' : (manifests.candidates.get(cid)?.name ?? String(cid));
+}
+
+/**
+ * Plurality votes of exactly one choice, shared by name: most contests on most cards are such a vote,
+ * so cards share one frozen object per choice (as the CSV reader does) instead of one each.
+ */
+const singleVotes = new Map<string, ContestVote>();
+const NO_VOTE: ContestVote = Object.freeze({ kind: 'marks', marks: Object.freeze([]) as readonly string[] });
+
+function singleVote(name: string): ContestVote {
+  let vote = singleVotes.get(name);
+  if (vote === undefined) {
+    vote = Object.freeze({ kind: 'marks', marks: Object.freeze([name]) }) as ContestVote;
+    if (singleVotes.size < 1 << 14) singleVotes.set(name, vote);
+  }
+  return vote;
+}
+
+/**
+ * Adds the contests of one list (`Contests` of a card or record) to `contests`; returns what is wrong
+ * and the JSON path below the list, or null.
+ */
+function addContests(
+  contests: Record<string, ContestVote>,
+  list: unknown,
+  manifests: DominionManifests,
+): { readonly message: string; readonly suffix: string } | null {
+  if (!Array.isArray(list)) return { message: 'a card has no Contests list', suffix: '' };
+  for (let k = 0; k < list.length; k++) {
+    const c = list[k] as JsonContest | null | undefined;
+    const id = num(c?.Id);
+    if (id === null || !Array.isArray(c!.Marks))
+      return { message: 'a contest has no Id or no Marks', suffix: `[${k}]` };
+    const info = manifests.contests.get(id);
+    const name = info?.name ?? String(id);
+    const marks = c!.Marks as (JsonMark | null | undefined)[];
+    let ranked = info?.ranked === true;
+    if (!info) for (let j = 0; j < marks.length && !ranked; j++) ranked = (num(marks[j]?.Rank) ?? 1) > 1;
+    if (ranked) {
+      const ranks: string[][] = [];
+      for (const m of marks) {
+        if (m?.IsVote !== true) continue;
+        const r = num(m.Rank) ?? 1;
+        if (r < 1 || r > 1000)
+          return { message: `a mark has rank ${String(m.Rank)}`, suffix: `[${k}].Marks` };
+        while (ranks.length < r) ranks.push([]);
+        ranks[r - 1]!.push(candidateName(m, manifests));
+      }
+      contests[name] = { kind: 'ranks', ranks };
+    } else if ((num(c!.Overvotes) ?? 0) > 0) {
+      const all: string[] = [];
+      for (const m of marks) all.push(candidateName(m, manifests));
+      contests[name] = { kind: 'marks', marks: all, overvote: true };
+    } else {
+      let chosen: string | string[] | null = null;
+      for (const m of marks) {
+        if (m?.IsVote !== true) continue;
+        const who = candidateName(m, manifests);
+        if (chosen === null) chosen = who;
+        else if (typeof chosen === 'string') chosen = [chosen, who];
+        else chosen.push(who);
+      }
+      contests[name] =
+        chosen === null
+          ? NO_VOTE
+          : typeof chosen === 'string'
+            ? singleVote(chosen)
+            : { kind: 'marks', marks: chosen };
+    }
+  }
+  return null;
+}
+
 /** Turns one session into a CVR, or a message and the JSON path (below the session) of what is wrong. */
 export function sessionCvr(options: {
   readonly session: JsonSession;
@@ -353,60 +557,30 @@ export function sessionCvr(options: {
   const current = currentRecord(session);
   if (!current) return { message: 'a session has neither Original nor Modified', path: 'Original' };
   const rec = current.record;
-  const contestLists: { list: unknown; path: string }[] = [];
-  if (Array.isArray(rec.Cards)) {
-    rec.Cards.forEach((card: unknown, k: number) => {
-      if (card && typeof card === 'object')
-        contestLists.push({
-          list: (card as { Contests?: unknown }).Contests,
-          path: `${current.path}.Cards[${k}].Contests`,
-        });
-    });
-  } else contestLists.push({ list: rec.Contests, path: `${current.path}.Contests` });
   const contests: Record<string, ContestVote> = {};
-  for (const { list, path } of contestLists) {
-    if (!Array.isArray(list)) return { message: 'a card has no Contests list', path };
-    for (let k = 0; k < list.length; k++) {
-      const c = list[k] as JsonContest;
-      const id = num(c?.Id);
-      if (id === null || !Array.isArray(c.Marks))
-        return { message: 'a contest has no Id or no Marks', path: `${path}[${k}]` };
-      const info = manifests.contests.get(id);
-      const name = info?.name ?? String(id);
-      const marks = c.Marks as JsonMark[];
-      const nameOf = (m: JsonMark): string => {
-        const cid = num(m?.CandidateId);
-        return cid === null ? '?' : (manifests.candidates.get(cid)?.name ?? String(cid));
-      };
-      if (info?.ranked || (!info && marks.some((m) => (num(m?.Rank) ?? 1) > 1))) {
-        const ranks: string[][] = [];
-        for (const m of marks) {
-          if (m?.IsVote !== true) continue;
-          const r = num(m.Rank) ?? 1;
-          if (r < 1 || r > 1000)
-            return { message: `a mark has rank ${String(m.Rank)}`, path: `${path}[${k}].Marks` };
-          while (ranks.length < r) ranks.push([]);
-          ranks[r - 1]!.push(nameOf(m));
-        }
-        contests[name] = { kind: 'ranks', ranks };
-      } else {
-        const chosen = marks.filter((m) => m?.IsVote === true).map(nameOf);
-        const over = (num(c.Overvotes) ?? 0) > 0;
-        contests[name] = over
-          ? { kind: 'marks', marks: marks.map(nameOf), overvote: true }
-          : { kind: 'marks', marks: chosen };
-      }
+  if (Array.isArray(rec.Cards)) {
+    const cards = rec.Cards as unknown[];
+    for (let k = 0; k < cards.length; k++) {
+      const card = cards[k];
+      if (!card || typeof card !== 'object') continue;
+      const wrong = addContests(contests, (card as { Contests?: unknown }).Contests, manifests);
+      if (wrong !== null)
+        return { message: wrong.message, path: `${current.path}.Cards[${k}].Contests${wrong.suffix}` };
     }
+  } else {
+    const wrong = addContests(contests, rec.Contests, manifests);
+    if (wrong !== null) return { message: wrong.message, path: `${current.path}.Contests${wrong.suffix}` };
   }
   const bt = num(rec.BallotTypeId);
   const cg = num(session.CountingGroupId);
+  const id = `${tab}-${batch}-${recordText}`;
   return {
     jurisdiction,
-    cvrId: `${tab}-${batch}-${recordText}`,
+    cvrId: id,
     tabulator: String(tab),
     batch: String(batch),
     position: record,
-    imprintedId: `${tab}-${batch}-${recordText}`,
+    imprintedId: id,
     ballotStyle: bt === null ? null : (manifests.ballotTypes.get(bt) ?? String(bt)),
     countingGroup: cg === null ? null : (manifests.countingGroups.get(cg) ?? String(cg)),
     contests,
@@ -430,10 +604,11 @@ export function readDominionJson(
 /**
  * Where the sessions of an export file are split out: on the calling thread, on a worker thread
  * (files on disk only), or `auto`: on a worker for files on disk of at least `WORKER_MIN_BYTES` when
- * a second core is idle (`secondCoreIdle`).
- * The items are the same whichever is chosen.
+ * a second core is idle (`secondCoreIdle`). `main` reads sessions by the fast path (`readSessions`);
+ * `reference` splits on the calling thread and gives every session to `JSON.parse` (what the fast
+ * path is tested against). The items are the same whichever is chosen.
  */
-export type DominionJsonSplit = 'main' | 'worker' | 'auto';
+export type DominionJsonSplit = 'main' | 'worker' | 'auto' | 'reference';
 
 /** Below this size a worker thread costs more to start than it saves. */
 const WORKER_MIN_BYTES = 32 << 20;
@@ -449,13 +624,14 @@ function sessionsOf(o: {
     readonly records: () => number;
     readonly startBytes: number;
   };
-}): AsyncIterable<SessionSplit> {
+}): AsyncIterable<SessionSplit | FastSessionItem> {
   const { source, header, progress } = o;
   const onWorker =
     source.path !== undefined &&
     (o.split === 'worker' ||
       (o.split === 'auto' && (source.size ?? 0) >= WORKER_MIN_BYTES && secondCoreIdle()));
-  if (!onWorker) return splitSessions(withProgress(source.open(), progress), header);
+  if (o.split === 'reference') return splitSessions(withProgress(source.open(), progress), header);
+  if (!onWorker) return readSessions(withProgress(source.open(), progress), header);
   const bytes = bytesProgress(progress);
   return (async function* () {
     yield* splitSessionsOnWorker({ path: source.path!, header, onBytes: bytes.read });
@@ -518,17 +694,19 @@ export async function* readDominionJsonBy(
         continue;
       }
       let session: JsonSession;
-      try {
-        session = JSON.parse(item.text) as JsonSession;
-      } catch (e) {
-        yield errorItem({
-          kind: 'dominion.invalid-json',
-          message: `${file}: session ${item.index} is not valid JSON (${(e as Error).message}).`,
-          file,
-          path: `Sessions[${item.index}]`,
-        });
-        continue;
-      }
+      if ('session' in item) session = item.session as JsonSession;
+      else
+        try {
+          session = JSON.parse(item.text) as JsonSession;
+        } catch (e) {
+          yield errorItem({
+            kind: 'dominion.invalid-json',
+            message: `${file}: session ${item.index} is not valid JSON (${(e as Error).message}).`,
+            file,
+            path: `Sessions[${item.index}]`,
+          });
+          continue;
+        }
       if (!session || typeof session !== 'object' || Array.isArray(session)) {
         yield errorItem({
           kind: 'dominion.invalid-session',
