@@ -63,12 +63,36 @@ export interface JurisdictionProgress {
   /** Cards of the last round (phantoms excluded) and how many have a reading (in this round or before). */
   readonly roundCards: number;
   readonly recorded: number;
+  /** The jurisdiction signed off the last round (engine `jurisdiction.sign-off`). */
+  readonly signedOff: boolean;
+  /** Each audit board's share of the last round's cards: assigned, and recorded so far. */
+  readonly boardProgress: readonly {
+    readonly board: string;
+    readonly cards: number;
+    readonly recorded: number;
+  }[];
 }
 
 export interface AuditProgress {
   readonly status: AuditStatus;
   readonly seedSet: boolean;
   readonly jurisdictions: readonly JurisdictionProgress[];
+}
+
+/** Per audit board of the jurisdiction (sorted by name): its cards of the last round and how many are recorded. */
+function boardProgressOf(state: AuditState, jurisdiction: string): JurisdictionProgress['boardProgress'] {
+  const counts = new Map(
+    [...(state.boards.get(jurisdiction)?.keys() ?? [])]
+      .sort(natural)
+      .map((b) => [b, { cards: 0, recorded: 0 }]),
+  );
+  for (const c of boardCards({ state, jurisdiction })) {
+    const n = counts.get(c.board);
+    if (!n) continue;
+    n.cards++;
+    if (c.recorded) n.recorded++;
+  }
+  return [...counts].map(([board, n]) => ({ board, ...n }));
 }
 
 /** Every jurisdiction's files and round progress, and each contest's last measurement (risk, discrepancies). */
@@ -91,6 +115,9 @@ export function auditProgress(state: AuditState): AuditProgress {
       boards: [...(state.boards.get(jurisdiction)?.keys() ?? [])].sort(natural),
       roundCards,
       recorded,
+      signedOff:
+        round !== undefined && (state.jurisdictionSignOffs.get(round.round)?.has(jurisdiction) ?? false),
+      boardProgress: boardProgressOf(state, jurisdiction),
     };
   });
   return { status: auditStatus(state), seedSet: state.seed !== null, jurisdictions };

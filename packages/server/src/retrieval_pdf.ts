@@ -1,0 +1,108 @@
+/**
+ * A jurisdiction's retrieval list as a printable PDF (pdfmake 0.3, server side; decision 0012): the
+ * same rows and columns as the CSV (`retrievalCsv`), in walking order, with the audit, the round and
+ * the date in the heading and the page numbers in the footer. pdfmake may reach neither URLs nor local
+ * files: the only "files" it may open are the PDF standard fonts built into pdfkit (Helvetica), which
+ * are no files at all.
+ */
+import pdfmake from 'pdfmake';
+import type { CardRef } from '@openrla/audit';
+import type { roundRetrievalLists } from '@openrla/audit';
+
+type RetrievalList = ReturnType<typeof roundRetrievalLists>[number];
+
+const HELVETICA = {
+  normal: 'Helvetica',
+  bold: 'Helvetica-Bold',
+  italics: 'Helvetica-Oblique',
+  bolditalics: 'Helvetica-BoldOblique',
+} as const;
+const BUILT_IN_FONTS = new Set<string>(Object.values(HELVETICA));
+
+let configured = false;
+function pdfmakeDenyingAccess() {
+  if (!configured) {
+    pdfmake.setFonts({ Helvetica: HELVETICA });
+    pdfmake.setUrlAccessPolicy(() => false);
+    pdfmake.setLocalAccessPolicy((path) => BUILT_IN_FONTS.has(path));
+    configured = true;
+  }
+  return pdfmake;
+}
+
+/** The PDF's table: a header row and one row per card, every cell text (the CSV's columns). */
+export function retrievalTable(options: {
+  readonly list: RetrievalList | undefined;
+  readonly boardOf: (card: CardRef) => string | null;
+  readonly recorded: (card: CardRef) => boolean;
+}): string[][] {
+  const body: string[][] = [
+    ['Container', 'Tabulator', 'Batch', 'Card', 'Ticket numbers', 'Times drawn', 'Audit board', 'Recorded'],
+  ];
+  for (const r of options.list?.rows ?? []) {
+    const card = {
+      jurisdiction: r.jurisdiction,
+      tabulator: r.tabulator,
+      batch: r.batch,
+      position: r.position,
+    };
+    body.push([
+      r.container ?? '',
+      r.tabulator ?? '',
+      r.batch,
+      String(r.position),
+      r.tickets.join(', '),
+      String(r.timesDrawn),
+      options.boardOf(card) ?? '',
+      options.recorded(card) ? 'yes' : 'no',
+    ]);
+  }
+  return body;
+}
+
+/** The retrieval list of one jurisdiction and round as PDF bytes. */
+export async function retrievalPdf(options: {
+  readonly auditId: string;
+  readonly jurisdiction: string;
+  readonly round: number;
+  /** When the list was printed (ISO 8601), shown in the heading. */
+  readonly printedAt: string;
+  readonly table: readonly (readonly string[])[];
+}): Promise<Buffer> {
+  const { auditId, jurisdiction, round, printedAt, table } = options;
+  const cards = table.length - 1;
+  const doc = pdfmakeDenyingAccess().createPdf({
+    info: { title: `Retrieval list, ${jurisdiction}, round ${round}`, creator: 'OpenRLA' },
+    pageSize: 'LETTER',
+    pageOrientation: 'landscape',
+    pageMargins: [36, 36, 36, 42],
+    defaultStyle: { font: 'Helvetica', fontSize: 9 },
+    footer: (page: number, pages: number) => ({
+      text: `${jurisdiction} · round ${round} · page ${page} of ${pages}`,
+      alignment: 'center',
+      fontSize: 8,
+    }),
+    content: [
+      { text: `Retrieval list: ${jurisdiction}, round ${round}`, fontSize: 16, bold: true },
+      {
+        text: `Audit ${auditId} · ${cards.toLocaleString('en-US')} ballot card${cards === 1 ? '' : 's'} · printed ${printedAt}`,
+        margin: [0, 4, 0, 4],
+      },
+      {
+        text: 'Find each card in its batch by counting to the card number (the first card of a batch is 1). Leave each card in the batch until the audit board has recorded it.',
+        margin: [0, 0, 0, 8],
+      },
+      cards === 0
+        ? { text: 'No cards to retrieve in this round.', italics: true }
+        : {
+            table: {
+              headerRows: 1,
+              widths: ['auto', 'auto', '*', 'auto', '*', 'auto', 'auto', 'auto'],
+              body: table.map((row, i) => (i === 0 ? row.map((text) => ({ text, bold: true })) : row)),
+            },
+            layout: 'lightHorizontalLines',
+          },
+    ],
+  });
+  return doc.getBuffer();
+}
