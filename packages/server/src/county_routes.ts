@@ -1,6 +1,6 @@
 /**
  * The jurisdiction administrator's additions to the audit API (mounted beside audit_routes.ts under
- * /api; decisions 0009 and 0012): the audits that include the jurisdiction, the retrieval list as PDF,
+ * /api; decisions 0009 and 0013): the audits that include the jurisdiction, the retrieval list as PDF,
  * and the jurisdiction's sign-off of a round (engine `jurisdiction.sign-off`). Each route admits only a
  * jurisdiction administrator (`requireRole`), acts only on its own jurisdiction (`canActOnJurisdiction`)
  * and the sign-off carries CSRF protection, exactly as the routes in audit_routes.ts.

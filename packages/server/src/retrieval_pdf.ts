@@ -1,5 +1,5 @@
 /**
- * A jurisdiction's retrieval list as a printable PDF (pdfmake 0.3, server side; decision 0012): the
+ * A jurisdiction's retrieval list as a printable PDF (pdfmake 0.3, server side; decision 0013): the
  * same rows and columns as the CSV (`retrievalCsv`), in walking order, with the audit, the round and
  * the date in the heading and the page numbers in the footer. pdfmake may reach neither URLs nor local
  * files: the only "files" it may open are the PDF standard fonts built into pdfkit (Helvetica), which
