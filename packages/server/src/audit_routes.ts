@@ -717,13 +717,16 @@ export function auditRoutes(deps: AuditRoutesDeps) {
         }
         // Idempotent retry: the same reading of a card already recorded this round answers the same
         // success (compared in canonical JSON with the recorded reading); a different one needs a correction.
-        const before = state.readings.get(cardKey(card));
-        if (
-          correction === undefined &&
-          before !== undefined &&
-          before.round === round &&
-          canonicalJson(before.reading) === canonicalJson(reading)
-        ) {
+        const isRepeat = (now: AuditState): boolean => {
+          const before = now.readings.get(cardKey(card));
+          return (
+            correction === undefined &&
+            before !== undefined &&
+            before.round === round &&
+            canonicalJson(before.reading) === canonicalJson(reading)
+          );
+        };
+        if (isRepeat(state)) {
           log(c, 'audit.card-record.repeat', { auditId, round });
           return c.json({ round, card, recorded: true });
         }
@@ -739,7 +742,15 @@ export function auditRoutes(deps: AuditRoutesDeps) {
             ...(correction ? { correction } : {}),
           },
         });
-        if (!ran.ok) return refused(c, 'audit.card-record', sessionErrorOf(ran.error));
+        if (!ran.ok) {
+          // A retry sent while the first submission was still in flight: the first one recorded it meanwhile.
+          const now = ran.error.kind === 'card.already-recorded' ? await stateOf(auditId) : null;
+          if (now?.ok && isRepeat(now.state)) {
+            log(c, 'audit.card-record.repeat', { auditId, round });
+            return c.json({ round, card, recorded: true });
+          }
+          return refused(c, 'audit.card-record', sessionErrorOf(ran.error));
+        }
         log(c, correction ? 'audit.card-correct' : 'audit.card-record', { auditId, round });
         return c.json({ round, card, recorded: true });
       })

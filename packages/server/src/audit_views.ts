@@ -51,7 +51,10 @@ export function boardCards(options: {
 export function boardOfCard(options: { readonly state: AuditState; readonly card: CardRef }): string | null {
   const { state, card } = options;
   const key = cardKey(card);
-  return boardCards({ state, jurisdiction: card.jurisdiction }).find((c) => c.key === key)?.board ?? null;
+  // One scan of the (kept) split, without building every card's view: this runs on each recorded card.
+  return (
+    boardAssignments({ state, jurisdiction: card.jurisdiction }).find((a) => a.key === key)?.board ?? null
+  );
 }
 
 /** One jurisdiction's place in the audit: its files and the open (or last) round's cards. */

@@ -23,9 +23,27 @@ export interface BoardAssignment {
   readonly board: string;
 }
 
+/**
+ * Natural order ("Batch 2" before "Batch 10"). One collator for the module: `localeCompare` with a
+ * locale builds a collator on every call, which made the split cost ~70% of the CPU of 200 boards
+ * recording at once (bench/server_boards.bench.ts); the order is the same (ECMA-402).
+ */
+const NATURAL = new Intl.Collator('en', { numeric: true });
+
 function natural(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  return NATURAL.compare(a, b);
 }
+
+/**
+ * Splits already made, by round and jurisdiction, with the boards they were made for. A round's cards
+ * never change once it has started (finishing it replaces the round object), so a split changes only
+ * with the jurisdiction's boards; recomputing it (sorting every card of the round) on each recorded
+ * card cost O(cards) per request (bench/server_boards.bench.ts).
+ */
+const splits = new WeakMap<
+  object,
+  Map<string, { readonly boards: string; readonly split: BoardAssignment[] }>
+>();
 
 /**
  * The cards of the last round in one jurisdiction, each with its board, in walking order (tabulator,
@@ -37,8 +55,24 @@ export function boardAssignments(options: {
 }): BoardAssignment[] {
   const { state, jurisdiction } = options;
   const round = state.rounds[state.rounds.length - 1];
-  const boards = [...(state.boards.get(jurisdiction)?.keys() ?? [])].sort(natural);
-  if (round === undefined || boards.length === 0) return [];
+  const names = [...(state.boards.get(jurisdiction)?.keys() ?? [])];
+  if (round === undefined || names.length === 0) return [];
+  const boards = JSON.stringify(names);
+  let made = splits.get(round);
+  if (!made) splits.set(round, (made = new Map()));
+  const kept = made.get(jurisdiction);
+  if (kept?.boards === boards) return kept.split.slice();
+  const split = splitRound({ round, jurisdiction, boards: names.sort(natural) });
+  made.set(jurisdiction, { boards, split });
+  return split.slice();
+}
+
+function splitRound(options: {
+  readonly round: AuditState['rounds'][number];
+  readonly jurisdiction: string;
+  readonly boards: readonly string[];
+}): BoardAssignment[] {
+  const { round, jurisdiction, boards } = options;
   const cards = new Map<string, CardRef>();
   for (const d of round.draws)
     if (!d.phantom && d.card.jurisdiction === jurisdiction) cards.set(cardKey(d.card), d.card);
