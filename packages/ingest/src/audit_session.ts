@@ -353,33 +353,54 @@ async function runCommandsNow(options: {
 }): Promise<SessionResult<Executed>> {
   const { store, auditId, commands, context } = options;
   const data = options.data ?? auditDataOf({ store, auditId });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const loaded = await loadAudit({ store, auditId });
-    if (!loaded.ok) return loaded;
-    const state = loaded.value.state;
-    const produced: AuditEvent[] = [];
-    for (let index = 0; index < commands.length; index++) {
-      const answer = await execute({ state, command: commands[index]!, context, data });
-      if (!answer.ok) return { ok: false, error: { ...answer.error, index } };
-      for (const event of answer.value) {
-        evolve(state, event);
-        produced.push(event);
-      }
+  // The kept fold is usually the log's head (this process appends one command at a time): execute
+  // against it and let the append's expected seq prove it current. Only an answer that appends nothing
+  // (a refusal, a no-op) is given after catching up with the store, since nothing proves it.
+  let fold = foldsOf(store).get(auditId) ?? null;
+  let caughtUp = false;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (fold === null || attempt > 0) {
+      const current = await currentFold({ store, auditId });
+      if (!current.ok) return current;
+      fold = current.value;
+      caughtUp = true;
     }
-    if (produced.length === 0) return { ok: true, value: { events: [], state } };
-    const appended = await store.appendEvents({
-      auditId,
-      expectedSeq: loaded.value.headSeq,
-      events: produced.map(newEventOf),
-    });
-    if (appended.ok) return { ok: true, value: { events: produced, state } };
+    const expectedSeq = fold.headSeq;
+    // One command executes against the shared fold (execute never changes a state); a batch evolves a
+    // private copy between its commands.
+    const batch = commands.length > 1;
+    const state = batch ? foldEvents(fold.events) : fold.state;
+    const produced: AuditEvent[] = [];
+    let refusal: SessionError | null = null;
+    for (let index = 0; index < commands.length && refusal === null; index++) {
+      const answer = await execute({ state, command: commands[index]!, context, data });
+      if (!answer.ok) refusal = { ...answer.error, index };
+      else
+        for (const event of answer.value) {
+          if (batch) evolve(state, event);
+          produced.push(event);
+        }
+    }
+    if (refusal !== null || produced.length === 0) {
+      if (!caughtUp) continue;
+      return refusal !== null ? { ok: false, error: refusal } : { ok: true, value: { events: [], state } };
+    }
+    const appended = await store.appendEvents({ auditId, expectedSeq, events: produced.map(newEventOf) });
+    if (appended.ok) {
+      if (advanceOrForget(foldsOf(store), auditId, fold, appended.value))
+        return { ok: true, value: { events: produced, state: batch ? state : fold.state } };
+      // The kept fold was not the store's log (a replaced database): read the log whole.
+      const reloaded = await currentFold({ store, auditId });
+      if (!reloaded.ok) return reloaded;
+      return { ok: true, value: { events: produced, state: reloaded.value.state } };
+    }
     if (appended.error.kind !== 'event.conflict') return { ok: false, error: appended.error };
   }
   return {
     ok: false,
     error: {
       kind: 'event.conflict',
-      message: 'Another user changed the audit at the same moment twice; run the command again.',
+      message: 'Other users changed the audit at the same moment, again and again; run the command again.',
     },
   };
 }
