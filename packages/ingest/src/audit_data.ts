@@ -135,6 +135,52 @@ function numberingOf(options: {
 }
 
 /**
+ * The engine's summary of an export and the numbering of its votes, built card by card as the cards
+ * stream past (by `summarizeCvrExport`, or by an import that summarises while it stores): contests in
+ * the order the export first describes them, each card linked to the manifest, every mark of an audited
+ * contest remembered (a choice the export names only on cards still gets its number).
+ */
+export function createExportSummary(options: {
+  readonly manifest: readonly ManifestBatch[];
+  readonly definition: AuditDefinition;
+}): {
+  /** A contest the export describes (the first description of a name counts). */
+  contest(info: ContestInfo): void;
+  /** A card, as the reader gives it. */
+  cvr(cvr: Cvr): void;
+  /** The contests the export describes, so far. */
+  contests(): ContestInfo[];
+  /** The audit's contests numbered with what the export has shown so far (see numberingOf). */
+  numbering(): AuditContest[];
+  summary(): CvrFileSummary;
+} {
+  const index = indexManifest(options.manifest);
+  const audited = new Set(options.definition.contests.map((c) => c.name));
+  const infos = new Map<string, ContestInfo>();
+  const marks = new Map<string, Set<string>>();
+  let summarizer: ReturnType<typeof createCvrSummarizer> | null = null;
+  return {
+    contest(info) {
+      if (!infos.has(info.name)) infos.set(info.name, info);
+    },
+    cvr(cvr) {
+      summarizer ??= createCvrSummarizer([...infos.values()]);
+      summarizer.add(placed({ index, cvr }).cvr);
+      for (const [name, vote] of Object.entries(cvr.contests)) {
+        if (!audited.has(name)) continue;
+        let seen = marks.get(name);
+        if (!seen) marks.set(name, (seen = new Set()));
+        if (vote.kind === 'marks') for (const m of vote.marks) seen.add(m);
+        else for (const rank of vote.ranks) for (const m of rank) seen.add(m);
+      }
+    },
+    contests: () => [...infos.values()],
+    numbering: () => numberingOf({ definition: options.definition, infos, marks }),
+    summary: () => (summarizer ?? createCvrSummarizer([])).summary(),
+  };
+}
+
+/**
  * Reads a CVR export once (streaming): the contests it describes, the engine's summary of its cards
  * linked to the manifest, and the numbering its votes are stored with. Reader errors come back located
  * (the first 100).
@@ -149,12 +195,8 @@ export async function summarizeCvrExport(options: {
   | { readonly ok: true; readonly value: Pick<CvrFileInfo, 'contests' | 'summary' | 'numbering'> }
   | { readonly ok: false; readonly error: readonly IngestError[] }
 > {
-  const index = indexManifest(options.manifest);
-  const audited = new Set(options.definition.contests.map((c) => c.name));
-  const infos = new Map<string, ContestInfo>();
-  const marks = new Map<string, Set<string>>();
+  const summary = createExportSummary(options);
   const errors: IngestError[] = [];
-  let summarizer: ReturnType<typeof createCvrSummarizer> | null = null;
   for await (const item of readCvrExport({
     format: options.format,
     sources: options.sources,
@@ -162,20 +204,11 @@ export async function summarizeCvrExport(options: {
   })) {
     switch (item.type) {
       case 'contest':
-        if (!infos.has(item.contest.name)) infos.set(item.contest.name, item.contest);
+        summary.contest(item.contest);
         break;
-      case 'cvr': {
-        summarizer ??= createCvrSummarizer([...infos.values()]);
-        summarizer.add(placed({ index, cvr: item.cvr }).cvr);
-        for (const [name, vote] of Object.entries(item.cvr.contests)) {
-          if (!audited.has(name)) continue;
-          let seen = marks.get(name);
-          if (!seen) marks.set(name, (seen = new Set()));
-          if (vote.kind === 'marks') for (const m of vote.marks) seen.add(m);
-          else for (const rank of vote.ranks) for (const m of rank) seen.add(m);
-        }
+      case 'cvr':
+        summary.cvr(item.cvr);
         break;
-      }
       case 'error':
         errors.push(item.error);
         if (errors.length >= 100) return { ok: false, error: errors };
@@ -191,14 +224,9 @@ export async function summarizeCvrExport(options: {
     }
   }
   if (errors.length > 0) return { ok: false, error: errors };
-  const summary = (summarizer ?? createCvrSummarizer([])).summary();
   return {
     ok: true,
-    value: {
-      contests: [...infos.values()],
-      summary,
-      numbering: numberingOf({ definition: options.definition, infos, marks }),
-    },
+    value: { contests: summary.contests(), summary: summary.summary(), numbering: summary.numbering() },
   };
 }
 

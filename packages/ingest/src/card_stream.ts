@@ -80,9 +80,23 @@ export class CardStreamRejected extends Error {
   }
 }
 
+/** Sees every contest description and every card of the export as they stream past. */
+export interface CardObserver {
+  contest(info: ContestInfo): void;
+  cvr(cvr: Cvr): void;
+}
+
 export interface CardStreamOptions {
   readonly items: AsyncIterable<ReaderItem> | Iterable<ReaderItem>;
-  readonly numbering: ContestNumbering;
+  /**
+   * The audit's contests, numbered; or a function that numbers them when the first card arrives (when
+   * the export has described its contests), called at most once.
+   */
+  readonly numbering: ContestNumbering | (() => ContestNumbering);
+  /** Told of every contest description and every card (linked or not, before any check). */
+  readonly observer?: CardObserver;
+  /** Stop reading at the first card whose votes the numbering cannot encode (instead of reading on for more errors). */
+  readonly stopAtVoteProblem?: boolean;
   /** Null: no manifest; every card is stored under its own (tabulator, batch, position). */
   readonly manifest: ManifestIndex | null;
   readonly state: CardStreamState;
@@ -114,7 +128,9 @@ function addUnlinked(state: CardStreamState, cvr: Cvr, reason: UnlinkedReason): 
  * the rest of the file is read for further errors (up to MAX_REPORTED), then CardStreamRejected is thrown.
  */
 export async function* cardRows(options: CardStreamOptions): AsyncGenerator<CvrRow> {
-  const { numbering, manifest, state, file } = options;
+  const { manifest, state, file, observer } = options;
+  const numberingOf = options.numbering;
+  let numbering: ContestNumbering | null = typeof numberingOf === 'function' ? null : numberingOf;
   // The cards of one batch come together: remember the last batch seen and what it linked to.
   let lastTabulator: string | null | undefined;
   let lastBatch: string | null | undefined;
@@ -129,6 +145,8 @@ export async function* cardRows(options: CardStreamOptions): AsyncGenerator<CvrR
   for await (const item of options.items) {
     if (item.type === 'cvr') {
       const cvr = item.cvr;
+      observer?.cvr(cvr);
+      numbering ??= (numberingOf as () => ContestNumbering)();
       state.cards++;
       addCvr(state.tally, cvr);
       if (cvr.tabulator !== lastTabulator || cvr.batch !== lastBatch || exportCount === undefined) {
@@ -188,6 +206,7 @@ export async function* cardRows(options: CardStreamOptions): AsyncGenerator<CvrR
               ? `CVR ${cvr.cvrId} (tabulator ${cvr.tabulator ?? '-'}, batch ${cvr.batch}, card ${position}) has a mark for "${votes.choice}" in "${votes.contest}", which is not a choice of that contest in the audit. Add the choice to the contest or check the export.`
               : `CVR ${cvr.cvrId} records "${votes.contest}" ${numbering.byName.get(votes.contest)?.ranked ? 'without ranks, but the audit defines it as ranked' : 'with ranks, but the audit defines it as a plurality contest'}.`,
         });
+        if (options.stopAtVoteProblem) break;
         continue;
       }
       manifestBatch.linked.n++;
@@ -206,6 +225,7 @@ export async function* cardRows(options: CardStreamOptions): AsyncGenerator<CvrR
       if (state.errors.length >= MAX_REPORTED) break;
     } else if (item.type === 'contest') {
       const info = item.contest;
+      observer?.contest(info);
       const conflict = addContestInfo(state.tally, info);
       if (conflict !== null)
         addError(state, { kind: 'cvr.contest-conflict', file, field: info.name, message: conflict });

@@ -16,12 +16,13 @@ import type { AuditStore, Result } from '@openrla/store';
 import {
   cardRows,
   CardStreamRejected,
+  type CardObserver,
   createCardStreamState,
   type CardStreamState,
   type ExportBatchCount,
   type UnlinkedCvr,
 } from './card_stream.js';
-import { numberContests } from './card_votes.js';
+import { numberContests, type ContestNumbering } from './card_votes.js';
 import {
   detectCvrExport,
   headOf,
@@ -42,8 +43,15 @@ export interface IngestCvrsOptions {
   readonly jurisdiction: string;
   /** The export's files: paths (a folder stands for its files), sources or byte streams. */
   readonly files: readonly FileInput[];
-  /** The audit's contests: their order numbers contests and choices in the stored votes. */
-  readonly contests: readonly AuditContest[];
+  /**
+   * The audit's contests: their order numbers contests and choices in the stored votes. A function is
+   * asked once, when the first card arrives (after the export has described its contests).
+   */
+  readonly contests: readonly AuditContest[] | (() => readonly AuditContest[]);
+  /** Told of every contest description and every card as they stream past (to summarise in the same pass). */
+  readonly observer?: CardObserver;
+  /** Stop reading at the first card whose votes the contests cannot number (an import that will be retried). */
+  readonly stopAtVoteProblem?: boolean;
   /** The county's manifest; without it, cards are stored under their own (tabulator, batch, position). */
   readonly manifest?: readonly ManifestBatch[];
   /** Skip detection and read the files as this format. */
@@ -119,8 +127,15 @@ export async function ingestCvrs(options: IngestCvrsOptions): Promise<Result<Cvr
   const { store, auditId, jurisdiction, onProgress } = options;
   if (!(await store.getAudit(auditId)))
     return refusal({ errors: [{ kind: 'audit.not-found', message: `There is no audit "${auditId}".` }] });
-  const numbering = numberContests(options.contests);
-  if (!numbering.ok) return refusal({ errors: numbering.error });
+  const given = options.contests;
+  const numbering = typeof given === 'function' ? null : numberContests(given);
+  if (numbering !== null && !numbering.ok) return refusal({ errors: numbering.error });
+  const numberingOf = (): ContestNumbering => {
+    const n = numberContests((given as () => readonly AuditContest[])());
+    if (!n.ok)
+      throw new Error(`ingest: the contests to number the votes by are invalid: ${n.error[0]?.message}`);
+    return n.value;
+  };
 
   const stored = await storeInputs({ store, inputs: options.files, ...(onProgress ? { onProgress } : {}) });
   if (!stored.ok) return refusal({ errors: stored.error });
@@ -167,10 +182,12 @@ export async function ingestCvrs(options: IngestCvrsOptions): Promise<Result<Cvr
   };
   const rows = cardRows({
     items: readCvrExport({ format: format.format, sources: files.map((f) => f.source), read }),
-    numbering: numbering.value,
+    numbering: numbering?.value ?? numberingOf,
     manifest: options.manifest ? indexManifest(options.manifest) : null,
     state,
     file: exportName,
+    ...(options.observer ? { observer: options.observer } : {}),
+    ...(options.stopAtVoteProblem ? { stopAtVoteProblem: true } : {}),
   });
 
   let created = false;
