@@ -4,4 +4,5 @@
  */
 export * from './calc/index.js';
 export * from './engine/index.js';
+export * from './report/index.js';
 export { ok, err, assertNever, type Result } from './result.js';

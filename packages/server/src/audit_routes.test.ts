@@ -176,13 +176,19 @@ describe.each(['pglite', 'postgres'] as const)(
         expect(made.status).toBe(201);
       }
 
-      expect((await h.admin.request('GET', `${audit}/plan`)).status).toBe(422); // no seed yet
-      expect((await h.admin.request('POST', `${audit}/seed`, { body: { seed: SEED } })).status).toBe(200);
+      // The sizes are reviewed before the seed is rolled (they do not depend on it).
       const plan = await h.admin.request<RoundPlan>('GET', `${audit}/plan`);
+      expect((await h.admin.request('POST', `${audit}/seed`, { body: { seed: SEED } })).status).toBe(200);
       expect(plan.status).toBe(200);
       const farmingPlan = plan.body.contests.find((c) => c.contest === FARMING)!;
       expect(farmingPlan.options.length).toBeGreaterThan(1);
       expect(farmingPlan.options.map((o) => o.key)).toContain(farmingPlan.recommended);
+      // Each option says its chance to finish in one round where the method gives one (Kaplan–Markov: none).
+      expect(farmingPlan.options.map((o) => [o.key, o.probability])).toEqual([
+        ['optimistic', null],
+        ['estimated', null],
+        ['full-hand-count', 1],
+      ]);
 
       let injected: string | null = null;
       let rounds = 0;
@@ -315,6 +321,15 @@ describe.each(['pglite', 'postgres'] as const)(
       expect(report.status).toBe(200);
       expect(report.body.seed).toBe(SEED);
       expect(report.body.cards.filter((c) => c.corrections > 0)).toHaveLength(rounds);
+      // The CSV report (the CLI's, from @openrla/audit): the injected misread is the one o2 card of Farming.
+      const csv = await text(h.admin, h, `${audit}/report.csv`);
+      expect(csv.status).toBe(200);
+      expect(csv.type).toMatch(/text\/csv/);
+      expect(csv.body).toContain('######## SAMPLED CARDS ########');
+      const o2Rows = csv.body.split('\n').filter((l) => l.includes(`,${FARMING},`) && l.endsWith(',o2'));
+      const [ij, it, ib, ip] = JSON.parse(injected!) as [string, string | null, string, number];
+      expect(o2Rows).toHaveLength(1);
+      expect(o2Rows[0]).toContain(`,${ij},${it ?? ''},${ib},${ip},`);
 
       // The published record, fetched without a session, verifies offline with the CLI's verifier.
       const dir = mkdtempSync(path.join(tmpdir(), 'openrla-audit-api-'));

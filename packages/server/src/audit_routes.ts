@@ -7,7 +7,7 @@
  *
  * | who                 | routes |
  * |---------------------|--------|
- * | state admin         | `POST /audits`, `GET /audits`, `GET /audits/:id/uploads`, `GET /audits/:id/plan`, `POST /audits/:id/seed`, `POST /audits/:id/rounds`, `POST /audits/:id/rounds/finish`, `GET /audits/:id/report`, `GET /audits/:id/events.jsonl` |
+ * | state admin         | `POST /audits`, `GET /audits`, `GET /audits/:id/uploads`, `GET /audits/:id/plan`, `POST /audits/:id/seed`, `POST /audits/:id/rounds`, `POST /audits/:id/rounds/finish`, `GET /audits/:id/report` (+ `report.csv`), `GET /audits/:id/events.jsonl` |
  * | state or jurisdiction admin | `GET /audits/:id/status` (a jurisdiction admin sees its own jurisdiction) |
  * | jurisdiction admin (own)    | `PUT /audits/:id/jurisdictions/:j/manifest`, `PUT …/cvrs` (raw body, streamed), `GET …/retrieval.csv`, `POST …/boards` |
  * | audit board (own cards)     | `GET /audits/:id/board/cards`, `POST /audits/:id/board/cards` |
@@ -21,6 +21,7 @@ import { stream } from 'hono/streaming';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import {
+  auditReport as fullAuditReport,
   canonicalJson,
   cardKey,
   emptyState,
@@ -28,6 +29,7 @@ import {
   signOffKey,
   execute,
   planRound,
+  reportCsv,
   roundRetrievalLists,
   type AuditData,
   type AuditDefinition,
@@ -513,6 +515,22 @@ export function auditRoutes(deps: AuditRoutesDeps) {
         if (!loaded.ok) return fail(c, loaded.error);
         log(c, 'audit.report', { auditId });
         return c.json(auditReport({ auditId, state: loaded.state }));
+      })
+      .get('/audits/:auditId/report.csv', STATE, async (c) => {
+        const auditId = c.req.param('auditId');
+        const loaded = await stateOf(auditId);
+        if (!loaded.ok) return fail(c, loaded.error);
+        if (loaded.state.definition === null)
+          return fail(c, {
+            kind: 'audit.not-defined',
+            field: 'audit',
+            message: 'The audit is not defined yet.',
+          });
+        // The CLI's report (`openrla audit report`): one implementation in @openrla/audit.
+        const csv = reportCsv(fullAuditReport(loaded.state), loaded.state);
+        log(c, 'audit.report-csv', { auditId });
+        c.header('content-disposition', `attachment; filename="${auditId}-report.csv"`);
+        return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8' });
       })
       .get('/audits/:auditId/events.jsonl', STATE, async (c) => {
         const missing = await audited(c);

@@ -351,7 +351,8 @@ export async function planRound(options: {
 }): Promise<Result<RoundPlan, EngineError>> {
   const { state, data } = options;
   if (state.definition === null) return refuse('audit.not-defined', 'define the audit first');
-  if (state.seed === null) return refuse('round.no-seed', 'set the seed before the first round');
+  // No seed needed: the sizes do not depend on it, and choosing the size before the dice are rolled
+  // means nobody can pick a size that suits a known sample (round.start still needs the seed).
   const ctx = await roundContext(state, data);
   if (!ctx.ok) return ctx;
   return ok(planWith(state, ctx.value));

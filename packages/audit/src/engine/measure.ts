@@ -182,23 +182,23 @@ export function sizeOptions(options: {
     params: calcParams(options),
   });
   const out: SizeOption[] = [];
-  const push = (key: string, size: number, label: string): void => {
+  const push = (key: string, size: number, label: string, probability: number | null): void => {
     const capped = Math.min(N, Math.max(size, n + 1));
-    out.push({ key, size: capped, label });
+    out.push({ key, size: capped, label, probability });
   };
   switch (contest.method) {
     case 'bravo':
       if (answer.byProbability) {
-        push('0.7', answer.byProbability['0.7'], '70% chance to finish in this round (Lindeman)');
-        push('0.8', answer.byProbability['0.8'], '80% chance to finish in this round (Lindeman)');
-        push('0.9', answer.byProbability['0.9'], '90% chance to finish in this round (Lindeman)');
+        push('0.7', answer.byProbability['0.7'], '70% chance to finish in this round (Lindeman)', 0.7);
+        push('0.8', answer.byProbability['0.8'], '80% chance to finish in this round (Lindeman)', 0.8);
+        push('0.9', answer.byProbability['0.9'], '90% chance to finish in this round (Lindeman)', 0.9);
       }
-      push('asn', answer.asn ?? answer.sampleSize, 'expected draws to confirm a correct outcome (ASN)');
+      push('asn', answer.asn ?? answer.sampleSize, 'expected draws to confirm a correct outcome (ASN)', null);
       break;
     case 'kaplan-markov':
-      push('optimistic', answer.sampleSize, 'enough if no more discrepancies are found (optimistic)');
+      push('optimistic', answer.sampleSize, 'enough if no more discrepancies are found (optimistic)', null);
       if (answer.estimated !== undefined)
-        push('estimated', answer.estimated, 'scaled by the overstatements so far (estimated)');
+        push('estimated', answer.estimated, 'scaled by the overstatements so far (estimated)', null);
       break;
     case 'alpha-polling':
     case 'alpha-comparison': {
@@ -208,6 +208,7 @@ export function sizeOptions(options: {
         'simulated',
         Math.max(answer.sampleSize, n === 0 ? 0 : Math.ceil(1.5 * n)),
         `${Math.round(quantile * 100)}% of simulated audits finish by then`,
+        quantile,
       );
       break;
     }
@@ -216,7 +217,7 @@ export function sizeOptions(options: {
       throw new Error(`unknown method ${String(never)}`);
     }
   }
-  out.push({ key: 'full-hand-count', size: N, label: 'count every card by hand' });
+  out.push({ key: 'full-hand-count', size: N, label: 'count every card by hand', probability: 1 });
   const recommended = contest.method === 'bravo' && answer.byProbability ? '0.9' : out[0]!.key;
   return { options: out, recommended };
 }

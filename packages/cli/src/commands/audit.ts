@@ -9,10 +9,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
+  auditReport,
   auditStatus,
   cardKey,
   cardsToRecord,
   planRound,
+  reportCsv,
   roundRetrievalLists,
   type AuditDefinition,
   type AuditState,
@@ -52,7 +54,6 @@ import {
 } from './audit_common.js';
 import { parseReadings } from './audit_readings.js';
 import { exportRecord, verifyRecord } from './audit_record.js';
-import { auditReport, reportCsv } from './audit_report.js';
 
 function fail(error: SessionError): never {
   return userError(error);

@@ -1,25 +1,33 @@
 /**
- * The audit report (`openrla audit report`): the audit's settings, each contest's universe, reported
+ * The audit report (`openrla audit report` and the server's `GET /api/audits/:id/report.csv`): the audit's settings, each contest's universe, reported
  * results and measured risk per round, and every sampled card with its tickets, its CVR, what the audit
  * board read and the discrepancy it makes — as JSON and as a sectioned CSV (Arlo's layout). Everything is
  * read from the folded state; a card's discrepancy is Colorado's per-card rule as the calculator applies
  * it (`calc` on that one pair), so the report and the risk agree.
  */
-import {
-  calc,
-  cardKey,
-  cvrBallot,
-  isCalcError,
-  paperBallot,
-  type AuditState,
-  type CardCvr,
-  type CardReading,
-  type CardRef,
-  type ContestDefinition,
-  type ContestRoundResult,
-  type ContestUniverse,
-} from '@openrla/audit';
-import { csvCell } from './audit_common.js';
+import { calc, isCalcError } from '../calc/index.js';
+import { cardKey, cvrBallot, paperBallot } from '../engine/index.js';
+import type {
+  AuditState,
+  CardCvr,
+  CardReading,
+  CardRef,
+  ContestDefinition,
+  ContestRoundResult,
+  ContestUniverse,
+} from '../engine/index.js';
+
+/**
+ * A CSV cell: quoted when it holds a comma, quote or line break; text that starts with =, +, - or @ gets
+ * a leading ' so a spreadsheet shows it as text rather than running it as a formula (numbers are left as
+ * they are).
+ */
+export function csvCell(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (typeof value === 'string' && /^[=+\-@]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
 
 export interface ReportCard {
   readonly round: number;
