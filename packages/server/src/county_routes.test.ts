@@ -98,6 +98,16 @@ describe('jurisdiction administrator routes', () => {
         ).status,
       ).toBe(201);
     }
+    const files = await kp.request<{
+      replaceable: boolean;
+      manifest: { cards: number; batches: number };
+      cvrs: { cvrs: number; format: string; contests: { name: string; cards: number }[] };
+    }>('GET', `${kpPath}/files`);
+    expect(files.body.replaceable).toBe(true);
+    expect(files.body.manifest.batches).toBeGreaterThan(0);
+    expect(files.body.cvrs.cvrs).toBe(files.body.manifest.cards);
+    expect(files.body.cvrs.contests.map((k) => k.name)).toContain('Minister of Farming');
+    expect((await mo.request('GET', `${kpPath}/files`)).status).toBe(403);
     expect((await kp.request('POST', `${kpPath}/sign-off`, { body: { round: 1 } })).body).toMatchObject({
       error: { kind: 'round.not-open' },
     });

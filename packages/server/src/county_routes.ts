@@ -8,6 +8,7 @@
  * | route | answer |
  * |-------|--------|
  * | `GET /jurisdictions/:j/audits` | `{ audits: [{ auditId, name, rounds, roundOpen, complete }] }` |
+ * | `GET /audits/:id/jurisdictions/:j/files` | what was imported: the manifest's batches and cards, the CVR export's format, CVRs and contests |
  * | `GET /audits/:id/jurisdictions/:j/retrieval.pdf` | the last round's retrieval list (`application/pdf`) |
  * | `POST /audits/:id/jurisdictions/:j/sign-off` `{ round }` | `{ jurisdiction, round, signedOff: true }` |
  */
@@ -15,7 +16,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { cardKey, roundRetrievalLists, type AuditState, type CardRef } from '@openrla/audit';
-import { auditDataOf, loadAudit, runCommand, type SessionError } from '@openrla/ingest';
+import { auditDataOf, loadAudit, readAuditMeta, runCommand, type SessionError } from '@openrla/ingest';
 import type { AuditStore } from '@openrla/store';
 import { accountStoreOf } from './auth/account_store.js';
 import { jsonBody } from './auth/schemas.js';
@@ -134,6 +135,39 @@ export function countyRoutes(deps: AuditRoutesDeps) {
       }
       audits.sort((a, b) => a.auditId.localeCompare(b.auditId, 'en', { numeric: true }));
       return c.json({ audits });
+    })
+    .get('/audits/:auditId/jurisdictions/:jurisdiction/files', COUNTY, async (c) => {
+      const { auditId, jurisdiction } = c.req.param();
+      const denied = jurisdictionRefusal(c, jurisdiction);
+      if (denied) return denied;
+      const loaded = await stateOf(auditId);
+      if (!loaded.ok) return fail(c, 'audit.files', loaded.error);
+      const { state } = loaded;
+      const m = state.manifests.get(jurisdiction);
+      const v = state.cvrFiles.get(jurisdiction);
+      const file = m ? await auditDataOf({ store: storeOf(), auditId }).manifest(m.sha256) : null;
+      const info = v
+        ? (await readAuditMeta({ store: storeOf(), auditId })).cvrFiles.get(v.sha256)
+        : undefined;
+      return c.json({
+        jurisdiction,
+        /** Files can still be replaced (by uploading again) until the state administrator sets the seed. */
+        replaceable: state.seed === null,
+        manifest: m
+          ? { fileName: m.fileName, sha256: m.sha256, cards: m.count, batches: file?.batches.length ?? null }
+          : null,
+        cvrs: v
+          ? {
+              fileName: v.fileName,
+              sha256: v.sha256,
+              cvrs: v.count,
+              format: info?.format ?? null,
+              contests: Object.entries(info?.summary.contests ?? {})
+                .map(([name, k]) => ({ name, cards: k.cards }))
+                .sort((a, b) => a.name.localeCompare(b.name)),
+            }
+          : null,
+      });
     })
     .get('/audits/:auditId/jurisdictions/:jurisdiction/retrieval.pdf', COUNTY, async (c) => {
       const { auditId, jurisdiction } = c.req.param();
