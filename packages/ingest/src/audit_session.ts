@@ -12,7 +12,7 @@
 import {
   evolve,
   execute,
-  fold,
+  fold as foldEvents,
   type AuditData,
   type AuditDefinition,
   type AuditEvent,
@@ -48,16 +48,7 @@ export function metaAuditId(auditId: string): string {
   return `${auditId}~meta`;
 }
 
-/** The engine's event from a stored one (the store counts from 1, the engine from 0). */
-export function auditEventOf(stored: StoredEvent): AuditEvent {
-  return {
-    seq: stored.seq - 1,
-    type: stored.type,
-    author: stored.author,
-    at: stored.at,
-    payload: stored.payload,
-  } as unknown as AuditEvent;
-}
+export { auditEventOf };
 
 function newEventOf(event: AuditEvent): NewEvent {
   return {
@@ -86,7 +77,11 @@ export async function createAuditLog(options: {
   return { ok: true, value: null };
 }
 
-/** The audit's events, its state and the store's head seq. */
+/**
+ * The audit's events, its state and the store's head seq. `state` is this process's fold of the log,
+ * shared by every caller and advanced in place, only ever by events already in the store: read it,
+ * never change it (fold `events` for a private copy).
+ */
 export interface LoadedAudit {
   readonly stored: readonly StoredEvent[];
   readonly events: readonly AuditEvent[];
@@ -94,32 +89,118 @@ export interface LoadedAudit {
   readonly headSeq: number;
 }
 
-/** Reads and folds the audit's log. */
+/**
+ * This process's fold of one audit's log, kept between calls so that loading an audit reads only the
+ * events appended since (one query) instead of the whole log: with many audit boards recording at once,
+ * re-reading and re-folding the log (the drawn cards' CVRs, every reading) on each request made each
+ * request cost O(events) and a round O(events²) (bench/server_boards.bench.ts).
+ */
+interface FoldedAudit {
+  readonly stored: StoredEvent[];
+  readonly events: AuditEvent[];
+  readonly state: AuditState;
+  headSeq: number;
+  headHash: string;
+}
+
+const folds = new WeakMap<AuditStore, Map<string, FoldedAudit>>();
+
+function foldsOf(store: AuditStore): Map<string, FoldedAudit> {
+  let map = folds.get(store);
+  if (!map) folds.set(store, (map = new Map()));
+  return map;
+}
+
+/**
+ * Applies stored events to a fold in seq order, skipping those it has (another caller applied them
+ * first). False when they do not continue its log (a gap or another hash chain): the fold is stale.
+ */
+function advance(fold: FoldedAudit, events: readonly StoredEvent[]): boolean {
+  for (const e of events) {
+    if (e.seq <= fold.headSeq) continue;
+    if (e.seq !== fold.headSeq + 1 || e.prevHash !== fold.headHash) return false;
+    const event = auditEventOf(e);
+    evolve(fold.state, event);
+    fold.stored.push(e);
+    fold.events.push(event);
+    fold.headSeq = e.seq;
+    fold.headHash = e.hash;
+  }
+  return true;
+}
+
+function notFound(auditId: string): { readonly ok: false; readonly error: SessionError } {
+  return {
+    ok: false,
+    error: {
+      kind: 'audit.not-found',
+      field: 'audit',
+      message: `There is no audit "${auditId}". Create it with \`openrla audit init\`.`,
+    },
+  };
+}
+
+/** The fold of the audit's log as the store has it now: the kept fold caught up, or the whole log read. */
+async function currentFold(options: {
+  readonly store: AuditStore;
+  readonly auditId: string;
+}): Promise<SessionResult<FoldedAudit>> {
+  const { store, auditId } = options;
+  const folded = foldsOf(store);
+  const kept = folded.get(auditId);
+  if (kept) {
+    const fresh: StoredEvent[] = [];
+    for await (const e of store.readEvents({ auditId, fromSeq: kept.headSeq + 1 })) fresh.push(e);
+    if (advanceOrForget(folded, auditId, kept, fresh)) return { ok: true, value: kept };
+  }
+  const head = await store.getAudit(auditId);
+  if (!head) return notFound(auditId);
+  const stored: StoredEvent[] = [];
+  for await (const e of store.readEvents({ auditId })) stored.push(e);
+  const events = stored.map(auditEventOf);
+  const last = stored[stored.length - 1];
+  const fold: FoldedAudit = {
+    stored,
+    events,
+    state: foldEvents(events),
+    headSeq: last?.seq ?? 0,
+    headHash: last?.hash ?? head.headHash,
+  };
+  folded.set(auditId, fold);
+  return { ok: true, value: fold };
+}
+
+/** advance(), forgetting the fold when the events do not continue it or the engine throws on them. */
+function advanceOrForget(
+  folded: Map<string, FoldedAudit>,
+  auditId: string,
+  fold: FoldedAudit,
+  events: readonly StoredEvent[],
+): boolean {
+  let advanced = false;
+  try {
+    advanced = advance(fold, events);
+  } finally {
+    if (!advanced && folded.get(auditId) === fold) folded.delete(auditId);
+  }
+  return advanced;
+}
+
+/** Reads and folds the audit's log (only the events new since the last call, in this process). */
 export async function loadAudit(options: {
   readonly store: AuditStore;
   readonly auditId: string;
 }): Promise<SessionResult<LoadedAudit>> {
-  const { store, auditId } = options;
-  const head = await store.getAudit(auditId);
-  if (!head)
-    return {
-      ok: false,
-      error: {
-        kind: 'audit.not-found',
-        field: 'audit',
-        message: `There is no audit "${auditId}". Create it with \`openrla audit init\`.`,
-      },
-    };
-  const stored: StoredEvent[] = [];
-  for await (const e of store.readEvents({ auditId })) stored.push(e);
-  const events = stored.map(auditEventOf);
+  const current = await currentFold(options);
+  if (!current.ok) return current;
+  const fold = current.value;
   return {
     ok: true,
     value: {
-      stored,
-      events,
-      state: fold(events),
-      headSeq: stored.length === 0 ? 0 : stored[stored.length - 1]!.seq,
+      stored: fold.stored.slice(),
+      events: fold.events.slice(),
+      state: fold.state,
+      headSeq: fold.headSeq,
     },
   };
 }
@@ -220,12 +301,50 @@ export interface Executed {
   readonly state: AuditState;
 }
 
+/** How often a command is executed again when another process appended to the audit first. */
+const ATTEMPTS = 5;
+
+const queues = new WeakMap<AuditStore, Map<string, Promise<unknown>>>();
+
+/**
+ * Runs `task` after every earlier task of this process on the same audit has settled. Commands of one
+ * process then never race each other's appends (200 audit boards recording at once used to meet
+ * `event.conflict` after one retry); processes still race, and the store's expected seq settles that.
+ */
+async function oneAtATime<T>(store: AuditStore, auditId: string, task: () => Promise<T>): Promise<T> {
+  let map = queues.get(store);
+  if (!map) queues.set(store, (map = new Map()));
+  const before = map.get(auditId) ?? Promise.resolve();
+  const result = before.then(task, task);
+  const tail = result.then(
+    () => undefined,
+    () => undefined,
+  );
+  map.set(auditId, tail);
+  try {
+    return await result;
+  } finally {
+    if (map.get(auditId) === tail) map.delete(auditId);
+  }
+}
+
 /**
  * Executes commands in order against the audit's state and appends all their events at once (all or
- * none: a refused command appends nothing). When another process appended first, the log is read again
- * and the commands re-executed once.
+ * none: a refused command appends nothing). Commands of this process on one audit run one at a time;
+ * when another process appended first, the log is caught up and the commands executed again (up to
+ * five times).
  */
-export async function runCommands(options: {
+export function runCommands(options: {
+  readonly store: AuditStore;
+  readonly auditId: string;
+  readonly commands: readonly Command[];
+  readonly context: CommandContext;
+  readonly data?: AuditData;
+}): Promise<SessionResult<Executed>> {
+  return oneAtATime(options.store, options.auditId, () => runCommandsNow(options));
+}
+
+async function runCommandsNow(options: {
   readonly store: AuditStore;
   readonly auditId: string;
   readonly commands: readonly Command[];
@@ -234,33 +353,54 @@ export async function runCommands(options: {
 }): Promise<SessionResult<Executed>> {
   const { store, auditId, commands, context } = options;
   const data = options.data ?? auditDataOf({ store, auditId });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const loaded = await loadAudit({ store, auditId });
-    if (!loaded.ok) return loaded;
-    const state = loaded.value.state;
-    const produced: AuditEvent[] = [];
-    for (let index = 0; index < commands.length; index++) {
-      const answer = await execute({ state, command: commands[index]!, context, data });
-      if (!answer.ok) return { ok: false, error: { ...answer.error, index } };
-      for (const event of answer.value) {
-        evolve(state, event);
-        produced.push(event);
-      }
+  // The kept fold is usually the log's head (this process appends one command at a time): execute
+  // against it and let the append's expected seq prove it current. Only an answer that appends nothing
+  // (a refusal, a no-op) is given after catching up with the store, since nothing proves it.
+  let fold = foldsOf(store).get(auditId) ?? null;
+  let caughtUp = false;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (fold === null || attempt > 0) {
+      const current = await currentFold({ store, auditId });
+      if (!current.ok) return current;
+      fold = current.value;
+      caughtUp = true;
     }
-    if (produced.length === 0) return { ok: true, value: { events: [], state } };
-    const appended = await store.appendEvents({
-      auditId,
-      expectedSeq: loaded.value.headSeq,
-      events: produced.map(newEventOf),
-    });
-    if (appended.ok) return { ok: true, value: { events: produced, state } };
+    const expectedSeq = fold.headSeq;
+    // One command executes against the shared fold (execute never changes a state); a batch evolves a
+    // private copy between its commands.
+    const batch = commands.length > 1;
+    const state = batch ? foldEvents(fold.events) : fold.state;
+    const produced: AuditEvent[] = [];
+    let refusal: SessionError | null = null;
+    for (let index = 0; index < commands.length && refusal === null; index++) {
+      const answer = await execute({ state, command: commands[index]!, context, data });
+      if (!answer.ok) refusal = { ...answer.error, index };
+      else
+        for (const event of answer.value) {
+          if (batch) evolve(state, event);
+          produced.push(event);
+        }
+    }
+    if (refusal !== null || produced.length === 0) {
+      if (!caughtUp) continue;
+      return refusal !== null ? { ok: false, error: refusal } : { ok: true, value: { events: [], state } };
+    }
+    const appended = await store.appendEvents({ auditId, expectedSeq, events: produced.map(newEventOf) });
+    if (appended.ok) {
+      if (advanceOrForget(foldsOf(store), auditId, fold, appended.value))
+        return { ok: true, value: { events: produced, state: batch ? state : fold.state } };
+      // The kept fold was not the store's log (a replaced database): read the log whole.
+      const reloaded = await currentFold({ store, auditId });
+      if (!reloaded.ok) return reloaded;
+      return { ok: true, value: { events: produced, state: reloaded.value.state } };
+    }
     if (appended.error.kind !== 'event.conflict') return { ok: false, error: appended.error };
   }
   return {
     ok: false,
     error: {
       kind: 'event.conflict',
-      message: 'Another user changed the audit at the same moment twice; run the command again.',
+      message: 'Other users changed the audit at the same moment, again and again; run the command again.',
     },
   };
 }
