@@ -1,20 +1,20 @@
 /**
  * The state audit administrator's pages, under /state (guarded by `<RequireRole roles={['state-admin']}>`
- * in routes.tsx). Paths here are relative to /state.
+ * in routes.tsx). Paths here are relative to /state (see state_paths.ts):
+ * - /state: the audits and where to start (state_home.tsx);
+ * - /state/audits/new: create an audit from a form or a definition file (create_audit_page.tsx);
+ * - /state/audits/:auditId: the audit's dashboard, its steps in order (dashboard_page.tsx);
+ * - /state/accounts: the jurisdiction administrators' accounts (accounts_page.tsx).
  */
 import type { RouteObject } from 'react-router';
-import { usePageTitle } from '../../layout/page_title.js';
-import { useSignedIn } from '../../session/session.js';
+import { AccountsPage } from './accounts_page.js';
+import { CreateAuditPage } from './create_audit_page.js';
+import { AuditDashboardPage } from './dashboard_page.js';
+import { StateHome } from './state_home.js';
 
-function StateHome() {
-  usePageTitle('State administration');
-  const me = useSignedIn();
-  return (
-    <>
-      <h1>State audit administration</h1>
-      <p className="usa-intro">Signed in as {me.user?.name ?? 'state administrator'}.</p>
-    </>
-  );
-}
-
-export const stateRoutes: RouteObject[] = [{ index: true, element: <StateHome /> }];
+export const stateRoutes: RouteObject[] = [
+  { index: true, element: <StateHome /> },
+  { path: 'audits/new', element: <CreateAuditPage /> },
+  { path: 'audits/:auditId', element: <AuditDashboardPage /> },
+  { path: 'accounts', element: <AccountsPage /> },
+];
