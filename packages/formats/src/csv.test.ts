@@ -218,6 +218,45 @@ describe('readCsvSpans gives exactly the rows and errors of readCsv', () => {
     );
   });
 
+  it('with mark codes (CsvOptions.marks) from any cell on: the same rows', async () => {
+    const cell = fc.oneof(
+      { arbitrary: fc.constantFrom('', '0', '1', '"0"', '"1"', '""'), weight: 6 },
+      {
+        arbitrary: fc.constantFrom(
+          '"""',
+          '"0',
+          '0"',
+          '"01"',
+          '00',
+          '="1"',
+          '"a"',
+          '2',
+          ' ',
+          '\r',
+          '"\n"',
+          '"0"x',
+        ),
+        weight: 1,
+      },
+    );
+    const row = fc.array(cell, { minLength: 1, maxLength: 8 }).map((r) => r.join(','));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(row, { maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: -1, max: 4 }),
+        async (rows, eol, last, chunk, from) => {
+          const text = rows.join(eol) + (last ? eol : '');
+          const marked = await spanRows(text, chunk, { file: 'x.csv', marks: { from } });
+          expect(marked.items).toEqual(await plainRows(text, chunk));
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
   it('on arbitrary bytes (any encoding the decoder falls back to)', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -45,6 +45,12 @@ export interface CsvOptions {
   readonly maxRowChars?: number;
   /** Filled in as the reader learns the encoding. */
   readonly decodeInfo?: DecodeInfo;
+  /**
+   * `readCsvSpans` only: from cell `from` on (0-based; -1 none), records whose cells are all `""`,
+   * `"0"`, `"1"`, `0`, `1` or empty give those cells as mark codes (`CsvSpans.codes`) instead of
+   * offsets. Read at every chunk, so a reader may set it once it has read its header.
+   */
+  readonly marks?: { from: number };
 }
 
 const QUOTE = 34; // "
@@ -360,6 +366,14 @@ export interface CsvSpans {
   readonly rowStarts: Int32Array;
   readonly starts: Int32Array;
   readonly ends: Int32Array;
+  /**
+   * With `CsvOptions.marks`: record `r` continues after its offset cells with `rowMarks[r]` more
+   * cells given as codes `codes[rowCodes[r]…]` (0 empty, 1 `0`, 2 `1`); `rowMarks[r]` is 0 for
+   * records given wholly as offsets. Absent: every record is given wholly as offsets.
+   */
+  readonly codes?: Uint8Array;
+  readonly rowCodes?: Int32Array;
+  readonly rowMarks?: Int32Array;
 }
 
 export type CsvSpanItem = CsvSpans | CsvItem;
@@ -369,10 +383,18 @@ export function spanText(spans: CsvSpans, k: number): string {
   return spans.bytes.toString(spans.ascii ? 'latin1' : 'utf8', spans.starts[k]!, spans.ends[k]!);
 }
 
+/** The text of each mark code. */
+const MARK_TEXT = ['', '0', '1'] as const;
+
 /** The cells of record `row` of a span batch, as strings. */
 export function spanCells(spans: CsvSpans, row: number): string[] {
   const cells: string[] = [];
   for (let k = spans.rowStarts[row]!; k < spans.rowStarts[row + 1]!; k++) cells.push(spanText(spans, k));
+  const marks = spans.rowMarks?.[row] ?? 0;
+  if (marks > 0) {
+    const from = spans.rowCodes![row]!;
+    for (let k = from; k < from + marks; k++) cells.push(MARK_TEXT[spans.codes![k]!]!);
+  }
   return cells;
 }
 
@@ -387,6 +409,14 @@ interface SpanBuffers {
   /** Cells and records held so far in the current batch. */
   cells: number;
   rows: number;
+  /** Mark codes (see `CsvOptions.marks`): from which cell of a record, the codes and how many are held. */
+  marksFrom: number;
+  codes: Uint8Array;
+  ncodes: number;
+  rowCodes: Int32Array;
+  rowMarks: Int32Array;
+  /** Where the codes of the record `scanMarks` just read end. */
+  pendingCodes: number;
 }
 
 function grown(a: Int32Array, need: number): Int32Array {
@@ -409,7 +439,16 @@ function scanPlainRow(b: SpanBuffers, pos: number): number {
   const delimiter = b.delimiter;
   let k = b.cells;
   let i = pos;
+  let marksAt = b.marksFrom >= 0 ? b.cells + b.marksFrom : -1;
   for (;;) {
+    if (k === marksAt) {
+      const next = scanMarks(b, i);
+      if (next >= 0) {
+        endRow(b, k, b.pendingCodes);
+        return next;
+      }
+      marksAt = -1; // not all marks: the rest of the record as offsets
+    }
     if (k >= b.starts.length) {
       b.starts = grown(b.starts, k + 1);
       b.ends = grown(b.ends, k + 1);
@@ -417,8 +456,21 @@ function scanPlainRow(b: SpanBuffers, pos: number): number {
     let c = i < n ? bytes[i]! : -1;
     let start = i;
     let end: number;
-    if (c === QUOTE && bytes[i + 2] === QUOTE && bytes[i + 3] === delimiter && bytes[i + 1] !== QUOTE) {
-      // The commonest cell of a CVR export: one quoted character, e.g. "1".
+    if (c === QUOTE && bytes[i + 1] === QUOTE && bytes[i + 2] === delimiter) {
+      // An empty quoted cell "" (most cells of a CVR export: contests not on the card).
+      start = i + 1;
+      end = i + 1;
+      i += 2;
+      c = delimiter;
+    } else if (
+      c === QUOTE &&
+      bytes[i + 2] === QUOTE &&
+      bytes[i + 3] === delimiter &&
+      bytes[i + 1] !== QUOTE &&
+      bytes[i + 1] !== NEWLINE
+    ) {
+      // The commonest cell of a CVR export: one quoted character, e.g. "1" (a quoted newline is a
+      // new line: the general way counts it).
       start = i + 1;
       end = i + 2;
       i += 3;
@@ -463,12 +515,65 @@ function scanPlainRow(b: SpanBuffers, pos: number): number {
     }
     // The end of the line: a newline, or (after a quoted cell) a return and a newline.
     const next = c === NEWLINE ? i + 1 : i + 2;
-    if (b.rows + 1 >= b.rowStarts.length) b.rowStarts = grown(b.rowStarts, b.rows + 2);
-    b.rowStarts[b.rows] = b.cells;
-    b.rows++;
-    b.cells = k;
-    b.rowStarts[b.rows] = k;
+    endRow(b, k, b.ncodes);
     return next;
+  }
+}
+
+/** Ends the current record: its offset cells end before cell `k`, its mark codes before `codesEnd`. */
+function endRow(b: SpanBuffers, k: number, codesEnd: number): void {
+  if (b.rows + 1 >= b.rowStarts.length) {
+    b.rowStarts = grown(b.rowStarts, b.rows + 2);
+    b.rowCodes = grown(b.rowCodes, b.rows + 2);
+    b.rowMarks = grown(b.rowMarks, b.rows + 2);
+  }
+  b.rowStarts[b.rows] = b.cells;
+  b.rowCodes[b.rows] = b.ncodes;
+  b.rowMarks[b.rows] = codesEnd - b.ncodes;
+  b.rows++;
+  b.cells = k;
+  b.ncodes = codesEnd;
+  b.rowStarts[b.rows] = k;
+}
+
+/**
+ * Reads the rest of a record at byte `i` as mark cells (`""`, `"0"`, `"1"`, `0`, `1`, empty) into
+ * `b.codes` from `b.ncodes` on; returns the index after the record's newline (the codes then end at
+ * `b.pendingCodes`), or -1 when a cell is anything else (nothing is then kept). Each code takes at
+ * least one byte, so `b.codes` needs no more room than the batch has bytes.
+ */
+function scanMarks(b: SpanBuffers, start: number): number {
+  const bytes = b.bytes;
+  const delimiter = b.delimiter;
+  const codes = b.codes;
+  let m = b.ncodes;
+  let i = start;
+  for (;;) {
+    const c = bytes[i];
+    let code = 0;
+    if (c === QUOTE) {
+      const c1 = bytes[i + 1];
+      if (c1 === QUOTE) i += 2;
+      else if ((c1 === 48 || c1 === 49) && bytes[i + 2] === QUOTE) {
+        code = c1 - 47;
+        i += 3;
+      } else return -1;
+    } else if (c === 48 || c === 49) {
+      code = c - 47;
+      i++;
+    }
+    // (anything else: an empty unquoted cell, if a separator or the line's end follows)
+    const d = bytes[i];
+    codes[m++] = code;
+    if (d === delimiter) {
+      i++;
+      continue;
+    }
+    if (d === NEWLINE || (d === RETURN && bytes[i + 1] === NEWLINE)) {
+      b.pendingCodes = m;
+      return d === NEWLINE ? i + 1 : i + 2;
+    }
+    return -1;
   }
 }
 
@@ -609,6 +714,12 @@ export async function* readCsvSpans(
     ends: new Int32Array(1 << 16),
     cells: 0,
     rows: 0,
+    marksFrom: -1,
+    codes: new Uint8Array(0),
+    ncodes: 0,
+    rowCodes: new Int32Array(1024),
+    rowMarks: new Int32Array(1024),
+    pendingCodes: 0,
   };
   let line = 1;
   let carry: Uint8Array = new Uint8Array(0);
@@ -622,6 +733,7 @@ export async function* readCsvSpans(
     rowStarts: b.rowStarts,
     starts: b.starts,
     ends: b.ends,
+    ...(options.marks ? { codes: b.codes, rowCodes: b.rowCodes, rowMarks: b.rowMarks } : {}),
   });
   const iterator = utf8Chunks(watched, options.decodeInfo ?? { encoding: 'utf-8', bom: false })[
     Symbol.asyncIterator
@@ -642,6 +754,9 @@ export async function* readCsvSpans(
     b.bytes = bytes;
     b.cells = 0;
     b.rows = 0;
+    b.ncodes = 0;
+    b.marksFrom = options.marks?.from ?? -1;
+    if (b.marksFrom >= 0 && b.codes.length < n + 1) b.codes = new Uint8Array(n + 1);
     let batchLine = line;
     let pos = 0;
     // Records that are not plain are parsed as parseCsvText does, in the text of these bytes
@@ -661,6 +776,7 @@ export async function* readCsvSpans(
         yield batch(batchLine, ascii);
         b.cells = 0;
         b.rows = 0;
+        b.ncodes = 0;
       }
       if (!done && bytes.indexOf(NEWLINE, pos) < 0) break; // the record goes on in the next chunk
       if (text === null) text = bytes.toString(ascii ? 'latin1' : 'utf8');

@@ -331,6 +331,10 @@ interface CardReader {
   /** Mark codes of the current row, by column (reused). */
   readonly codes: Uint8Array;
   readonly votes: VoteCache;
+  /** The fast path's votes of the current row, by contest (reused). */
+  readonly rowVotes: (ContestVote | null)[];
+  /** Per contest: plurality votes by mark mask, for contests of at most 10 columns (the fast path's cache). */
+  readonly smallVotes: (ContestVote | undefined)[][];
   /** Duplicate detection at statewide scale: numeric CvrNumbers in a compact table, others in a map. */
   readonly seenNumbers: LineTable;
   readonly seenOtherIds: Map<string, number>;
@@ -354,7 +358,11 @@ interface CardFields {
  * the located error that rejects it (duplicate CvrNumber or card position, RecordId not a number,
  * a mark other than 0/1).
  */
-function cardItem(reader: CardReader, f: CardFields): ReaderItem {
+function cardItem(
+  reader: CardReader,
+  f: CardFields,
+  votes: readonly (ContestVote | null)[] | null,
+): ReaderItem {
   const { file, layout } = reader;
   const { line, cvrId, tabulator, batch, recordText } = f;
   const col = layout.column;
@@ -399,7 +407,10 @@ function cardItem(reader: CardReader, f: CardFields): ReaderItem {
   const contests: Record<string, ContestVote> = {};
   for (let index = 0; index < layout.contests.length; index++) {
     const c = layout.contests[index]!;
-    const vote = contestVote({ codes: reader.codes, contest: c, cache: reader.votes, index });
+    const vote =
+      votes !== null
+        ? votes[index]!
+        : contestVote({ codes: reader.codes, contest: c, cache: reader.votes, index });
     if (vote === 'bad')
       return errorItem({
         kind: 'dominion.invalid-mark',
@@ -486,16 +497,20 @@ function rowItems(reader: CardReader, cells: readonly string[], line: number): R
   const text = (k: number | null): string => (k === null ? '' : (cells[k] ?? '').trim());
   for (let k = layout.fixedHeaders.length; k < need; k++) reader.codes[k] = markCode(cells[k]);
   return [
-    cardItem(reader, {
-      line,
-      cvrId: text(col.cvrNumber),
-      tabulator: text(col.tabulator),
-      batch: text(col.batch),
-      recordText: text(col.record),
-      imprintedId: text(col.imprintedId),
-      ballotStyle: text(col.ballotType),
-      countingGroup: text(col.countingGroup),
-    }),
+    cardItem(
+      reader,
+      {
+        line,
+        cvrId: text(col.cvrNumber),
+        tabulator: text(col.tabulator),
+        batch: text(col.batch),
+        recordText: text(col.record),
+        imprintedId: text(col.imprintedId),
+        ballotStyle: text(col.ballotType),
+        countingGroup: text(col.countingGroup),
+      },
+      null,
+    ),
   ];
 }
 
@@ -505,22 +520,72 @@ function rowItems(reader: CardReader, cells: readonly string[], line: number): R
  * then `rowItems` decides, so both paths give the same items.
  */
 function spanCardItem(reader: CardReader, spans: CsvSpans, r: number): ReaderItem | null {
-  const { layout, need, codes } = reader;
+  const { layout, need, codes, rowVotes } = reader;
   const { bytes, starts, ends } = spans;
   const first = spans.rowStarts[r]!;
-  if (spans.rowStarts[r + 1]! - first < need) return null;
-  const fixed = layout.fixedHeaders.length;
+  const offsets = spans.rowStarts[r + 1]! - first;
+  // The mark cells as codes (CsvOptions.marks), when the scanner gave them so: from column `offsets` on.
+  const marks = spans.rowMarks?.[r] ?? 0;
+  const markCodes = spans.codes!;
+  const codesAt = marks > 0 ? spans.rowCodes![r]! - offsets : 0;
+  if (offsets + marks < need) return null;
   let marked = false;
-  for (let k = first + fixed, end = first + need; k < end; k++) {
-    const s = starts[k]!;
-    const len = ends[k]! - s;
-    if (len === 0) codes[k - first] = NOT_ON_CARD;
-    else {
-      const c = len === 1 ? bytes[s]! : 0;
-      if (c === 48) codes[k - first] = NO_MARK;
-      else if (c === 49) codes[k - first] = MARK;
-      else return null;
-      marked = true;
+  // Each contest's cells give a bit mask of its marks: no string and no pass per cell beyond this one.
+  const contests = layout.contests;
+  for (let index = 0; index < contests.length; index++) {
+    const c = contests[index]!;
+    let mask = 0;
+    let present = false;
+    if (marks > 0 && c.start >= offsets) {
+      for (let k = c.start; k < c.end; k++) {
+        const code = markCodes[codesAt + k]!;
+        if (code === NOT_ON_CARD) continue;
+        if (code === MARK) mask |= 1 << (k - c.start);
+        present = true;
+      }
+    } else {
+      const from = first + c.start;
+      const to = first + c.end;
+      if (to > first + offsets) return null; // (a record partly in codes: not made by the scanner)
+      for (let k = from; k < to; k++) {
+        const s = starts[k]!;
+        const len = ends[k]! - s;
+        if (len === 0) continue;
+        if (len !== 1) return null;
+        const b = bytes[s]!;
+        if (b === 49) mask |= 1 << (k - from);
+        else if (b !== 48) return null;
+        present = true;
+      }
+    }
+    if (!present) {
+      rowVotes[index] = null;
+      continue;
+    }
+    marked = true;
+    const width = c.end - c.start;
+    if (!c.info.ranked && width <= 10) {
+      const byMask = reader.smallVotes[index]!;
+      let vote = byMask[mask];
+      if (vote === undefined) {
+        vote = cachedMarks({ cache: reader.votes, index, contest: c, mask });
+        byMask[mask] = vote;
+      }
+      rowVotes[index] = vote;
+    } else if (!c.info.ranked && width <= 30) {
+      rowVotes[index] = cachedMarks({ cache: reader.votes, index, contest: c, mask });
+    } else {
+      // Ranked or wide contests: their codes by column, as the straightforward path has them.
+      const inCodes = marks > 0 && c.start >= offsets;
+      for (let k = c.start; k < c.end; k++) {
+        if (inCodes) codes[k] = markCodes[codesAt + k]!;
+        else {
+          const s = starts[first + k]!;
+          codes[k] = ends[first + k] === s ? NOT_ON_CARD : bytes[s] === 49 ? MARK : NO_MARK;
+        }
+      }
+      const vote = contestVote({ codes, contest: c, cache: reader.votes, index });
+      rowVotes[index] = vote === 'bad' ? null : vote;
     }
   }
   const col = layout.column;
@@ -538,11 +603,12 @@ function spanCardItem(reader: CardReader, spans: CsvSpans, r: number): ReaderIte
   };
   if (!marked) {
     // Possibly a blank row: only when every fixed cell is blank too, which the straightforward path decides.
+    const fixed = Math.min(layout.fixedHeaders.length, offsets);
     let blank = true;
     for (let k = 0; k < fixed && blank; k++) if (spanText(spans, first + k).trim() !== '') blank = false;
     if (blank) return null;
   }
-  return cardItem(reader, fields);
+  return cardItem(reader, fields, rowVotes);
 }
 
 /**
@@ -569,6 +635,7 @@ export function readDominionCsv(source: Source, options: ReaderOptions = {}): As
 function csvItems(o: {
   readonly source: Source;
   readonly path: DominionCsvPath;
+  readonly marks: { from: number };
   readonly progress: {
     readonly onProgress?: ReaderOptions['onProgress'];
     readonly totalBytes: number | null;
@@ -579,7 +646,7 @@ function csvItems(o: {
   const file = source.name;
   switch (o.path) {
     case 'spans':
-      return readCsvSpans(withProgress(source.open(), progress), { file });
+      return readCsvSpans(withProgress(source.open(), progress), { file, marks: o.marks });
     case 'rows':
       return readCsv(withProgress(source.open(), progress), { file });
     case 'worker': {
@@ -608,7 +675,9 @@ export async function* readDominionCsvBy(o: {
   const progress = { onProgress: options.onProgress, totalBytes: source.size, records: () => records };
   const header: CsvRow[] = [];
   let reader: CardReader | null = null;
-  const items = csvItems({ source, path: o.path, progress });
+  // Once the header is read, the scanner gives the mark cells as codes (CsvOptions.marks).
+  const marks = { from: -1 };
+  const items = csvItems({ source, path: o.path, progress, marks });
   for await (const item of items) {
     if (item.kind === 'error') {
       yield { type: 'error', error: item.error };
@@ -637,10 +706,17 @@ export async function* readDominionCsvBy(o: {
           need,
           codes: new Uint8Array(need),
           votes: [],
+          rowVotes: layout.contests.map(() => null),
+          smallVotes: layout.contests.map((c) =>
+            !c.info.ranked && c.end - c.start <= 10
+              ? new Array<ContestVote | undefined>(1 << (c.end - c.start)).fill(undefined)
+              : [],
+          ),
           seenNumbers: createLineTable(),
           seenOtherIds: new Map(),
           seenPositions: createRecordTable(),
         };
+        if (layout.contests.length > 0) marks.from = layout.contests[0]!.start;
         options.onExportInfo?.({
           format: 'dominion-csv',
           version: layout.version,
