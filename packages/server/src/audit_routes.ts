@@ -626,6 +626,14 @@ export function auditRoutes(deps: AuditRoutesDeps) {
             action: 'read',
           }),
         );
+        // The imprinted id helps find a card in its batch: read from the county's CVR export (never its votes).
+        let imprinted: readonly (string | null)[] = [];
+        const cvrSha = state.cvrFiles.get(principal.jurisdiction)?.sha256;
+        if (cvrSha !== undefined && cards.length > 0) {
+          const file = await auditDataOf({ store: storeOf(), auditId }).cvrFile(cvrSha);
+          if (file)
+            imprinted = (await file.cvrsAt(cards.map((b) => b.card))).map((cvr) => cvr?.imprintedId ?? null);
+        }
         const signedOff =
           state.boardSignOffs.get(
             signOffKey({ round, jurisdiction: principal.jurisdiction, board: principal.boardId }),
@@ -638,7 +646,12 @@ export function auditRoutes(deps: AuditRoutesDeps) {
           board: principal.boardId,
           jurisdiction: principal.jurisdiction,
           contests,
-          cards: cards.map((b) => ({ card: b.card, key: b.key, recorded: b.recorded })),
+          cards: cards.map((b, i) => ({
+            card: b.card,
+            key: b.key,
+            recorded: b.recorded,
+            imprintedId: imprinted[i] ?? null,
+          })),
           signedOff: signedOff && { at: signedOff.at, members: signedOff.members },
         });
       })

@@ -33,7 +33,12 @@ interface BoardList {
   readonly boardRound: number;
   readonly roundOpen: boolean;
   readonly contests: readonly { readonly name: string; readonly choices: readonly string[] }[];
-  readonly cards: readonly { readonly card: CardRef; readonly key: string; readonly recorded: boolean }[];
+  readonly cards: readonly {
+    readonly card: CardRef;
+    readonly key: string;
+    readonly recorded: boolean;
+    readonly imprintedId: string | null;
+  }[];
   readonly signedOff: { readonly at: string; readonly members: readonly unknown[] } | null;
 }
 interface ApiError {
@@ -94,6 +99,9 @@ describe('audit board sign-off over HTTP', () => {
     expect(JSON.stringify(list.body)).not.toMatch(/"marks"|"cvr"/i);
     const cards = list.body.cards;
     expect(cards.length).toBeGreaterThan(0);
+    // Each card's imprinted id, from the CVR export (Dominion: "<tabulator>-<batch>-<record>").
+    for (const { card, imprintedId } of cards)
+      expect(imprintedId).toBe(`${card.tabulator}-${card.batch}-${card.position}`);
 
     const members = [
       { name: 'Ann Lee', party: 'Democratic' },
