@@ -177,6 +177,7 @@ describe.skipIf(!enabled)('the audit board in Chromium', () => {
     const total = Number(/of (\d+)/.exec((await first.textContent())!)![1]);
     expect(total).toBeGreaterThanOrEqual(4);
     await page.getByText('Card number in the batch').first().waitFor();
+    await page.getByText('Imprinted ID').first().waitFor();
     expect(await app.seriousAccessibilityViolations()).toEqual([]);
     await app.screenshot('board-card');
 

@@ -62,6 +62,8 @@ interface CardRow {
   readonly n: number;
   readonly card: CardRef;
   readonly key: string;
+  /** The number printed on the card by the scanner, when the CVR export has one. */
+  readonly imprintedId: string | null;
   readonly state: 'done' | 'waiting' | 'refused' | 'to-do';
   readonly refused?: ApiError;
 }
@@ -225,7 +227,14 @@ function BoardWork(props: {
       const q = queued.get(c.key);
       const state: CardRow['state'] =
         q?.refused !== undefined ? 'refused' : q !== undefined ? 'waiting' : c.recorded ? 'done' : 'to-do';
-      return { n: i + 1, card: c.card, key: c.key, state, ...(q?.refused ? { refused: q.refused } : {}) };
+      return {
+        n: i + 1,
+        card: c.card,
+        key: c.key,
+        imprintedId: c.imprintedId,
+        state,
+        ...(q?.refused ? { refused: q.refused } : {}),
+      };
     });
   }, [data, queue.entries]);
 
@@ -262,7 +271,8 @@ function BoardWork(props: {
         <p role="status">Loading your cards…</p>
       </>
     );
-  if (view$.isError || !data)
+  // A failed background refresh keeps the list the board already has: only a first load failure stops the page.
+  if (!data)
     return (
       <>
         <h1>Audit board {board}</h1>
@@ -402,7 +412,7 @@ function QueueStatus({
   );
 }
 
-function CardWhere({ card }: { card: CardRef }) {
+function CardWhere({ card, imprintedId }: { card: CardRef; imprintedId: string | null }) {
   return (
     <dl className="openrla-where" aria-label="Where to find the card">
       {card.tabulator !== null ? (
@@ -419,6 +429,12 @@ function CardWhere({ card }: { card: CardRef }) {
         <dt>Card number in the batch</dt>
         <dd>{card.position}</dd>
       </div>
+      {imprintedId !== null ? (
+        <div>
+          <dt>Imprinted ID</dt>
+          <dd>{imprintedId}</dd>
+        </div>
+      ) : null}
     </dl>
   );
 }
@@ -492,7 +508,7 @@ function CardScreen(props: {
         {correction ? 'Correct card' : 'Card'} {props.row.n} of {props.total}
       </h2>
       <p className="margin-bottom-1">Find this card and mark each contest exactly as the paper shows it.</p>
-      <CardWhere card={row.card} />
+      <CardWhere card={row.card} imprintedId={row.imprintedId} />
       <ErrorSummary items={problems} focusKey={submits} />
       <Form onSubmit={review} large noValidate className="openrla-board__form">
         {correction ? (
@@ -551,7 +567,7 @@ function CardScreen(props: {
         })}
         <ButtonGroup className="margin-top-3">
           <Button type="submit">Review this card</Button>
-          <Button type="button" secondary onClick={notFound}>
+          <Button type="button" outline onClick={notFound}>
             Card not found
           </Button>
           <Button type="button" unstyled onClick={props.onList}>
@@ -581,7 +597,10 @@ function ReviewScreen(props: {
         Review card {row.n} of {props.total}
       </h2>
       <p>Check that this is exactly what the paper shows, then submit it.</p>
-      <p className="openrla-board__where-line">{whereText(row.card)}</p>
+      <p className="openrla-board__where-line">
+        {whereText(row.card)}
+        {row.imprintedId !== null ? ` (imprinted ID ${row.imprintedId})` : ''}
+      </p>
       {props.correction ? (
         <p>
           <strong>Correction.</strong> Reason: {props.correction.reason}
@@ -650,10 +669,11 @@ function ListScreen(props: {
           <caption className="usa-sr-only">Every card on your list and whether it is done</caption>
           <thead>
             <tr>
-              <th scope="col">Card</th>
+              <th scope="col">List no.</th>
               <th scope="col">Tabulator</th>
               <th scope="col">Batch</th>
               <th scope="col">Card number in batch</th>
+              <th scope="col">Imprinted ID</th>
               <th scope="col">State</th>
               <th scope="col">
                 <span className="usa-sr-only">Action</span>
@@ -667,6 +687,7 @@ function ListScreen(props: {
                 <td>{r.card.tabulator ?? '—'}</td>
                 <td>{r.card.batch}</td>
                 <td>{r.card.position}</td>
+                <td>{r.imprintedId ?? '—'}</td>
                 <td>
                   {STATE_TEXT[r.state]}
                   {r.refused ? (
