@@ -56,7 +56,7 @@ export function CountyHome() {
                   <Link className="usa-link" to={countyAuditPath(a.auditId)}>
                     {a.name}
                   </Link>
-                  <span className="usa-hint display-block">{a.auditId}</span>
+                  <span className="display-block font-mono-xs text-base-darkest">{a.auditId}</span>
                 </th>
                 <td>{stageOf(a)}</td>
               </tr>
