@@ -10,7 +10,7 @@
  * | state admin         | `POST /audits`, `GET /audits`, `GET /audits/:id/uploads`, `GET /audits/:id/plan`, `POST /audits/:id/seed`, `POST /audits/:id/rounds`, `POST /audits/:id/rounds/finish`, `GET /audits/:id/report` (+ `report.csv`), `GET /audits/:id/events.jsonl` |
  * | state or jurisdiction admin | `GET /audits/:id/status` (a jurisdiction admin sees its own jurisdiction) |
  * | jurisdiction admin (own)    | `PUT /audits/:id/jurisdictions/:j/manifest`, `PUT …/cvrs` (raw body, streamed), `GET …/retrieval.csv`, `POST …/boards` |
- * | audit board (own cards)     | `GET /audits/:id/board/cards`, `POST /audits/:id/board/cards` |
+ * | audit board (own cards)     | `GET /board/audits`, `GET /audits/:id/board/cards`, `POST /audits/:id/board/cards`, `POST /audits/:id/board/sign-off` (decision 0012) |
  * | public              | `GET /public/audits/:id/progress`, `GET /public/audits/:id/record` (+ `/events.jsonl`, `/files/:sha256`) |
  *
  * Errors are data: `{ error: { kind, message, field?, file?, line?, column? } }`.
