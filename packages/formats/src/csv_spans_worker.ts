@@ -12,7 +12,14 @@ const BODY = `
 ready.then(async (m) => {
   const fs = require('node:fs');
   const info = workerData.decodeInfo;
-  const options = { ...workerData.options, decodeInfo: info };
+  const marks = { from: -1 };
+  const options = { ...workerData.options, decodeInfo: info, ...(workerData.dominionMarks ? { marks } : {}) };
+  let record = 0;
+  // A Dominion export's marks start at the first contest column: the first non-blank cell of record 2.
+  const learn = (cells) => {
+    record++;
+    if (record === 2 && workerData.dominionMarks) marks.from = cells.findIndex((c) => c.trim() !== '');
+  };
   let bytes = 0;
   async function* chunks() {
     for await (const c of fs.createReadStream(workerData.path, { highWaterMark: 1 << 20 })) {
@@ -25,9 +32,10 @@ ready.then(async (m) => {
   let size = 0;
   for await (const item of m.readCsvSpans(chunks(), options)) {
     if (item.kind === 'spans') {
+      for (let r = 0; r < item.rows && record < 2; r++) learn(m.spanCells(item, r));
       const cells = item.rowStarts[item.rows];
-      const lo = item.starts[0];
-      const hi = item.ends[cells - 1];
+      const lo = cells > 0 ? item.starts[0] : 0;
+      const hi = cells > 0 ? item.ends[cells - 1] : 0;
       const own = new Uint8Array(hi - lo);
       own.set(item.bytes.subarray(lo, hi));
       const starts = new Int32Array(cells);
@@ -37,10 +45,20 @@ ready.then(async (m) => {
         ends[k] = item.ends[k] - lo;
       }
       const rowStarts = item.rowStarts.slice(0, item.rows + 1);
-      items.push({ kind: 'spans', bytes: own, ascii: item.ascii, firstLine: item.firstLine, rows: item.rows, rowStarts, starts, ends });
+      const batch = { kind: 'spans', bytes: own, ascii: item.ascii, firstLine: item.firstLine, rows: item.rows, rowStarts, starts, ends };
       transfer.push(own.buffer, starts.buffer, ends.buffer, rowStarts.buffer);
+      if (item.rowMarks) {
+        const last = item.rows - 1;
+        batch.codes = item.codes.slice(0, item.rowCodes[last] + item.rowMarks[last]);
+        batch.rowCodes = item.rowCodes.slice(0, item.rows);
+        batch.rowMarks = item.rowMarks.slice(0, item.rows);
+        transfer.push(batch.codes.buffer, batch.rowCodes.buffer, batch.rowMarks.buffer);
+        size += batch.codes.length;
+      }
+      items.push(batch);
       size += hi - lo;
     } else {
+      if (item.kind === 'row' && record < 2) learn(item.cells);
       items.push(item);
       size += 64;
     }
@@ -69,13 +87,23 @@ interface Batch {
 export async function* readCsvSpansOnWorker(o: {
   readonly path: string;
   readonly options: CsvOptions;
+  /**
+   * A Dominion CVR export: its mark cells (from the first contest column, the first non-blank cell
+   * of its second record) come as codes (`CsvOptions.marks`).
+   */
+  readonly dominionMarks?: boolean;
   readonly onBytes?: (bytes: number) => void;
 }): AsyncGenerator<CsvSpanItem> {
   const { decodeInfo, ...options } = o.options;
   const messages = workerMessages<Batch>({
     body: BODY,
     module: 'csv',
-    workerData: { path: o.path, options, decodeInfo: decodeInfo ?? { encoding: 'utf-8', bom: false } },
+    workerData: {
+      path: o.path,
+      options,
+      decodeInfo: decodeInfo ?? { encoding: 'utf-8', bom: false },
+      dominionMarks: o.dominionMarks === true,
+    },
   });
   for await (const m of messages) {
     if (decodeInfo) Object.assign(decodeInfo, m.info);

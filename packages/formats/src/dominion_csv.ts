@@ -653,7 +653,12 @@ function csvItems(o: {
       if (source.path === undefined) return readCsvSpans(withProgress(source.open(), progress), { file });
       const bytes = bytesProgress(progress);
       return (async function* () {
-        yield* readCsvSpansOnWorker({ path: source.path!, options: { file }, onBytes: bytes.read });
+        yield* readCsvSpansOnWorker({
+          path: source.path!,
+          options: { file },
+          onBytes: bytes.read,
+          dominionMarks: true,
+        });
         bytes.end();
       })();
     }
