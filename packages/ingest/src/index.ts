@@ -67,15 +67,16 @@ export {
 } from './stored_files.js';
 export { storedCvrsAt, type CardKey } from './stored_cvrs.js';
 export { cvrSummary, type CvrSummary } from './summary.js';
+export { storeAuditData, type CvrFileInfo } from './audit_data.js';
 export {
-  storeAuditData,
-  recordAuditData,
+  createExportSummary,
   summarizeCvrExport,
   readManifestFile,
-  type CvrFileInfo,
   type ExportFileRef,
-  type RecordCvrExport,
-} from './audit_data.js';
+  type ExportReading,
+} from './export_reading.js';
+export * from './record.js';
+export { recordFolderFiles, verifyRecordFolder } from './record_folder.js';
 export {
   createAuditLog,
   loadAudit,

@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileSource, type Source } from '@openrla/formats';
-import { sha256Hex, sqlDriverOf, type AuditStore, type Result } from '@openrla/store';
+import { sqlDriverOf, type AuditStore, type Result } from '@openrla/store';
 import type { FileInput, IngestError, IngestProgress } from './types.js';
 
 /** A file as stored, with a source that reads it again. */
@@ -217,17 +217,4 @@ export async function storeInputs(options: {
   return { ok: true, value: out };
 }
 
-/**
- * The identity of a set of files: the file's own SHA-256 for one file, otherwise the SHA-256 of the
- * sorted list of the files' hashes, one per line (names do not matter, order of upload does not matter).
- */
-export function combinedSha256(files: readonly { readonly sha256: string }[]): string {
-  if (files.length === 1) return files[0]!.sha256;
-  return sha256Hex(
-    files
-      .map((f) => f.sha256)
-      .sort()
-      .map((h) => `${h}\n`)
-      .join(''),
-  );
-}
+export { combinedSha256 } from './export_reading.js';

@@ -115,6 +115,8 @@ const KNOWN = new Set([
 export async function replay(options: {
   readonly events: readonly AuditEvent[];
   readonly data: AuditData;
+  /** Called after each event is recomputed and agrees, with the number replayed so far (progress). */
+  readonly onEvent?: (replayed: number) => void;
 }): Promise<ReplayReport> {
   const { events, data } = options;
   const state = emptyState();
@@ -171,6 +173,7 @@ export async function replay(options: {
       );
     }
     evolve(state, event);
+    options.onEvent?.(index + 1);
   }
   return { ok: true, state, events: events.length };
 }

@@ -11,32 +11,25 @@
  *
  * `verifyRecord` needs nothing but that folder: it checks the hash chain, then replays the events with
  * the engine over the files (`replay`), which recomputes every universe, sample, CVR snapshot, risk and
- * discrepancy, and names the first event that disagrees.
+ * discrepancy, and names the first event that disagrees. The verification itself is
+ * `verifyPublishedRecord` of @openrla/ingest/record, which the browser's verify page runs too.
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
-import { replay, type AuditDefinition, type AuditEvent } from '@openrla/audit';
-import { auditEventOf, readAuditMeta, recordAuditData, type RecordCvrExport } from '@openrla/ingest';
-import { verifyChain, type AuditStore, type StoredEvent } from '@openrla/store';
+import {
+  auditEventOf,
+  readAuditMeta,
+  RECORD_FORMAT,
+  verifyRecordFolder,
+  type RecordCvrExport,
+  type RecordFileEntry,
+  type RecordManifest,
+  type Verification,
+} from '@openrla/ingest';
+import type { AuditStore, StoredEvent } from '@openrla/store';
 
-export const RECORD_FORMAT = 'openrla-audit-record/1';
-
-export interface RecordFileEntry {
-  readonly sha256: string;
-  readonly name: string;
-  readonly size: number;
-  readonly role: 'manifest' | 'cvrs';
-  readonly jurisdiction: string;
-}
-
-export interface RecordManifest {
-  readonly format: typeof RECORD_FORMAT;
-  readonly auditId: string;
-  readonly events: { readonly file: 'events.jsonl'; readonly count: number; readonly headHash: string };
-  readonly files: readonly RecordFileEntry[];
-  readonly cvrExports: readonly RecordCvrExport[];
-}
+export { RECORD_FORMAT, type RecordFileEntry, type RecordManifest, type Verification };
 
 /** Writes the audit's published record into `dir` (see the module comment). */
 export async function exportRecord(options: {
@@ -115,80 +108,7 @@ export async function exportRecord(options: {
   return { ok: true, manifest };
 }
 
-/** The outcome of a verification: OK, or every problem found (each naming its event or file). */
-export interface Verification {
-  readonly ok: boolean;
-  readonly events: number;
-  readonly problems: readonly string[];
-}
-
 /** Verifies a published record folder, with no database (see the module comment). */
-export async function verifyRecord(dir: string): Promise<Verification> {
-  const problems: string[] = [];
-  let manifest: RecordManifest;
-  try {
-    manifest = JSON.parse(readFileSync(path.join(dir, 'record.json'), 'utf8')) as RecordManifest;
-  } catch (error) {
-    return { ok: false, events: 0, problems: [`record.json: cannot be read (${(error as Error).message})`] };
-  }
-  if (manifest.format !== RECORD_FORMAT)
-    problems.push(`record.json: format is ${JSON.stringify(manifest.format)}, not ${RECORD_FORMAT}`);
-  const stored: StoredEvent[] = [];
-  const lines = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() === '') continue;
-    try {
-      stored.push(JSON.parse(lines[i]!) as StoredEvent);
-    } catch (error) {
-      return {
-        ok: false,
-        events: stored.length,
-        problems: [`events.jsonl:${i + 1}: not JSON (${(error as Error).message})`],
-      };
-    }
-  }
-  const chain = await verifyChain(stored);
-  if (chain)
-    problems.push(
-      `hash chain: event ${chain.seq} (line ${stored.findIndex((e) => e.seq === chain.seq) + 1} of events.jsonl): ${chain.message} [${chain.kind}]`,
-    );
-  if (stored.length !== manifest.events?.count)
-    problems.push(`record.json says ${manifest.events?.count} events; events.jsonl holds ${stored.length}`);
-  else if (stored.length > 0 && stored[stored.length - 1]!.hash !== manifest.events.headHash)
-    problems.push(
-      `record.json names the last hash ${manifest.events.headHash}; the last event's is ${stored[stored.length - 1]!.hash}`,
-    );
-
-  const events: AuditEvent[] = stored.map(auditEventOf);
-  const cvrExports = new Map((manifest.cvrExports ?? []).map((c) => [c.sha256, c]));
-  // The manifest each CVR export was linked to: its jurisdiction's manifest when the upload was logged.
-  const linkedManifest = new Map<string, string>();
-  const current = new Map<string, string>();
-  let definition: AuditDefinition | null = null;
-  for (const e of events) {
-    if (e.type === 'audit.defined' && definition === null) definition = e.payload?.definition ?? null;
-    if (e.type === 'manifest.uploaded') current.set(e.payload.jurisdiction, e.payload.sha256);
-    if (e.type === 'cvrs.uploaded') {
-      const m = current.get(e.payload.jurisdiction);
-      if (m !== undefined) linkedManifest.set(e.payload.sha256, m);
-    }
-  }
-  const data = recordAuditData({
-    pathOf: (sha256) => {
-      if (!/^[0-9a-f]{64}$/.test(sha256)) return null;
-      const p = path.join(dir, 'files', sha256);
-      return existsSync(p) ? p : null;
-    },
-    cvrExports,
-    manifestOf: (sha256) => linkedManifest.get(sha256) ?? null,
-    definition: () => definition,
-  });
-  const report = await replay({ events, data });
-  if (!report.ok) {
-    const seq = stored[report.index]?.seq ?? report.index + 1;
-    problems.push(
-      `event ${seq} (line ${report.index + 1} of events.jsonl, ${report.type}) disagrees: ${report.message} [${report.kind}]`,
-    );
-  }
-  return { ok: problems.length === 0, events: stored.length, problems };
+export function verifyRecord(dir: string): Promise<Verification> {
+  return verifyRecordFolder(dir);
 }
