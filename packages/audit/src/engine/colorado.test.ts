@@ -331,6 +331,7 @@ describe('ColoradoRLA workflow instances (plurality contests), sampler rivest-20
       if (!plan.ok) throw new Error(plan.error.message);
       for (const p of plan.value.contests) {
         const canonical = canonicalOf.get(p.contest)!;
+        expect([p.sampledSoFar, p.drawnSoFar], canonical).toEqual([0, 0]);
         expect(p.recommended, canonical).toBe('optimistic');
         expect(p.options.find((o) => o.key === 'optimistic')!.size, canonical).toBe(
           instance.EXPECTED_SAMPLES[canonical],
@@ -404,6 +405,14 @@ describe('ColoradoRLA workflow instances (plurality contests), sampler rivest-20
           Object.keys(listed).sort(),
         );
         await audit.run({ type: 'round.finish' });
+        // The next plan shows Colorado's size so far (T) and the T + 1 cards its stream drew (indices 0…T).
+        const next = await planRound({ state: audit.state, data });
+        if (!next.ok) throw new Error(next.error.message);
+        for (const p of next.value.contests) {
+          const drawn = coloradoSample({ contest: p.contest, draws: audit.state.draws }).length;
+          expect([p.sampledSoFar, p.drawnSoFar], p.contest).toEqual([targetOf.get(p.contest)!, drawn]);
+          expect(p.drawnSoFar, p.contest).toBe(p.sampledSoFar + 1);
+        }
 
         // CONTEST_RESULTS: Colorado's discrepancy counts of each contest's sample.
         const results = audit.state.rounds[rounds - 1]!.results!;

@@ -376,6 +376,7 @@ function planWith(state: AuditState, ctx: Context): RoundPlan {
       contest: c.name,
       ballots: universe.ballots,
       sampledSoFar: targetSoFar(state, c.name),
+      drawnSoFar: cards.length,
       options,
       recommended,
     });

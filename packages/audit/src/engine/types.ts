@@ -132,7 +132,12 @@ export interface DrawRecord {
 /** What a user picked for a contest's round size: one of the offered options, or a cumulative custom size. */
 export type SizeChoice = { readonly option: string } | { readonly custom: number };
 
-/** A sample-size option for a contest: a cumulative size (draws of the contest's own stream). */
+/**
+ * A sample-size option for a contest: a cumulative size (draws of the contest's own stream). With the
+ * `rivest-2011` sampler the size is ColoradoRLA's "samples to audit" T, and the round draws the stream's
+ * indices 0…T inclusive — T + 1 cards, exactly as ColoradoRLA draws them (colorado.json
+ * ballotSelection_published: "round 1 draws optimistic+1 numbers").
+ */
 export interface SizeOption {
   readonly key: string;
   readonly size: number;
@@ -148,7 +153,14 @@ export interface SizeOption {
 export interface ContestPlan {
   readonly contest: string;
   readonly ballots: number;
+  /** The size reached so far (the last round's target): a custom size must exceed it. */
   readonly sampledSoFar: number;
+  /**
+   * Cards drawn so far in the contest's sample, repeats counted: what to show as "drawn". It can exceed
+   * `sampledSoFar`: with the `rivest-2011` sampler a size T has drawn T + 1 cards (see SizeOption); with
+   * the consistent sampler, other contests' draws that fall in this contest's universe count too.
+   */
+  readonly drawnSoFar: number;
   readonly options: readonly SizeOption[];
   /** The option used when the user does not pick. */
   readonly recommended: string;
