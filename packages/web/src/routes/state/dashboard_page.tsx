@@ -536,6 +536,9 @@ function Progress({ status, report }: { readonly status: AuditStatus; readonly r
   const names = Object.keys(status.status.contests);
   const series = riskSeries({ contests: names, rounds: report.rounds });
   const riskLimit = report.definition?.riskLimit ?? 0;
+  const targeted = new Set(
+    (report.definition?.contests ?? []).filter((c) => c.role === 'targeted').map((c) => c.name),
+  );
   return (
     <>
       <p>
@@ -580,7 +583,16 @@ function Progress({ status, report }: { readonly status: AuditStatus; readonly r
             return (
               <tr key={name}>
                 <th scope="row">{name}</th>
-                <td>{r === null ? 'Not measured yet' : statusText(r.status, r.pValue, riskLimit)}</td>
+                <td>
+                  {r === null
+                    ? 'Not measured yet'
+                    : statusText({
+                        status: r.status,
+                        risk: r.pValue,
+                        riskLimit,
+                        targeted: targeted.has(name),
+                      })}
+                </td>
                 <td className="openrla-num">{r === null ? '—' : formatCount(r.n)}</td>
                 <td className="openrla-num">
                   {r?.discrepancies
@@ -599,14 +611,21 @@ function Progress({ status, report }: { readonly status: AuditStatus; readonly r
   );
 }
 
-function statusText(status: string, risk: number, riskLimit: number): string {
-  switch (status) {
+function statusText(options: {
+  readonly status: string;
+  readonly risk: number;
+  readonly riskLimit: number;
+  readonly targeted: boolean;
+}): string {
+  switch (options.status) {
     case 'confirmed':
       return 'Confirmed: the risk is within the limit';
     case 'hand-counted':
       return 'Fully hand counted';
     default:
-      return risk <= riskLimit ? 'In progress' : 'More cards needed';
+      // Opportunistic contests are measured on the targeted contests' cards; they never ask for more.
+      if (!options.targeted) return 'Not confirmed (opportunistic: measured on the same cards)';
+      return options.risk <= options.riskLimit ? 'In progress' : 'More cards needed';
   }
 }
 

@@ -12,8 +12,10 @@ import { maxCards, type RiskPoint, type RiskSeries } from './risk_series.js';
 const WIDTH = 480;
 const HEIGHT = 260;
 const MARGIN = { top: 12, right: 16, bottom: 40, left: 52 };
-/** USWDS theme colours with enough contrast on white, one per contest (cycled). */
-const COLOURS = ['#005ea2', '#b50909', '#2e6276', '#8b5e00', '#4d8055', '#6c4c9c'];
+/** USWDS theme colours with enough contrast on white, one per contest (cycled), and a dash pattern each
+ * so the lines differ without colour too. */
+const COLOURS = ['#005ea2', '#b50909', '#4d8055', '#8b5e00', '#6c4c9c', '#1b1b1b'];
+const DASHES = ['', '8 3', '2 3', '10 3 2 3', '4 4', '1 2'];
 
 export function RiskChart({
   series,
@@ -80,6 +82,7 @@ export function RiskChart({
                 d={path([...s.points]) ?? ''}
                 fill="none"
                 stroke={COLOURS[i % COLOURS.length]}
+                strokeDasharray={DASHES[i % DASHES.length] || undefined}
                 strokeWidth="2.5"
               />
               {s.points.map((p) => (
@@ -97,7 +100,18 @@ export function RiskChart({
         <ul className="usa-list usa-list--unstyled font-body-2xs">
           {series.map((s, i) => (
             <li key={s.contest}>
-              <span style={{ color: COLOURS[i % COLOURS.length] }}>■</span> {s.contest}
+              <svg width="28" height="10" className="margin-right-1">
+                <line
+                  x1="0"
+                  x2="28"
+                  y1="5"
+                  y2="5"
+                  stroke={COLOURS[i % COLOURS.length]}
+                  strokeDasharray={DASHES[i % DASHES.length] || undefined}
+                  strokeWidth="2.5"
+                />
+              </svg>
+              {s.contest}
             </li>
           ))}
         </ul>

@@ -60,8 +60,13 @@ export function useUsers() {
 
 /** How often the dashboard asks for progress while a round is open (ms). */
 export const LIVE_POLL_MS = 3_000;
+/** How often it asks otherwise (files arriving), until the audit is complete (ms). */
+export const IDLE_POLL_MS = 10_000;
 
-/** The audit's status: files, round progress, each contest's last measurement. Polls while a round is open. */
+/**
+ * The audit's status: files, round progress, each contest's last measurement. Polls every few seconds
+ * while a round is open, less often while waiting for files, and not at all once the audit is complete.
+ */
 export function useAuditStatus(auditId: string) {
   const client = useApi();
   return useQuery({
@@ -70,7 +75,8 @@ export function useAuditStatus(auditId: string) {
       answerOf<AuditStatus>(client.api.audits[':auditId'].status.$get({ param: { auditId } })),
     refetchInterval: (query) => {
       const data = query.state.data;
-      return data?.ok && data.value.status.roundOpen ? LIVE_POLL_MS : false;
+      if (!data?.ok || data.value.status.complete) return false;
+      return data.value.status.roundOpen ? LIVE_POLL_MS : IDLE_POLL_MS;
     },
   });
 }
