@@ -304,44 +304,139 @@ export interface Executed {
 /** How often a command is executed again when another process appended to the audit first. */
 const ATTEMPTS = 5;
 
-const queues = new WeakMap<AuditStore, Map<string, Promise<unknown>>>();
+/** At most this many single commands share one append. */
+const GROUP_LIMIT = 200;
 
-/**
- * Runs `task` after every earlier task of this process on the same audit has settled. Commands of one
- * process then never race each other's appends (200 audit boards recording at once used to meet
- * `event.conflict` after one retry); processes still race, and the store's expected seq settles that.
- */
-async function oneAtATime<T>(store: AuditStore, auditId: string, task: () => Promise<T>): Promise<T> {
-  let map = queues.get(store);
-  if (!map) queues.set(store, (map = new Map()));
-  const before = map.get(auditId) ?? Promise.resolve();
-  const result = before.then(task, task);
-  const tail = result.then(
-    () => undefined,
-    () => undefined,
-  );
-  map.set(auditId, tail);
-  try {
-    return await result;
-  } finally {
-    if (map.get(auditId) === tail) map.delete(auditId);
-  }
-}
-
-/**
- * Executes commands in order against the audit's state and appends all their events at once (all or
- * none: a refused command appends nothing). Commands of this process on one audit run one at a time;
- * when another process appended first, the log is caught up and the commands executed again (up to
- * five times).
- */
-export function runCommands(options: {
+interface RunOptions {
   readonly store: AuditStore;
   readonly auditId: string;
   readonly commands: readonly Command[];
   readonly context: CommandContext;
   readonly data?: AuditData;
-}): Promise<SessionResult<Executed>> {
-  return oneAtATime(options.store, options.auditId, () => runCommandsNow(options));
+}
+
+interface Waiting {
+  readonly options: RunOptions;
+  readonly resolve: (result: SessionResult<Executed>) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** The commands of this process waiting for one audit, and whether some are running. */
+interface Line {
+  running: boolean;
+  readonly waiting: Waiting[];
+}
+
+const lines = new WeakMap<AuditStore, Map<string, Line>>();
+
+/**
+ * Executes commands in order against the audit's state and appends all their events at once (all or
+ * none: a refused command appends nothing). Commands of this process on one audit run one call at a
+ * time, so they never race each other's appends (200 audit boards recording at once used to meet
+ * `event.conflict` after one retry); single commands that queued up meanwhile run together and share
+ * one append (group commit: each is executed against the state its predecessors left, and refused
+ * alone). Processes still race: when another process appended first, the log is caught up and the
+ * commands executed again (up to five times).
+ */
+export function runCommands(options: RunOptions): Promise<SessionResult<Executed>> {
+  const { store, auditId } = options;
+  let byAudit = lines.get(store);
+  if (!byAudit) lines.set(store, (byAudit = new Map()));
+  let line = byAudit.get(auditId);
+  if (!line) byAudit.set(auditId, (line = { running: false, waiting: [] }));
+  const queued = line;
+  return new Promise((resolve, reject) => {
+    queued.waiting.push({ options, resolve, reject });
+    if (!queued.running) void drain(byAudit, auditId, queued);
+  });
+}
+
+async function drain(byAudit: Map<string, Line>, auditId: string, line: Line): Promise<void> {
+  line.running = true;
+  try {
+    while (line.waiting.length > 0) {
+      // A call of several commands runs alone; single commands in a row run as one group.
+      let take = 1;
+      if (line.waiting[0]!.options.commands.length === 1)
+        while (
+          take < line.waiting.length &&
+          take < GROUP_LIMIT &&
+          line.waiting[take]!.options.commands.length === 1
+        )
+          take++;
+      const calls = line.waiting.splice(0, take);
+      try {
+        if (calls.length === 1) calls[0]!.resolve(await runCommandsNow(calls[0]!.options));
+        else {
+          const results = await runGroup(calls.map((c) => c.options));
+          calls.forEach((c, i) => c.resolve(results[i]!));
+        }
+      } catch (error) {
+        for (const c of calls) c.reject(error);
+      }
+    }
+  } finally {
+    line.running = false;
+    if (line.waiting.length === 0 && byAudit.get(auditId) === line) byAudit.delete(auditId);
+  }
+}
+
+/**
+ * Single commands of several callers, appended at once: each executes against the state the earlier
+ * ones left (a private fold, so nothing unsaved is ever seen by readers of the kept fold); a refused
+ * one is answered alone and appends nothing.
+ */
+async function runGroup(calls: readonly RunOptions[]): Promise<SessionResult<Executed>[]> {
+  const { store, auditId } = calls[0]!;
+  const shared = auditDataOf({ store, auditId });
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const current = await currentFold({ store, auditId });
+    if (!current.ok) return calls.map(() => current);
+    const fold = current.value;
+    const expectedSeq = fold.headSeq;
+    const state = foldEvents(fold.events);
+    const answers: (SessionResult<never> | readonly AuditEvent[])[] = [];
+    const produced: AuditEvent[] = [];
+    for (const call of calls) {
+      const answer = await execute({
+        state,
+        command: call.commands[0]!,
+        context: call.context,
+        data: call.data ?? shared,
+      });
+      if (!answer.ok) {
+        answers.push({ ok: false, error: { ...answer.error, index: 0 } });
+        continue;
+      }
+      for (const event of answer.value) {
+        evolve(state, event);
+        produced.push(event);
+      }
+      answers.push(answer.value);
+    }
+    let after: AuditState = fold.state;
+    if (produced.length > 0) {
+      const appended = await store.appendEvents({ auditId, expectedSeq, events: produced.map(newEventOf) });
+      if (!appended.ok && appended.error.kind === 'event.conflict') continue;
+      if (!appended.ok) {
+        const error = appended.error;
+        return answers.map((a) => ('ok' in a ? a : { ok: false, error }));
+      }
+      if (!advanceOrForget(foldsOf(store), auditId, fold, appended.value)) {
+        const reloaded = await currentFold({ store, auditId });
+        if (!reloaded.ok) return calls.map(() => reloaded);
+        after = reloaded.value.state;
+      }
+    }
+    return answers.map((a) => ('ok' in a ? a : { ok: true, value: { events: a, state: after } }));
+  }
+  return calls.map(() => ({
+    ok: false,
+    error: {
+      kind: 'event.conflict',
+      message: 'Other users changed the audit at the same moment, again and again; run the command again.',
+    },
+  }));
 }
 
 async function runCommandsNow(options: {

@@ -4,11 +4,13 @@
  * another, a share of submissions retried (at once and after the answer). Every submission must be
  * answered 200 and the log must hold exactly one `card.recorded` per drawn card, counted from the
  * events, the status API and the boards' own lists. And a burst of identical retries of one submission
- * answers 200 to each and appends one event.
+ * answers 200 to each and appends one event. Requests go round-robin to two app servers, each with its
+ * own connection pool and its own kept fold of the log (as two processes behind a load balancer).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { pino } from 'pino';
 import type { AuditStore } from '@openrla/store';
+import { openStore } from '@openrla/store';
 import { openTestPostgres } from '@openrla/store/testing';
 import { createApp } from './app.js';
 import { TEST_AUTH } from './auth/harness.js';
@@ -25,14 +27,20 @@ const CARDS = 100;
 
 describe('audit boards recording concurrently (PostgreSQL)', () => {
   let store: AuditStore;
+  let other: AuditStore;
   let dispose: () => Promise<void>;
   let audit: BoardsAudit;
 
   beforeAll(async () => {
-    ({ store, dispose } = await openTestPostgres());
-    const app = createApp({ store, webDist: null, auth: TEST_AUTH, logger: pino({ level: 'silent' }) });
+    let url: string;
+    ({ store, dispose, url } = await openTestPostgres());
+    other = await openStore({ kind: 'postgres', connectionString: url });
+    const apps = [store, other].map((s) =>
+      createApp({ store: s, webDist: null, auth: TEST_AUTH, logger: pino({ level: 'silent' }) }),
+    );
+    let next = 0;
     audit = await setUpBoardsAudit({
-      fetcher: async (url, init) => app.request(url, init),
+      fetcher: async (path, init) => apps[next++ % apps.length]!.request(path, init),
       base: 'http://localhost',
       seed: 6,
       boards: BOARDS,
@@ -41,7 +49,10 @@ describe('audit boards recording concurrently (PostgreSQL)', () => {
       cards: CARDS,
     });
   }, 60_000);
-  afterAll(async () => dispose?.());
+  afterAll(async () => {
+    await other?.close();
+    await dispose?.();
+  });
 
   test('a burst of identical retries of one submission answers 200 each and appends one event', async () => {
     const board = audit.boards.find((b) => b.cards.length > 0)!;
