@@ -10,7 +10,7 @@
  */
 import { createRecordTable } from './dominion_seen.js';
 import { FAST_MORE, fastSession, parseSessionFast, type FastSession } from './dominion_json_fast.js';
-import { splitSessionsOnWorker } from './dominion_json_worker.js';
+import { sessionItemsOnWorker } from './dominion_json_worker.js';
 import { secondCoreIdle } from './worker_stream.js';
 import { errorItem } from './errors.js';
 import type { ReaderOptions } from './read_options.js';
@@ -602,18 +602,19 @@ export function readDominionJson(
 }
 
 /**
- * Where the sessions of an export file are split out: on the calling thread, on a worker thread
- * (files on disk only), or `auto`: on a worker for files on disk of at least `WORKER_MIN_BYTES` when
- * a second core is idle (`secondCoreIdle`). `main` reads sessions by the fast path (`readSessions`);
- * `reference` splits on the calling thread and gives every session to `JSON.parse` (what the fast
- * path is tested against). The items are the same whichever is chosen.
+ * Where the sessions of an export file are read: on the calling thread (`main`, by the fast path,
+ * `readSessions`), on a worker thread (`worker`, files on disk only: the worker reads sessions into
+ * CVRs and the calling thread only checks duplicates across files), or `auto`: on a worker for files
+ * on disk of at least `WORKER_MIN_BYTES` when a second core is idle (`secondCoreIdle`). `reference`
+ * splits on the calling thread and gives every session to `JSON.parse` (what the fast path is tested
+ * against). The items are the same whichever is chosen.
  */
 export type DominionJsonSplit = 'main' | 'worker' | 'auto' | 'reference';
 
 /** Below this size a worker thread costs more to start than it saves. */
 const WORKER_MIN_BYTES = 32 << 20;
 
-/** The sessions of one export file, split where `split` says. */
+/** The sessions of one export file on the calling thread: by the fast path, or (`reference`) all through `JSON.parse`. */
 function sessionsOf(o: {
   readonly source: Source;
   readonly split: DominionJsonSplit;
@@ -626,20 +627,78 @@ function sessionsOf(o: {
   };
 }): AsyncIterable<SessionSplit | FastSessionItem> {
   const { source, header, progress } = o;
-  const onWorker =
-    source.path !== undefined &&
-    (o.split === 'worker' ||
-      (o.split === 'auto' && (source.size ?? 0) >= WORKER_MIN_BYTES && secondCoreIdle()));
   if (o.split === 'reference') return splitSessions(withProgress(source.open(), progress), header);
-  if (!onWorker) return readSessions(withProgress(source.open(), progress), header);
-  const bytes = bytesProgress(progress);
-  return (async function* () {
-    yield* splitSessionsOnWorker({ path: source.path!, header, onBytes: bytes.read });
-    bytes.end();
-  })();
+  return readSessions(withProgress(source.open(), progress), header);
 }
 
-/** `readDominionJson` with the choice of where sessions are split (tests compare the two). */
+/**
+ * The CVRs and located errors of one export file's sessions, before the duplicate check across
+ * files; `at.index` is the index of the session of the item last yielded.
+ */
+export async function* sessionItems(o: {
+  readonly sessions: AsyncIterable<SessionSplit | FastSessionItem>;
+  readonly file: string;
+  readonly manifests: DominionManifests;
+  readonly jurisdiction: string;
+  readonly at: { index: number };
+}): AsyncGenerator<ReaderItem> {
+  const { file, manifests, jurisdiction, at } = o;
+  for await (const item of o.sessions) {
+    at.index = item.index;
+    if ('error' in item) {
+      yield item.error === 'no-sessions'
+        ? errorItem({
+            kind: 'dominion.no-sessions',
+            message: `${file} has no "Sessions" array: it is not a Dominion CvrExport file.`,
+            file,
+            path: 'Sessions',
+          })
+        : errorItem({
+            kind: 'dominion.truncated-json',
+            message: `${file} ends in the middle of session ${item.index}: the file is incomplete. Copy it again from the export.`,
+            file,
+            path: `Sessions[${item.index}]`,
+          });
+      continue;
+    }
+    let session: JsonSession;
+    if ('session' in item) session = item.session as JsonSession;
+    else
+      try {
+        session = JSON.parse(item.text) as JsonSession;
+      } catch (e) {
+        yield errorItem({
+          kind: 'dominion.invalid-json',
+          message: `${file}: session ${item.index} is not valid JSON (${(e as Error).message}).`,
+          file,
+          path: `Sessions[${item.index}]`,
+        });
+        continue;
+      }
+    if (!session || typeof session !== 'object' || Array.isArray(session)) {
+      yield errorItem({
+        kind: 'dominion.invalid-session',
+        message: `${file}: session ${item.index} is not an object.`,
+        file,
+        path: `Sessions[${item.index}]`,
+      });
+      continue;
+    }
+    const cvr = sessionCvr({ session, manifests, jurisdiction });
+    if ('message' in cvr) {
+      yield errorItem({
+        kind: 'dominion.invalid-session',
+        message: `${file}: ${cvr.message}.`,
+        file,
+        path: `Sessions[${item.index}].${cvr.path}`,
+      });
+      continue;
+    }
+    yield { type: 'cvr', cvr };
+  }
+}
+
+/** `readDominionJson` with the choice of where sessions are read (tests compare them). */
 export async function* readDominionJsonBy(
   options: {
     readonly exports: readonly Source[];
@@ -661,14 +720,33 @@ export async function* readDominionJsonBy(
   for (const source of options.exports) {
     const file = source.name;
     const header: { version: string | null; electionId: string | null } = { version: null, electionId: null };
-    const sessions = sessionsOf({
-      source,
-      split: options.split,
-      header,
-      progress: { onProgress: options.onProgress, totalBytes, records: () => records, startBytes },
-    });
+    const progress = { onProgress: options.onProgress, totalBytes, records: () => records, startBytes };
+    const at = { index: 0 };
+    const onWorker =
+      source.path !== undefined &&
+      (options.split === 'worker' ||
+        (options.split === 'auto' && (source.size ?? 0) >= WORKER_MIN_BYTES && secondCoreIdle()));
+    let items: AsyncIterable<ReaderItem>;
+    if (onWorker) {
+      const bytes = bytesProgress(progress);
+      items = (async function* () {
+        yield* sessionItemsOnWorker({
+          path: source.path!,
+          file,
+          manifests,
+          jurisdiction,
+          header,
+          at,
+          onBytes: bytes.read,
+        });
+        bytes.end();
+      })();
+    } else {
+      const sessions = sessionsOf({ source, split: options.split, header, progress });
+      items = sessionItems({ sessions, file, manifests, jurisdiction, at });
+    }
     startBytes += source.size ?? 0;
-    for await (const item of sessions) {
+    for await (const item of items) {
       if (!announced && header.version !== null) {
         announced = true;
         options.onExportInfo?.({
@@ -677,68 +755,22 @@ export async function* readDominionJsonBy(
           electionName: header.electionId,
         });
       }
-      if ('error' in item) {
-        yield item.error === 'no-sessions'
-          ? errorItem({
-              kind: 'dominion.no-sessions',
-              message: `${file} has no "Sessions" array: it is not a Dominion CvrExport file.`,
-              file,
-              path: 'Sessions',
-            })
-          : errorItem({
-              kind: 'dominion.truncated-json',
-              message: `${file} ends in the middle of session ${item.index}: the file is incomplete. Copy it again from the export.`,
-              file,
-              path: `Sessions[${item.index}]`,
-            });
-        continue;
-      }
-      let session: JsonSession;
-      if ('session' in item) session = item.session as JsonSession;
-      else
-        try {
-          session = JSON.parse(item.text) as JsonSession;
-        } catch (e) {
+      if (item.type === 'cvr') {
+        const cvr = item.cvr;
+        const key = `${cvr.tabulator}-${cvr.batch}`;
+        if (cvr.position !== null && seen.get({ batch: key, record: cvr.position }) !== 0) {
           yield errorItem({
-            kind: 'dominion.invalid-json',
-            message: `${file}: session ${item.index} is not valid JSON (${(e as Error).message}).`,
+            kind: 'dominion.duplicate-record',
+            message: `${file}: tabulator ${cvr.tabulator}, batch ${cvr.batch}, record ${cvr.position} appears twice in the export.`,
             file,
-            path: `Sessions[${item.index}]`,
+            path: `Sessions[${at.index}]`,
           });
           continue;
         }
-      if (!session || typeof session !== 'object' || Array.isArray(session)) {
-        yield errorItem({
-          kind: 'dominion.invalid-session',
-          message: `${file}: session ${item.index} is not an object.`,
-          file,
-          path: `Sessions[${item.index}]`,
-        });
-        continue;
+        if (cvr.position !== null) seen.set({ batch: key, record: cvr.position, value: 1 });
+        records++;
       }
-      const cvr = sessionCvr({ session, manifests, jurisdiction });
-      if ('message' in cvr) {
-        yield errorItem({
-          kind: 'dominion.invalid-session',
-          message: `${file}: ${cvr.message}.`,
-          file,
-          path: `Sessions[${item.index}].${cvr.path}`,
-        });
-        continue;
-      }
-      const key = `${cvr.tabulator}-${cvr.batch}`;
-      if (cvr.position !== null && seen.get({ batch: key, record: cvr.position }) !== 0) {
-        yield errorItem({
-          kind: 'dominion.duplicate-record',
-          message: `${file}: tabulator ${cvr.tabulator}, batch ${cvr.batch}, record ${cvr.position} appears twice in the export.`,
-          file,
-          path: `Sessions[${item.index}]`,
-        });
-        continue;
-      }
-      if (cvr.position !== null) seen.set({ batch: key, record: cvr.position, value: 1 });
-      records++;
-      yield { type: 'cvr', cvr };
+      yield item;
     }
   }
 }

@@ -7,7 +7,8 @@
  * of `splitSessions` over the same file.
  */
 import { openFile as open } from '#platform';
-import type { SessionSplit, SessionSplitError } from './dominion_json.js';
+import type { DominionManifests, SessionSplit, SessionSplitError } from './dominion_json.js';
+import type { ReaderItem } from './types.js';
 import { workerMessages } from './worker_stream.js';
 
 /** Worker body: streams the file through splitSessionRanges and posts the ranges (transferred). */
@@ -103,5 +104,76 @@ export async function* splitSessionsOnWorker(options: {
     }
   } finally {
     await file.close();
+  }
+}
+
+/**
+ * Worker body: reads the file's sessions into CVRs and errors (`readSessions`, `sessionItems`) and
+ * posts them about 512 at a time, with the index of each item's session.
+ */
+const ITEMS_BODY = `
+ready.then(async (m) => {
+  const fs = require('node:fs');
+  const header = { version: null, electionId: null };
+  let bytes = 0;
+  async function* chunks() {
+    for await (const c of fs.createReadStream(workerData.path, { highWaterMark: 1 << 20 })) {
+      bytes += c.length;
+      yield c;
+    }
+  }
+  const at = { index: 0 };
+  let items = [];
+  let indexes = new Int32Array(512);
+  const flush = async (last) => {
+    const out = indexes.slice(0, items.length);
+    await send({ items, indexes: out, header, bytes, last }, [out.buffer]);
+    items = [];
+  };
+  const sessions = m.readSessions(chunks(), header);
+  for await (const item of m.sessionItems({ sessions, file: workerData.file, manifests: workerData.manifests, jurisdiction: workerData.jurisdiction, at })) {
+    indexes[items.length] = at.index;
+    items.push(item);
+    if (items.length === indexes.length) await flush(false);
+  }
+  await flush(true);
+}).catch(fail);
+`;
+
+interface ItemBatch {
+  readonly items: readonly ReaderItem[];
+  /** The index of each item's session. */
+  readonly indexes: Int32Array;
+  readonly header: { readonly version: string | null; readonly electionId: string | null };
+  readonly bytes: number;
+  readonly last: boolean;
+}
+
+/**
+ * `sessionItems` over the export file at `path`, run on a worker thread: the CVRs and errors of its
+ * sessions, in order. `header` is filled in as the worker reads it, `at.index` is the session index of
+ * the item last yielded, and `onBytes` hears how many bytes the worker has read (for progress).
+ */
+export async function* sessionItemsOnWorker(o: {
+  readonly path: string;
+  readonly file: string;
+  readonly manifests: DominionManifests;
+  readonly jurisdiction: string;
+  readonly header: { version: string | null; electionId: string | null };
+  readonly at: { index: number };
+  readonly onBytes?: (bytes: number) => void;
+}): AsyncGenerator<ReaderItem> {
+  for await (const m of workerMessages<ItemBatch>({
+    body: ITEMS_BODY,
+    module: 'dominion_json',
+    workerData: { path: o.path, file: o.file, manifests: o.manifests, jurisdiction: o.jurisdiction },
+  })) {
+    o.header.version = m.header.version;
+    o.header.electionId = m.header.electionId;
+    o.onBytes?.(m.bytes);
+    for (let k = 0; k < m.items.length; k++) {
+      o.at.index = m.indexes[k]!;
+      yield m.items[k]!;
+    }
   }
 }
