@@ -25,7 +25,7 @@ import type { AuthEnv } from './auth/middleware.js';
 import { canActOnJurisdiction } from './auth/roles.js';
 import { authorOf, statusOf, type AuditApiError, type AuditRoutesDeps } from './audit_routes.js';
 import { auditProgress, boardCards } from './audit_views.js';
-import { retrievalPdf, retrievalTable } from './retrieval_pdf.js';
+import { retrievalPdfOffThread, retrievalTable } from './retrieval_pdf.js';
 
 const signOffSchema = z.object({ round: z.number().int().positive() });
 
@@ -176,7 +176,7 @@ export function countyRoutes(deps: AuditRoutesDeps) {
       const loaded = await stateOf(auditId);
       if (!loaded.ok) return fail(c, 'audit.retrieval-list-pdf', loaded.error);
       const { round, ...retrieval } = await retrievalOf(auditId, jurisdiction, loaded.state);
-      const pdf = await retrievalPdf({
+      const pdf = await retrievalPdfOffThread({
         auditId,
         jurisdiction,
         round,

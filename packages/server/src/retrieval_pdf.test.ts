@@ -1,10 +1,10 @@
 /**
- * The retrieval list as PDF: the CSV's rows in a table, a 5,000-card list renders (many pages), and
+ * The retrieval list as PDF: the CSV's rows in a table, a long list renders (many pages), and
  * pdfmake can reach neither URLs nor local files (only the built-in Helvetica).
  */
 import { describe, expect, it } from 'vitest';
 import pdfmake from 'pdfmake';
-import { retrievalPdf, retrievalTable } from './retrieval_pdf.js';
+import { retrievalPdf, retrievalPdfOffThread, retrievalTable } from './retrieval_pdf.js';
 
 function rowsOf(n: number) {
   const rows = [];
@@ -41,9 +41,10 @@ describe('retrieval list PDF', () => {
     ]);
   });
 
-  it('renders a 5,000-card list on many pages, and an empty one', async () => {
+  // 5,000 cards (STACK.md's size) are measured in bench/server_retrieval_pdf.bench.ts; 1,500 keep this quick.
+  it('renders a long list on many pages, and an empty one', async () => {
     const table = retrievalTable({
-      list: { jurisdiction: 'Alder County', rows: rowsOf(5000) },
+      list: { jurisdiction: 'Alder County', rows: rowsOf(1500) },
       boardOf: () => 'alder-1',
       recorded: () => false,
     });
@@ -55,9 +56,9 @@ describe('retrieval list PDF', () => {
       table,
     });
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    // About 40 rows a landscape page: far more than one page, far fewer than one per row.
-    expect(pagesOf(pdf)).toBeGreaterThan(50);
-    expect(pagesOf(pdf)).toBeLessThan(500);
+    // About 30–40 rows a landscape page: far more than one page, far fewer than one per row.
+    expect(pagesOf(pdf)).toBeGreaterThan(25);
+    expect(pagesOf(pdf)).toBeLessThan(150);
     const empty = await retrievalPdf({
       auditId: 'demo',
       jurisdiction: 'Alder County',
@@ -82,4 +83,24 @@ describe('retrieval list PDF', () => {
     });
     await expect(remote.getBuffer()).rejects.toThrow(/denied|access|policy/i);
   });
+});
+
+describe('retrieval list PDF off the request thread', () => {
+  it('renders on a worker, one list at a time, the same bytes as inline', async () => {
+    const options = {
+      auditId: 'demo',
+      jurisdiction: 'Alder County',
+      round: 2,
+      printedAt: '2026-11-22 06:00 UTC',
+      table: retrievalTable({
+        list: { jurisdiction: 'Alder County', rows: rowsOf(60) },
+        boardOf: () => 'alder-county-1',
+        recorded: () => true,
+      }),
+    };
+    const [a, b] = await Promise.all([retrievalPdfOffThread(options), retrievalPdfOffThread(options)]);
+    expect(a.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pagesOf(a)).toBe(pagesOf(await retrievalPdf(options)));
+    expect(pagesOf(b)).toBe(pagesOf(a));
+  }, 60_000);
 });

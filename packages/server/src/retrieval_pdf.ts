@@ -5,6 +5,9 @@
  * files: the only "files" it may open are the PDF standard fonts built into pdfkit (Helvetica), which
  * are no files at all.
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import pdfmake from 'pdfmake';
 import type { CardRef } from '@openrla/audit';
 import type { roundRetrievalLists } from '@openrla/audit';
@@ -105,4 +108,62 @@ export async function retrievalPdf(options: {
     ],
   });
   return doc.getBuffer();
+}
+
+/** The worker's body (CommonJS, evaluated): registers tsx when running from sources, renders one PDF. */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ready = workerData.tsxUrl ? import(workerData.tsxUrl).then((api) => api.register()) : Promise.resolve();
+ready
+  .then(() => import(workerData.moduleUrl))
+  .then((m) => m.retrievalPdf(workerData.options))
+  .then((pdf) => parentPort.postMessage({ ok: true, pdf }), (e) => parentPort.postMessage({ ok: false, message: String(e && e.stack || e) }));
+`;
+
+function workerEntry(): {
+  readonly moduleUrl: string;
+  readonly tsxUrl: string | null;
+  readonly execArgv: string[];
+} {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const cjs = createRequire(here).resolve('tsx/esm/api');
+    return {
+      moduleUrl: here,
+      tsxUrl: pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href,
+      execArgv: ['--conditions=source'],
+    };
+  }
+  return { moduleUrl: here, tsxUrl: null, execArgv: [] };
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * `retrievalPdf` on a worker thread, one list at a time: a 5,000-card list costs about 2 s of CPU, which
+ * would otherwise stall every other request (audit boards recording) for that long, and rendering many
+ * counties' lists at once would multiply pdfmake's memory.
+ */
+export function retrievalPdfOffThread(options: Parameters<typeof retrievalPdf>[0]): Promise<Buffer> {
+  const run = () =>
+    new Promise<Buffer>((resolve, reject) => {
+      const { moduleUrl, tsxUrl, execArgv } = workerEntry();
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { moduleUrl, tsxUrl, options },
+        execArgv,
+      });
+      worker.once('message', (m: { ok: true; pdf: Uint8Array } | { ok: false; message: string }) => {
+        void worker.terminate();
+        if (m.ok) resolve(Buffer.from(m.pdf.buffer, m.pdf.byteOffset, m.pdf.byteLength));
+        else reject(new Error(`retrieval PDF: ${m.message}`));
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        if (code !== 0 && code !== 1) reject(new Error(`retrieval PDF worker exited with ${code}`));
+      });
+    });
+  const next = queue.then(run, run);
+  queue = next.catch(() => undefined);
+  return next;
 }
