@@ -57,7 +57,14 @@ import { authOf, createGuards } from './auth/middleware.js';
 import type { AuthEnv } from './auth/middleware.js';
 import { canActOnCard, canActOnJurisdiction } from './auth/roles.js';
 import type { Principal } from './auth/roles.js';
-import { auditProgress, auditReport, boardCards, boardOfCard, retrievalCsv } from './audit_views.js';
+import {
+  auditProgress,
+  auditReport,
+  boardCards,
+  boardOfCard,
+  publicAuditView,
+  retrievalCsv,
+} from './audit_views.js';
 import { spoolUpload } from './upload_spool.js';
 
 /** Default limit of one uploaded file (manifest or CVR export): 2 GiB. */
@@ -786,11 +793,31 @@ export function auditRoutes(deps: AuditRoutesDeps) {
         return c.json({ round, card, recorded: true });
       })
       // ---- public ---------------------------------------------------------------------------
+      .get('/public/audits', storeRequired(), async (c) => {
+        const heads = (await storeOf().listAudits()).filter((h) => !h.auditId.endsWith('~meta'));
+        const audits = [];
+        for (const h of heads) {
+          const loaded = await stateOf(h.auditId);
+          if (!loaded.ok) continue;
+          const v = publicAuditView(loaded.state);
+          audits.push({
+            auditId: h.auditId,
+            name: v.name,
+            riskLimit: v.riskLimit,
+            rounds: v.rounds,
+            roundOpen: v.roundOpen,
+            complete: v.complete,
+            contests: v.contests.length,
+          });
+        }
+        return c.json({ audits });
+      })
       .get('/public/audits/:auditId/progress', storeRequired(), async (c) => {
         const loaded = await stateOf(c.req.param('auditId'));
         if (!loaded.ok) return fail(c, loaded.error);
         const p = auditProgress(loaded.state);
         return c.json({
+          ...publicAuditView(loaded.state),
           status: p.status,
           seedSet: p.seedSet,
           jurisdictions: p.jurisdictions.map((j) => ({
@@ -799,6 +826,7 @@ export function auditRoutes(deps: AuditRoutesDeps) {
             cvrs: j.cvrs !== null,
             roundCards: j.roundCards,
             recorded: j.recorded,
+            signedOff: j.signedOff,
           })),
         });
       })
@@ -845,4 +873,11 @@ export function auditRoutes(deps: AuditRoutesDeps) {
 
 export type AuditRoutes = ReturnType<typeof auditRoutes>;
 
-export type { AuditProgress, AuditReport, BoardCard, JurisdictionProgress } from './audit_views.js';
+export type {
+  AuditProgress,
+  AuditReport,
+  BoardCard,
+  JurisdictionProgress,
+  PublicAuditView,
+  PublicContestResult,
+} from './audit_views.js';

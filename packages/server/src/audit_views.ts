@@ -218,3 +218,70 @@ export function auditReport(options: { readonly auditId: string; readonly state:
     }),
   };
 }
+
+/** A contest's measurement as the public sees it (the engine's `ContestRoundResult`, named plainly). */
+export interface PublicContestResult {
+  readonly status: ContestRoundResult['status'];
+  /** The measured risk (max p-value over assertions). */
+  readonly risk: number;
+  /** Draws in the contest's sample so far. */
+  readonly sampled: number;
+  readonly discrepancies: ContestRoundResult['discrepancies'];
+}
+
+/** What the public progress page shows beyond the jurisdictions: the audit's contests and its rounds. */
+export interface PublicAuditView {
+  readonly name: string | null;
+  readonly riskLimit: number | null;
+  readonly rounds: number;
+  readonly roundOpen: boolean;
+  readonly complete: boolean;
+  readonly contests: readonly {
+    readonly name: string;
+    readonly role: 'targeted' | 'opportunistic';
+    readonly method: string;
+    /** The latest measurement; null before the first round ends. */
+    readonly result: PublicContestResult | null;
+  }[];
+  readonly roundList: readonly {
+    readonly round: number;
+    /** Cards to read in the round (phantoms excluded) and how many have a reading. */
+    readonly cards: number;
+    readonly recorded: number;
+    readonly finished: boolean;
+    /** Each contest's measurement at the end of the round; null while it is open. */
+    readonly results: Readonly<Record<string, PublicContestResult>> | null;
+  }[];
+}
+
+function publicResult(r: ContestRoundResult): PublicContestResult {
+  return { status: r.status, risk: r.pValue, sampled: r.n, discrepancies: r.discrepancies };
+}
+
+/** The audit's contests and rounds for the public progress page (see PublicAuditView). */
+export function publicAuditView(state: AuditState): PublicAuditView {
+  const status = auditStatus(state);
+  return {
+    name: state.definition?.name ?? null,
+    riskLimit: state.definition?.riskLimit ?? null,
+    rounds: status.rounds,
+    roundOpen: status.roundOpen,
+    complete: status.complete,
+    contests: (state.definition?.contests ?? []).map((c) => {
+      const r = status.contests[c.name];
+      return { name: c.name, role: c.role, method: c.method, result: r ? publicResult(r) : null };
+    }),
+    roundList: state.rounds.map((r) => ({
+      round: r.round,
+      cards: r.cards.length,
+      recorded: r.cards.filter((key) => state.readings.has(key)).length,
+      finished: r.results !== null,
+      results:
+        r.results === null
+          ? null
+          : Object.fromEntries(
+              Object.entries(r.results).map(([name, result]) => [name, publicResult(result)]),
+            ),
+    })),
+  };
+}

@@ -2,7 +2,7 @@
  * The Node APIs this package's readers use: files on disk, worker threads, ZIP archives (yauzl), and
  * the native UTF-8/ASCII checks. Modules import them from `#platform` (package.json "imports"): in Node
  * that is this file; a browser bundle (the "browser" condition) gets ./browser.ts instead, so the readers
- * of in-memory or fetched sources run unchanged in a browser (docs/decisions/0012-browser-verify.md).
+ * of in-memory or fetched sources run unchanged in a browser (docs/decisions/0016-public-pages-and-browser-verify.md).
  */
 export { isAscii, isUtf8 } from 'node:buffer';
 export { closeSync, createReadStream, openSync, readdirSync, readSync, statSync } from 'node:fs';

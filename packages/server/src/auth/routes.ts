@@ -54,6 +54,7 @@ export const PUBLIC_API_ROUTES: readonly string[] = [
   'POST /api/login',
   'POST /api/audit-boards/login',
   // The audit API's public views (audit_routes.ts): progress and the published record.
+  'GET /api/public/audits',
   'GET /api/public/audits/:auditId/progress',
   'GET /api/public/audits/:auditId/record',
   'GET /api/public/audits/:auditId/record/events.jsonl',

@@ -24,6 +24,7 @@ interface NavItem {
 
 const PUBLIC_NAV: readonly NavItem[] = [
   { to: PATHS.home, label: 'Home' },
+  { to: PATHS.audits, label: 'Audits' },
   { to: PATHS.plan, label: 'Audit planner' },
 ];
 

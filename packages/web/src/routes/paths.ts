@@ -11,6 +11,8 @@ export const PATHS = {
   /** An audit board's pages (routes/board/); boards sign in at `boardLogin`. */
   board: '/board',
   boardLogin: '/audit-board/login',
+  /** Every audit on the server (routes/public/audits/). */
+  audits: '/audits',
   /** Public pages of one audit (routes/public/audits/): progress, the record, verify. */
   publicAudit: (auditId: string) => `/audits/${encodeURIComponent(auditId)}`,
 } as const;

@@ -14,7 +14,7 @@ import { SetupPage, SignInPage } from './account/sign_in.js';
 import { boardLoginRoutes, boardRoutes } from './board/index.js';
 import { countyRoutes } from './county/index.js';
 import { NotFoundPage } from './not_found.js';
-import { publicAuditRoutes } from './public/audits/index.js';
+import { publicAuditListRoute, publicAuditRoutes } from './public/audits/index.js';
 import { HomePage } from './public/home.js';
 import { PlanPage } from './public/plan/plan_page.js';
 import { stateRoutes } from './state/index.js';
@@ -26,6 +26,7 @@ const publicRoutes: RouteObject[] = [
   { path: PATHS.login.slice(1), element: <SignInPage /> },
   { path: PATHS.setup.slice(1), element: <SetupPage /> },
   ...boardLoginRoutes,
+  publicAuditListRoute,
   { path: 'audits/:auditId', children: publicAuditRoutes },
 ];
 

@@ -17,6 +17,13 @@ export function HomePage() {
       <h2>For the public</h2>
       <ul className="usa-list">
         <li>
+          <Link className="usa-link" to={PATHS.audits}>
+            Audits
+          </Link>
+          : follow an audit’s progress, download its published record, and verify every sample and risk number
+          in your browser.
+        </li>
+        <li>
           <Link className="usa-link" to={PATHS.plan}>
             Audit planner
           </Link>
