@@ -169,6 +169,13 @@ describe('jurisdiction administrator routes', () => {
       body: { card: list.body.cards[0]!.card, reading: { found: false }, correction: { reason: 'late' } },
     });
     expect(late.body.error.kind).toBe('card.jurisdiction-signed-off');
+    const published = await h.admin.request<{
+      jurisdictions: { jurisdiction: string; signedOff: boolean }[];
+    }>('GET', '/api/public/audits/small/progress');
+    expect(published.body.jurisdictions.map((j) => [j.jurisdiction, j.signedOff])).toEqual([
+      [KP, true],
+      [MO, false],
+    ]);
     // Mount Olive has not signed off.
     const all = await h.admin.request<AuditProgress>('GET', `${audit}/status`);
     expect(all.body.jurisdictions.map((j) => [j.jurisdiction, j.signedOff])).toEqual([

@@ -8,7 +8,7 @@
  */
 import { Alert, Button, Table } from '@trussworks/react-uswds';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useApi } from '../../api/api_context.js';
 import { answerOf, csrfHeaders } from '../../api/request.js';
@@ -138,7 +138,13 @@ function SignOffSection({
   const client = useApi();
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState(false);
+  const [justSigned, setJustSigned] = useState(false);
+  const done = useRef<HTMLDivElement>(null);
   const remaining = progress.roundCards - progress.recorded;
+  // The button goes away once signed off: focus moves to the confirmation instead of the page's top.
+  useEffect(() => {
+    if (justSigned && progress.signedOff) done.current?.focus();
+  }, [justSigned, progress.signedOff]);
 
   async function signOff() {
     setBusy(true);
@@ -150,6 +156,7 @@ function SignOffSection({
         ),
       );
       onProblem(answer.ok ? [] : [{ inputId: null, message: answer.error.message }]);
+      if (answer.ok) setJustSigned(true);
       await queryClient.invalidateQueries({ queryKey: countyKeys.status(auditId) });
     } catch (failure) {
       onProblem([{ inputId: null, message: (failure as Error).message }]);
@@ -162,9 +169,11 @@ function SignOffSection({
     <section aria-labelledby="sign-off-heading" className="margin-top-5">
       <h2 id="sign-off-heading">5. Sign off round {round}</h2>
       {progress.signedOff ? (
-        <Alert type="success" headingLevel="h3" heading={`${jurisdiction} signed off round ${round}`}>
-          Your readings of this round are final. The state administrator finishes the round.
-        </Alert>
+        <div ref={done} tabIndex={-1}>
+          <Alert type="success" headingLevel="h3" heading={`${jurisdiction} signed off round ${round}`}>
+            Your readings of this round are final. The state administrator finishes the round.
+          </Alert>
+        </div>
       ) : remaining > 0 ? (
         <p>
           You can sign off when every card is recorded: {formatCount(remaining)} card
