@@ -185,6 +185,7 @@ function BoardWork(props: {
     refetchInterval: 30_000,
   });
 
+  const [sessionEnded, setSessionEnded] = useState(false);
   const send = useCallback(
     async (entry: QueuedReading): Promise<SendOutcome> => {
       let res;
@@ -203,6 +204,7 @@ function BoardWork(props: {
       } catch {
         return { kind: 'failed' };
       }
+      setSessionEnded(res.status === 401);
       const body: unknown = await res.json().catch(() => null);
       const error = (body as { error?: ApiError } | null)?.error ?? null;
       return outcomeOf(res.status, error);
@@ -298,6 +300,12 @@ function BoardWork(props: {
           {formatCount(done)} of {formatCount(rows.length)} cards done
         </strong>
       </p>
+      {sessionEnded ? (
+        <Alert type="warning" headingLevel="h2" heading="Your sign-in has ended">
+          Your entries are saved on this computer. Ask your jurisdiction administrator for a new sign-in link
+          for round {round}; once you sign in again on this computer, they are sent.
+        </Alert>
+      ) : null}
       <QueueStatus waiting={waiting} refused={refused} connected={queue.connected} />
       <p className="usa-sr-only" role="status" aria-live="polite">
         {announcement}

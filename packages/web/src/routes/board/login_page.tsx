@@ -47,7 +47,8 @@ export function BoardLoginPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const [boardId, setBoardId] = useState(params.get('board') ?? '');
-  const [passphrase, setPassphrase] = useState(() => passphraseOfHash(window.location.hash));
+  const [linkPassphrase] = useState(() => passphraseOfHash(window.location.hash));
+  const [passphrase, setPassphrase] = useState(linkPassphrase);
   const [members, setMembers] = useState<MemberInput[]>([
     { name: '', party: '' },
     { name: '', party: '' },
@@ -66,7 +67,15 @@ export function BoardLoginPage() {
       );
   }, []);
 
-  if (session.me?.principal.role === 'audit-board' && !busy) return <Navigate to={PATHS.board} replace />;
+  // A board already signed in goes to its cards, unless this is a link for another board or a new passphrase.
+  const signedIn = session.me?.principal;
+  if (
+    signedIn?.role === 'audit-board' &&
+    !busy &&
+    linkPassphrase === '' &&
+    (params.get('board') === null || params.get('board') === signedIn.boardId)
+  )
+    return <Navigate to={PATHS.board} replace />;
 
   const setMember = (i: number, change: Partial<MemberInput>) =>
     setMembers((all) => all.map((m, j) => (j === i ? { ...m, ...change } : m)));
