@@ -3,10 +3,10 @@
  * re-readable sources. A path to a folder stands for the files in it; a one-shot byte stream is
  * stored first and then read back from the store, so nothing is ever held whole in memory.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileSource, type Source } from '@openrla/formats';
-import { sqlDriverOf, type AuditStore, type Result } from '@openrla/store';
+import { FILE_CHUNK_BYTES, sqlDriverOf, type AuditStore, type Result } from '@openrla/store';
 import type { FileInput, IngestError, IngestProgress } from './types.js';
 
 /** A file as stored, with a source that reads it again. */
@@ -114,6 +114,8 @@ export async function storeInputs(options: {
     readonly name: string;
     readonly source: Source | null;
     readonly stream: AsyncIterable<Uint8Array> | null;
+    /** A file on disk: stored by reading it in the store's chunk size (no re-chunking copy). */
+    readonly path?: string;
   }[] = [];
   for (const input of options.inputs) {
     if (typeof input === 'string') {
@@ -143,7 +145,8 @@ export async function storeInputs(options: {
             },
           ],
         };
-      for (const f of files) pending.push({ name: path.basename(f), source: fileSource(f), stream: null });
+      for (const f of files)
+        pending.push({ name: path.basename(f), source: fileSource(f), stream: null, path: f });
     } else if (isStream(input)) pending.push({ name: input.name, source: null, stream: input.stream });
     else pending.push({ name: input.name, source: input, stream: null });
   }
@@ -163,7 +166,14 @@ export async function storeInputs(options: {
     let content: AsyncIterable<Uint8Array>;
     try {
       // A source stored before is opened only if the store no longer has its bytes.
-      content = counted(known !== undefined ? lazyOpen(p.source!) : (p.stream ?? p.source!.open()), onBytes);
+      content = counted(
+        known !== undefined
+          ? lazyOpen(p.source!)
+          : p.path !== undefined
+            ? (createReadStream(p.path, { highWaterMark: FILE_CHUNK_BYTES }) as AsyncIterable<Uint8Array>)
+            : (p.stream ?? p.source!.open()),
+        onBytes,
+      );
     } catch (error) {
       return {
         ok: false,

@@ -222,6 +222,11 @@ async function* rechunk(
   let buffer = new Uint8Array(size);
   let filled = 0;
   for await (const piece of content) {
+    // A piece that is exactly one chunk (a file read `size` bytes at a time) goes as it is, uncopied.
+    if (filled === 0 && piece.byteLength === size) {
+      yield piece;
+      continue;
+    }
     let at = 0;
     while (at < piece.byteLength) {
       const take = Math.min(size - filled, piece.byteLength - at);
