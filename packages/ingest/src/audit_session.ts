@@ -302,7 +302,15 @@ export interface Executed {
 }
 
 /** How often a command is executed again when another process appended to the audit first. */
-const ATTEMPTS = 5;
+const ATTEMPTS = 12;
+
+/**
+ * After losing an append to another process: wait a random moment, longer each time, so that two app
+ * servers streaming groups of commands back to back take turns instead of one losing again and again.
+ */
+function backOff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 4 * (attempt + 1)));
+}
 
 /** At most this many single commands share one append. */
 const GROUP_LIMIT = 200;
@@ -336,7 +344,7 @@ const lines = new WeakMap<AuditStore, Map<string, Line>>();
  * `event.conflict` after one retry); single commands that queued up meanwhile run together and share
  * one append (group commit: each is executed against the state its predecessors left, and refused
  * alone). Processes still race: when another process appended first, the log is caught up and the
- * commands executed again (up to five times).
+ * commands executed again (up to twelve times, after a random pause).
  */
 export function runCommands(options: RunOptions): Promise<SessionResult<Executed>> {
   const { store, auditId } = options;
@@ -417,7 +425,10 @@ async function runGroup(calls: readonly RunOptions[]): Promise<SessionResult<Exe
     let after: AuditState = fold.state;
     if (produced.length > 0) {
       const appended = await store.appendEvents({ auditId, expectedSeq, events: produced.map(newEventOf) });
-      if (!appended.ok && appended.error.kind === 'event.conflict') continue;
+      if (!appended.ok && appended.error.kind === 'event.conflict') {
+        await backOff(attempt);
+        continue;
+      }
       if (!appended.ok) {
         const error = appended.error;
         return answers.map((a) => ('ok' in a ? a : { ok: false, error }));
@@ -490,6 +501,7 @@ async function runCommandsNow(options: {
       return { ok: true, value: { events: produced, state: reloaded.value.state } };
     }
     if (appended.error.kind !== 'event.conflict') return { ok: false, error: appended.error };
+    await backOff(attempt);
   }
   return {
     ok: false,
