@@ -658,6 +658,8 @@ export function auditRoutes(deps: AuditRoutesDeps) {
             key: b.key,
             recorded: b.recorded,
             imprintedId: imprinted[i] ?? null,
+            // What the audit boards recorded (the paper's reading, never the CVR), so a correction starts from it.
+            reading: state.readings.get(b.key)?.reading ?? null,
           })),
           signedOff: signedOff && { at: signedOff.at, members: signedOff.members },
         });
