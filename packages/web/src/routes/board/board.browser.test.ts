@@ -275,6 +275,8 @@ describe.skipIf(!enabled)('the audit board in Chromium', () => {
     await page.getByLabel('Why are you correcting this card?').fill('');
     await page.getByLabel('Why are you correcting this card?').pressSequentially('re-read');
     expect(await page.getByRole('heading', { name: /Review card/ }).count()).toBe(0);
+    // The correction starts from what was recorded (the first choice, ticked on card 1).
+    expect(await page.locator(`#${firstChoice}`).isChecked()).toBe(true);
     await page.getByText('Overvote (more marks than allowed)').click();
     await page.getByRole('button', { name: 'Review this card' }).click();
     await page.getByText('Reason: re-read').waitFor();

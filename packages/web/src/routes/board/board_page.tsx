@@ -64,6 +64,8 @@ interface CardRow {
   readonly key: string;
   /** The number printed on the card by the scanner, when the CVR export has one. */
   readonly imprintedId: string | null;
+  /** The reading the server has for the card (to start a correction from), or null. */
+  readonly recordedReading: CardReading | null;
   readonly state: 'done' | 'waiting' | 'refused' | 'to-do';
   readonly refused?: ApiError;
 }
@@ -234,6 +236,7 @@ function BoardWork(props: {
         card: c.card,
         key: c.key,
         imprintedId: c.imprintedId,
+        recordedReading: c.reading as CardReading | null,
         state,
         ...(q?.refused ? { refused: q.refused } : {}),
       };
@@ -326,7 +329,11 @@ function BoardWork(props: {
           contests={contests}
           correction={current.correction}
           initial={
-            current.marks ?? marksOf(queue.entries.find((e) => e.key === current.key)?.reading ?? null)
+            current.marks ??
+            marksOf(
+              queue.entries.find((e) => e.key === current.key)?.reading ??
+                rowOf(current.key)!.recordedReading,
+            )
           }
           initialReason={current.reason ?? ''}
           onReview={(reading, marks, correction) =>
