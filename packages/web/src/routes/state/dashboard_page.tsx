@@ -14,7 +14,7 @@
 import { Alert, Button, Form, Radio, Table, Tag } from '@trussworks/react-uswds';
 import { useQueryClient } from '@tanstack/react-query';
 import { checkDiceSeed, MIN_SEED_DIGITS } from '@openrla/sampling';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { useApi } from '../../api/api_context.js';
 import { answerOf, csrfHeaders, type ApiError } from '../../api/request.js';
@@ -107,6 +107,9 @@ function Dashboard({
   const canPlan = filesIn && !roundOpen && !complete;
   const publicPath = PATHS.publicAudit(auditId);
   const [picked, setPicked] = useState<Record<string, PickedSize>>({});
+  // After an action the button it used is gone: focus moves to what to do next.
+  const nextBox = useRef<HTMLDivElement>(null);
+  const focusNext = () => nextBox.current?.focus();
 
   return (
     <>
@@ -122,9 +125,11 @@ function Dashboard({
           {publicPath}
         </Link>
       </p>
-      <Alert type={complete ? 'success' : 'info'} headingLevel="h2" heading="What to do next">
-        <span data-testid="next-step">{next.message}</span>
-      </Alert>
+      <div ref={nextBox} tabIndex={-1}>
+        <Alert type={complete ? 'success' : 'info'} headingLevel="h2" heading="What to do next">
+          <span data-testid="next-step">{next.message}</span>
+        </Alert>
+      </div>
 
       <section aria-labelledby="step-uploads" className="margin-top-5">
         <h2 id="step-uploads">1. Jurisdictions’ files</h2>
@@ -153,7 +158,7 @@ function Dashboard({
 
       <section aria-labelledby="step-seed" className="margin-top-5">
         <h2 id="step-seed">3. Random seed</h2>
-        <SeedSection auditId={auditId} seed={report.seed} filesIn={filesIn} />
+        <SeedSection auditId={auditId} seed={report.seed} filesIn={filesIn} onDone={focusNext} />
       </section>
 
       <section aria-labelledby="step-round" className="margin-top-5">
@@ -165,7 +170,7 @@ function Dashboard({
         ) : report.seed === null ? (
           <p>Record the seed first: the cards are drawn from it.</p>
         ) : (
-          <StartRound auditId={auditId} round={rounds + 1} picked={picked} />
+          <StartRound auditId={auditId} round={rounds + 1} picked={picked} onDone={focusNext} />
         )}
       </section>
 
@@ -181,7 +186,7 @@ function Dashboard({
       <section aria-labelledby="step-finish" className="margin-top-5">
         <h2 id="step-finish">6. Finish the round</h2>
         {roundOpen ? (
-          <FinishRound auditId={auditId} status={status} />
+          <FinishRound auditId={auditId} status={status} onDone={focusNext} />
         ) : rounds === 0 ? (
           <p>No round has started yet.</p>
         ) : complete ? (
@@ -367,10 +372,12 @@ function SeedSection({
   auditId,
   seed,
   filesIn,
+  onDone,
 }: {
   readonly auditId: string;
   readonly seed: string | null;
   readonly filesIn: boolean;
+  readonly onDone: () => void;
 }) {
   const me = useSignedIn();
   const client = useApi();
@@ -419,6 +426,7 @@ function SeedSection({
       if (!answered.ok) return setError(sentence(answered.error.message));
       setAnswer(answered.value);
       await queryClient.invalidateQueries({ queryKey: stateKeys.audit(auditId) });
+      onDone();
     } catch (failure) {
       setError((failure as Error).message);
     } finally {
@@ -466,10 +474,12 @@ function StartRound({
   auditId,
   round,
   picked,
+  onDone,
 }: {
   readonly auditId: string;
   readonly round: number;
   readonly picked: Readonly<Record<string, PickedSize>>;
+  readonly onDone: () => void;
 }) {
   const me = useSignedIn();
   const client = useApi();
@@ -498,6 +508,7 @@ function StartRound({
       if (!answered.ok) return setProblems([{ inputId: null, message: sentence(answered.error.message) }]);
       setProblems([]);
       await queryClient.invalidateQueries({ queryKey: stateKeys.audit(auditId) });
+      onDone();
     } catch (failure) {
       setProblems([{ inputId: null, message: (failure as Error).message }]);
     } finally {
@@ -629,7 +640,15 @@ function statusText(options: {
   }
 }
 
-function FinishRound({ auditId, status }: { readonly auditId: string; readonly status: AuditStatus }) {
+function FinishRound({
+  auditId,
+  status,
+  onDone,
+}: {
+  readonly auditId: string;
+  readonly status: AuditStatus;
+  readonly onDone: () => void;
+}) {
   const me = useSignedIn();
   const client = useApi();
   const queryClient = useQueryClient();
@@ -650,6 +669,7 @@ function FinishRound({ auditId, status }: { readonly auditId: string; readonly s
       );
       if (!answered.ok) return setError(answered.error);
       await queryClient.invalidateQueries({ queryKey: stateKeys.audit(auditId) });
+      onDone();
     } catch (failure) {
       setError({ kind: 'network', message: (failure as Error).message });
     } finally {

@@ -128,6 +128,8 @@ describe.skipIf(!enabled)('the state administrator in Chromium', () => {
     await page.getByText('(suggested)').first().waitFor();
     expect(await optionRows.count()).toBeGreaterThan(1);
     await page.getByRole('cell', { name: '100%' }).first().waitFor(); // a full hand count always finishes
+    expect(await app.seriousAccessibilityViolations()).toEqual([]);
+    await app.screenshot('state-plan');
 
     // The seed: a short one is warned about as it is typed; the ceremony's is recorded.
     await page.getByLabel('Seed from the public dice ceremony').fill('12345');
@@ -139,6 +141,8 @@ describe.skipIf(!enabled)('the state administrator in Chromium', () => {
     // Round 1.
     await page.getByRole('button', { name: 'Start round 1' }).click();
     await page.getByText(/Round 1 is under way: the audit boards have recorded 0 of/).waitFor();
+    // The button is gone with the round started: focus is on what to do next.
+    expect(await page.locator(':focus').textContent()).toMatch(/^What to do next/);
     expect(await app.seriousAccessibilityViolations()).toEqual([]);
 
     // The boards record every card as its paper shows (here: as its CVR says); the page polls.

@@ -5,7 +5,7 @@
  * shows (an audit still waiting for its files has no plan yet); everything else that fails throws for
  * React Query's error state.
  */
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { InferResponseType } from 'hono/client';
 import type { ApiClient } from '../../api/client.js';
 import { useApi } from '../../api/api_context.js';
@@ -93,13 +93,18 @@ export function useRoundPlan(auditId: string, enabled: boolean) {
   });
 }
 
-/** The audit's report (rounds with each contest's measurement): the risk chart's data. */
-export function useAuditReport(auditId: string, rounds: number) {
+/**
+ * The audit's report (rounds with each contest's measurement): the risk chart's data. `version`
+ * changes with the rounds, so a new round refetches it.
+ */
+export function useAuditReport(auditId: string, version: number) {
   const client = useApi();
   return useQuery({
-    queryKey: [...stateKeys.report(auditId), rounds],
+    queryKey: [...stateKeys.report(auditId), version],
     queryFn: async () =>
       valueOf(await answerOf<AuditReport>(client.api.audits[':auditId'].report.$get({ param: { auditId } }))),
+    // A new round refetches the report; the page keeps showing the last one meanwhile (no flash of loading).
+    placeholderData: keepPreviousData,
   });
 }
 
