@@ -614,7 +614,7 @@ function ReviewScreen(props: {
       <p>Check that this is exactly what the paper shows, then submit it.</p>
       <p className="openrla-board__where-line">
         {whereText(row.card)}
-        {row.imprintedId !== null ? ` (imprinted ID ${row.imprintedId})` : ''}
+        {row.imprintedId !== null ? ` · Imprinted ID: ${row.imprintedId}` : ''}
       </p>
       {props.correction ? (
         <p>
@@ -648,7 +648,7 @@ function ReviewScreen(props: {
         <Button type="button" onClick={props.onSubmit}>
           Submit this card
         </Button>
-        <Button type="button" secondary onClick={props.onBack}>
+        <Button type="button" outline onClick={props.onBack}>
           Go back and change it
         </Button>
       </ButtonGroup>

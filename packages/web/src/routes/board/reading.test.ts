@@ -71,8 +71,10 @@ describe('the board’s marks', () => {
   });
 
   it('says where a card is', () => {
-    expect(whereText({ tabulator: '2', batch: '17', position: 4 })).toBe('Tabulator 2, batch 17, card 4');
-    expect(whereText({ tabulator: null, batch: 'B', position: 1 })).toBe('batch B, card 1');
+    expect(whereText({ tabulator: '2', batch: '17', position: 4 })).toBe(
+      'Tabulator: 2 · Batch: 17 · Card 4 in the batch',
+    );
+    expect(whereText({ tabulator: null, batch: 'B', position: 1 })).toBe('Batch: B · Card 1 in the batch');
   });
 });
 

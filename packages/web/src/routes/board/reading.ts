@@ -104,13 +104,14 @@ export function contestReadingText(reading: ContestReading | undefined): string 
   }
 }
 
-/** Where the card is, in words: "Tabulator 1, batch 23, card 4". */
+/** Where the card is, in words: "Tabulator: 1 · Batch: 23 · Card 4 in the batch". */
 export function whereText(card: {
   readonly tabulator: string | null;
   readonly batch: string;
   readonly position: number;
 }): string {
-  return `${card.tabulator === null ? '' : `Tabulator ${card.tabulator}, `}batch ${card.batch}, card ${card.position}`;
+  const tab = card.tabulator === null ? '' : `Tabulator: ${card.tabulator} · `;
+  return `${tab}Batch: ${card.batch} · Card ${card.position} in the batch`;
 }
 
 /**
