@@ -3,8 +3,12 @@
  * pdfmake can reach neither URLs nor local files (only the built-in Helvetica).
  */
 import { describe, expect, it } from 'vitest';
-import pdfmake from 'pdfmake';
-import { retrievalPdf, retrievalPdfOffThread, retrievalTable } from './retrieval_pdf.js';
+import {
+  pdfmakeDenyingAccess,
+  retrievalPdf,
+  retrievalPdfOffThread,
+  retrievalTable,
+} from './retrieval_pdf.js';
 
 function rowsOf(n: number) {
   const rows = [];
@@ -70,7 +74,7 @@ describe('retrieval list PDF', () => {
   }, 60_000);
 
   it('denies URLs and local files to pdfmake', async () => {
-    await retrievalPdf({ auditId: 'a', jurisdiction: 'J', round: 1, printedAt: 'now', table: [['h']] });
+    const pdfmake = pdfmakeDenyingAccess();
     const image = pdfmake.createPdf({
       content: [{ image: '/etc/hostname' }],
       defaultStyle: { font: 'Helvetica' },

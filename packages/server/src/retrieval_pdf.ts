@@ -8,7 +8,6 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import pdfmake from 'pdfmake';
 import type { CardRef } from '@openrla/audit';
 import type { roundRetrievalLists } from '@openrla/audit';
 
@@ -22,8 +21,18 @@ const HELVETICA = {
 } as const;
 const BUILT_IN_FONTS = new Set<string>(Object.values(HELVETICA));
 
+/** The part of pdfmake 0.3's server API (CommonJS, without bundled types) used here. */
+export interface PdfMake {
+  setFonts(fonts: Record<string, Record<'normal' | 'bold' | 'italics' | 'bolditalics', string>>): void;
+  setUrlAccessPolicy(policy: (url: string) => boolean): void;
+  setLocalAccessPolicy(policy: (path: string) => boolean): void;
+  createPdf(definition: Record<string, unknown>): { getBuffer(): Promise<Buffer> };
+}
+const pdfmake = createRequire(import.meta.url)('pdfmake') as PdfMake;
+
 let configured = false;
-function pdfmakeDenyingAccess() {
+/** pdfmake with Helvetica and neither URL nor local-file access (configured once). */
+export function pdfmakeDenyingAccess(): PdfMake {
   if (!configured) {
     pdfmake.setFonts({ Helvetica: HELVETICA });
     pdfmake.setUrlAccessPolicy(() => false);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   boardNameProblem,
   credentialRound,
+  mediaTypeOf,
   membersOf,
   nextBoardName,
   nextStep,
@@ -9,7 +10,6 @@ import {
   slugOf,
   uploadAnswerOf,
 } from './county_logic.js';
-import { mediaTypeOf } from './upload.js';
 
 describe('board names', () => {
   it('prefix the jurisdiction and take the smallest free number', () => {

@@ -118,3 +118,14 @@ export function nextStepText(step: CountyStep): string {
       return assertNever(step);
   }
 }
+
+/** Media types the server accepts per file; a browser may report none (then: octet-stream). */
+export function mediaTypeOf(file: { readonly type: string; readonly name: string }): string {
+  if (file.type && file.type !== 'application/x-zip-compressed') return file.type;
+  const lower = file.name.toLowerCase();
+  if (lower.endsWith('.zip')) return 'application/zip';
+  if (lower.endsWith('.csv')) return 'text/csv';
+  if (lower.endsWith('.json')) return 'application/json';
+  if (lower.endsWith('.xml')) return 'application/xml';
+  return 'application/octet-stream';
+}

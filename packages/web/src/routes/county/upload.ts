@@ -5,22 +5,11 @@
  */
 import type { ApiError } from '../../api/request.js';
 import type { Result } from '../../lib/result.js';
-import { uploadAnswerOf } from './county_logic.js';
+import { mediaTypeOf, uploadAnswerOf } from './county_logic.js';
 
 export interface UploadProgress {
   readonly sent: number;
   readonly total: number;
-}
-
-/** Media types the server accepts per file; a browser may report none (then: octet-stream). */
-export function mediaTypeOf(file: { readonly type: string; readonly name: string }): string {
-  if (file.type && file.type !== 'application/x-zip-compressed') return file.type;
-  const lower = file.name.toLowerCase();
-  if (lower.endsWith('.zip')) return 'application/zip';
-  if (lower.endsWith('.csv')) return 'text/csv';
-  if (lower.endsWith('.json')) return 'application/json';
-  if (lower.endsWith('.xml')) return 'application/xml';
-  return 'application/octet-stream';
 }
 
 export function uploadFile<T>(options: {
@@ -36,7 +25,7 @@ export function uploadFile<T>(options: {
     xhr.open('PUT', `${path}?name=${encodeURIComponent(file.name)}`);
     xhr.setRequestHeader('content-type', mediaTypeOf(file));
     xhr.setRequestHeader('x-csrf-token', csrfToken);
-    xhr.upload.onprogress = (e) =>
+    xhr.upload.onprogress = (e: ProgressEvent) =>
       onProgress({ sent: e.loaded, total: e.lengthComputable ? e.total : file.size });
     xhr.onload = () => resolve(uploadAnswerOf<T>(xhr.status, xhr.responseText));
     xhr.onerror = () => resolve(uploadAnswerOf<T>(0, ''));
