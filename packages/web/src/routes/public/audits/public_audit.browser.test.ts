@@ -248,6 +248,14 @@ describe.skipIf(!enabled)('the public audit pages and verification in Chromium',
       `Event ${seqOf(upload)} (manifest.uploaded), line ${upload + 1} of events.jsonl`,
     );
     expect(shownChanged).toContain('[data.file-changed]');
+    // The same folder chosen from this computer instead of served: the same event; the real one is OK.
+    await app.page.locator('#record-folder').setInputFiles(changed);
+    await app.page.getByRole('heading', { name: 'The record does not check out' }).waitFor();
+    expect(await app.page.locator('main').textContent()).toContain(
+      `Event ${seqOf(upload)} (manifest.uploaded), line ${upload + 1} of events.jsonl`,
+    );
+    await app.page.locator('#record-folder').setInputFiles(record);
+    await app.page.getByRole('heading', { name: 'The record checks out' }).waitFor({ timeout: 60_000 });
 
     // A reordered log: the first event out of place, by the chain and by the replay.
     const reordered = copy('reordered');

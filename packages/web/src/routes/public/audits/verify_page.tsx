@@ -35,20 +35,21 @@ export function VerifyPage() {
     if (run.state === 'done' || run.state === 'broken') outcome.current?.focus();
   }, [run.state]);
 
-  async function start(): Promise<void> {
+  /** Verifies the record this server publishes, or the files chosen from this computer. */
+  async function start(chosen: readonly File[] | null): Promise<void> {
     abort.current?.abort();
     const controller = new AbortController();
     abort.current = controller;
     setRun({ state: 'running', progress: null });
     try {
-      const { verifyAuditRecord } = await import('./verify_run.js');
-      const verification = await verifyAuditRecord({
-        auditId,
-        signal: controller.signal,
-        onProgress: (progress) => {
-          if (!controller.signal.aborted) setRun({ state: 'running', progress });
-        },
-      });
+      const { verifyAuditRecord, verifyChosenRecord } = await import('./verify_run.js');
+      const onProgress = (progress: VerifyProgress): void => {
+        if (!controller.signal.aborted) setRun({ state: 'running', progress });
+      };
+      const verification =
+        chosen === null
+          ? await verifyAuditRecord({ auditId, signal: controller.signal, onProgress })
+          : await verifyChosenRecord({ files: chosen, onProgress });
       if (!controller.signal.aborted) setRun({ state: 'done', verification });
     } catch (error) {
       if (!controller.signal.aborted)
@@ -69,9 +70,29 @@ export function VerifyPage() {
         the cast vote records of the sampled cards, the discrepancies and every risk number. It is the same
         check as <code>npx openrla audit verify</code> on the command line.
       </p>
-      <Button type="button" onClick={() => void start()} disabled={run.state === 'running'}>
-        {run.state === 'idle' ? 'Verify this record' : 'Verify again'}
+      <Button type="button" onClick={() => void start(null)} disabled={run.state === 'running'}>
+        Verify this record
       </Button>
+      <h2>Or verify a record saved on your computer</h2>
+      <p>
+        If you saved the record (the record page shows how), choose its folder — the one holding record.json,
+        events.jsonl and files/. The check starts when you choose it, and reads only your copy.
+      </p>
+      <label className="usa-label" htmlFor="record-folder">
+        Record folder
+      </label>
+      <input
+        id="record-folder"
+        className="usa-file-input"
+        type="file"
+        multiple
+        disabled={run.state === 'running'}
+        {...{ webkitdirectory: '' }}
+        onChange={(e) => {
+          const chosen = [...(e.currentTarget.files ?? [])];
+          if (chosen.length > 0) void start(chosen);
+        }}
+      />
       <div aria-live="polite" className="margin-top-3">
         {run.state === 'running' && <Running progress={run.progress} />}
       </div>
@@ -79,7 +100,7 @@ export function VerifyPage() {
         {run.state === 'done' && <Outcome verification={run.verification} />}
         {run.state === 'broken' && (
           <Alert type="error" headingLevel="h2" heading="The check could not finish">
-            {run.message}. Check the connection and press “Verify again”.
+            {run.message}. Check the connection and press “Verify this record” again.
           </Alert>
         )}
       </div>

@@ -2,7 +2,8 @@
  * The verify page's engine, loaded only when someone verifies (a dynamic import keeps the readers, the
  * statistics and the audit engine out of the main bundle). It runs `verifyPublishedRecord` — the very
  * function `openrla audit verify DIR` runs — over the record as the server publishes it: record.json,
- * events.jsonl and each referenced file, streamed from /api/public/audits/:auditId/record.
+ * events.jsonl and each referenced file, streamed from /api/public/audits/:auditId/record — or over a
+ * record saved on the person's computer (`verifyChosenRecord`), read from the chosen files.
  */
 import {
   verifyPublishedRecord,
@@ -11,6 +12,7 @@ import {
   type Verification,
   type VerifyProgress,
 } from '@openrla/ingest/record';
+import { chosenRecord } from './chosen_record.js';
 import { recordUrl } from './verify_url.js';
 
 /** A file's bytes as they arrive. */
@@ -61,4 +63,41 @@ export async function verifyAuditRecord(options: {
     },
   };
   return verifyPublishedRecord({ readText, files, onProgress: options.onProgress });
+}
+
+/** A chosen file's bytes, in chunks. */
+async function* fileChunks(file: File): AsyncGenerator<Uint8Array> {
+  const reader = file.stream().getReader();
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** Verifies a record chosen from this computer (a folder laid out as `openrla audit export-record` writes it). */
+export async function verifyChosenRecord(options: {
+  readonly files: readonly File[];
+  readonly onProgress: (progress: VerifyProgress) => void;
+}): Promise<Verification> {
+  const chosen = chosenRecord(options.files);
+  const files: RecordFiles = {
+    file({ sha256, name }) {
+      const f = chosen.files.get(sha256);
+      if (!f) return null;
+      return { name, size: f.size, open: () => fileChunks(f) };
+    },
+  };
+  return verifyPublishedRecord({
+    readText: async (name) => {
+      const f = name === 'record.json' ? chosen.recordJson : chosen.events;
+      return f === null ? null : f.text();
+    },
+    files,
+    onProgress: options.onProgress,
+  });
 }
