@@ -4,7 +4,6 @@
  * and card number says what is marked.
  */
 import path from 'node:path';
-import type { ContestReading } from '@openrla/audit';
 import { fileSource } from '@openrla/formats';
 import { demoSlug, paperKey, readDemoPaper, type PaperCard } from '@openrla/ingest';
 
@@ -31,9 +30,4 @@ export async function readPaperFiles(options: {
   return {
     card: ({ jurisdiction, ...card }) => byCounty.get(jurisdiction)?.get(paperKey(card)),
   };
-}
-
-/** A reading in words, for messages. */
-export function readingText(reading: ContestReading): string {
-  return reading.kind === 'votes' ? reading.choices.join('; ') : reading.kind;
 }

@@ -27,7 +27,7 @@ import {
   type AppInBrowser,
   type PersonInBrowser,
 } from '../testing/browser.js';
-import { readPaperFiles, readingText, type DemoPaper } from './demo_paper.js';
+import { readPaperFiles, type DemoPaper } from './demo_paper.js';
 
 const enabled = browserTestsEnabled();
 const STATE = { name: 'Shirley Weber', email: 'sos@state.example.gov', password: 'state admin password' };
@@ -223,6 +223,13 @@ describe.skipIf(!enabled)('a whole audit of the demo election in Chromium', () =
     await sp.getByRole('button', { name: 'Finish round 1' }).click();
     await sp.getByRole('button', { name: 'Start round 2' }).waitFor();
     expect(await sp.getByText('The audit is complete.', { exact: false }).count()).toBe(0);
+    // The Governor's row: not confirmed, one 1-vote overstatement (2-over, 1-over, 1-under, 2-under).
+    const contests = sp.getByRole('table', { name: 'Contests after the last finished round' });
+    const governorRow = contests
+      .getByRole('row')
+      .filter({ has: sp.getByRole('rowheader', { name: GOVERNOR, exact: true }) });
+    await governorRow.getByRole('cell', { name: '0, 1, 0, 0', exact: true }).waitFor();
+    expect(await governorRow.getByText('Confirmed', { exact: false }).count()).toBe(0);
     await sp.getByRole('button', { name: 'Start round 2' }).click();
     await sp
       .getByTestId('next-step')
@@ -247,7 +254,8 @@ describe.skipIf(!enabled)('a whole audit of the demo election in Chromium', () =
     await sp.getByText('Every card of round 2 is recorded. Finish round 2.').waitFor({ timeout: 20_000 });
     await sp.getByRole('button', { name: 'Finish round 2' }).click();
     await sp.getByText('The audit is complete. Download the report and publish the audit record.').waitFor();
-    await sp.getByRole('cell', { name: 'Confirmed: the risk is within the limit' }).first().waitFor();
+    await governorRow.getByRole('cell', { name: 'Confirmed: the risk is within the limit' }).waitFor();
+    await governorRow.getByRole('cell', { name: '0, 1, 0, 0', exact: true }).waitFor();
     await a11y(state, 'state-dashboard');
 
     phase('round2-done');
@@ -260,8 +268,13 @@ describe.skipIf(!enabled)('a whole audit of the demo election in Chromium', () =
     expect(csv).toContain(DEMO_CEREMONY_SEED);
     expect(csv).toContain(GOVERNOR);
 
-    // ---- The public record, downloaded part by part from its page, verified by the CLI.
+    // ---- The public: the audit's progress; the record, downloaded part by part from its page and
+    // verified by the CLI. (The verify page's recomputation in the browser has its own test:
+    // routes/public/audits/public_audit.browser.test.ts.)
     const visitor = await app.newPerson();
+    await visitor.goto(`/audits/${encodeURIComponent(auditId)}`);
+    await visitor.page.getByRole('heading', { name: election.definition.name, level: 1 }).waitFor();
+    await a11y(visitor, 'public-progress');
     await visitor.goto(`/audits/${encodeURIComponent(auditId)}/record`);
     const record = path.join(dir, 'record');
     mkdirSync(path.join(record, 'files'), { recursive: true });
@@ -370,7 +383,6 @@ describe.skipIf(!enabled)('a whole audit of the demo election in Chromium', () =
                   }[reading.kind],
                 ];
         for (const label of labels) await group.getByText(label, { exact: true }).click();
-        expect(readingText(reading)).not.toBe('');
       }
       if (n === 1 && options.screenshot) await board.screenshot('e2e-board-card');
       if (n === 1 && options.screenshot)
