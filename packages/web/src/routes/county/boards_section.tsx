@@ -87,6 +87,7 @@ export function BoardsSection({
   credentials,
   credentialRound,
   canIssue,
+  roundOpen,
   onProblem,
 }: {
   readonly auditId: string;
@@ -97,6 +98,8 @@ export function BoardsSection({
   readonly credentialRound: number;
   /** False once the audit is complete. */
   readonly canIssue: boolean;
+  /** A round is in progress: a new board re-splits its cards. */
+  readonly roundOpen: boolean;
   readonly onProblem: (items: SummaryItem[]) => void;
 }) {
   const me = useSignedIn();
@@ -228,6 +231,12 @@ export function BoardsSection({
       {canIssue ? (
         <form onSubmit={create} className="usa-form usa-form--large" noValidate>
           <h3>Create an audit board</h3>
+          {roundOpen ? (
+            <Alert type="warning" headingLevel="h4" heading="A round is in progress" slim>
+              A board created now takes over some batches of this round: cards may move from one board’s list
+              to another. Create boards before a round starts when you can.
+            </Alert>
+          ) : null}
           <TextField
             id={IDS.board}
             label="Board name"
@@ -239,7 +248,8 @@ export function BoardsSection({
           />
           <TextField
             id={IDS.member1}
-            label="First member’s name"
+            label="First member"
+            hint="Full name."
             value={member1}
             onChange={setMember1}
             error={errors[IDS.member1]}
@@ -247,8 +257,8 @@ export function BoardsSection({
           />
           <TextField
             id={IDS.member2}
-            label="Second member’s name"
-            hint="Boards usually have two members of different parties."
+            label="Second member"
+            hint="Full name. Boards usually have two members of different parties."
             value={member2}
             onChange={setMember2}
             autoComplete="off"

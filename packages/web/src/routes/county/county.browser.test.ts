@@ -158,8 +158,8 @@ describe.skipIf(!enabled)('the jurisdiction administrator in Chromium', () => {
     expect(await page.getByLabel('Board name').inputValue()).toBe('kendall-park-1');
     await page.getByRole('button', { name: 'Create the audit board' }).click();
     await page.locator('#board-member-1-error').waitFor();
-    await page.getByLabel('First member’s name').fill('Ann Lee');
-    await page.getByLabel('Second member’s name').fill('Bob Ray');
+    await page.getByLabel('First member').fill('Ann Lee');
+    await page.getByLabel('Second member').fill('Bob Ray');
     await page.getByRole('button', { name: 'Create the audit board' }).click();
     await page.getByText('Audit board kendall-park-1 was created.').waitFor();
     await page.getByRole('button', { name: 'Print a sign-in sheet for kendall-park-1' }).click();

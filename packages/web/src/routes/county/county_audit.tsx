@@ -272,6 +272,7 @@ export function CountyAuditPage() {
         credentials={credentials.data}
         credentialRound={credentialRound(s.status)}
         canIssue={!s.status.complete}
+        roundOpen={s.status.roundOpen}
         onProblem={report}
       />
       <RetrievalSection auditId={auditId} jurisdiction={jurisdiction} rounds={s.status.rounds} />
