@@ -107,7 +107,7 @@ export function nextStepText(step: CountyStep): string {
     case 'wait-for-round':
       return 'Your part is ready. Wait for the state administrator to start the round; then print the retrieval list.';
     case 'retrieve':
-      return 'Print the retrieval list, fetch the ballot cards, and let the audit boards record them.';
+      return 'Print the retrieval list, fetch the ballot cards, and let the audit boards record them. Each board signs in with a sign-in sheet issued for this round.';
     case 'sign-off':
       return 'Every card of this round is recorded. Sign off the round.';
     case 'signed-off':
