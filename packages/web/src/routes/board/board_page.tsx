@@ -375,7 +375,8 @@ function BoardWork(props: {
           headingRef={viewHeading}
           rows={rows}
           onEnter={(key, correction) => {
-            if (correction) queue.dismiss(key);
+            // A refused entry gives way to the new one (the server's message stays in the list until then).
+            if (queue.entries.some((e) => e.key === key && e.refused !== undefined)) queue.dismiss(key);
             setView({ kind: 'card', key, correction });
           }}
           onContinue={() => goNext(null)}
@@ -714,9 +715,13 @@ function ListScreen(props: {
                     <Button type="button" unstyled onClick={() => props.onEnter(r.key, false)}>
                       Enter card {r.n}
                     </Button>
-                  ) : r.state === 'done' || r.state === 'refused' ? (
+                  ) : r.state === 'done' || (r.state === 'refused' && r.recordedReading !== null) ? (
                     <Button type="button" unstyled onClick={() => props.onEnter(r.key, true)}>
                       Correct card {r.n}
+                    </Button>
+                  ) : r.state === 'refused' ? (
+                    <Button type="button" unstyled onClick={() => props.onEnter(r.key, false)}>
+                      Enter card {r.n} again
                     </Button>
                   ) : null}
                 </td>
