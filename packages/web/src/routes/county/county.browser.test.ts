@@ -216,6 +216,7 @@ describe.skipIf(!enabled)('the jurisdiction administrator in Chromium', () => {
     await page.getByRole('button', { name: 'Sign off round 1' }).click();
     await page.getByRole('heading', { name: 'Kendall Park signed off round 1' }).waitFor();
     expect(await app.seriousAccessibilityViolations()).toEqual([]);
+    await app.screenshot('county-audit-signed-off');
 
     const events: string[] = [];
     for await (const e of store.readEvents({ auditId: AUDIT })) events.push(e.type);

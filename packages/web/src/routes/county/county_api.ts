@@ -104,7 +104,7 @@ export function useBoardCredentials(jurisdiction: string) {
           client.api.jurisdictions[':jurisdiction']['audit-boards'].$get({ param: { jurisdiction } }),
         ),
       ),
-    refetchInterval: LIVE_POLL_MS * 5,
+    refetchInterval: LIVE_POLL_MS * 2,
   });
 }
 
