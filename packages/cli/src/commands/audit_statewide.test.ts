@@ -5,8 +5,12 @@
  * CVRs: confirmed and verified. With `--attack` (the CVRs report the wrong recall outcome, the paper does
  * not): the audit must not confirm the reported outcome.
  *
- * Scale 0.001 (12,893 cards): at 0.01 the two elections take about four times longer to generate and
- * import here than this suite's budget allows; OPENRLA_STATEWIDE_SCALE=0.01 runs the larger one.
+ * Scale 0.01 (128,926 cards), as the issue asks, on the PostgreSQL server. CPU time of this process,
+ * measured 2026-11-22: honest ≈ 29 s (generation 3.4, uploads 16, rounds 1.5, export 1.7, verify 6–8),
+ * attack ≈ 38 s (uploads 20, round 2 draws 35,322 cards: 12.5); the server's COPYs run on the other core.
+ * PGlite's uploads cost 23–30 s each and would push the pair past the 90 s budget on two cores. The
+ * timeouts are for a machine shared by many builds (785 s wall at load 22); quiet, expect ~70 s.
+ * OPENRLA_STATEWIDE_SCALE (e.g. 0.001 for a quick run) and OPENRLA_STATEWIDE_STORE=pglite override.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -25,7 +29,8 @@ import {
   type TestStore,
 } from './audit_e2e.testlib.js';
 
-const SCALE = process.env['OPENRLA_STATEWIDE_SCALE'] ?? '0.001';
+const SCALE = process.env['OPENRLA_STATEWIDE_SCALE'] ?? '0.01';
+const STORE = process.env['OPENRLA_STATEWIDE_STORE'] === 'pglite' ? 'pglite' : 'postgres';
 const generator = new URL('../../../../../shared/tools/gen_statewide.py', import.meta.url).pathname;
 const RECALL = 'Recall Question';
 const REPLACEMENT = 'Candidates to succeed Gavin Newsom as Governor if he is recalled';
@@ -113,11 +118,11 @@ async function audit(options: {
 describe('the statewide recall election, every county', () => {
   let store: TestStore;
   beforeAll(async () => {
-    store = await testStore('pglite');
+    store = await testStore(STORE);
   });
   afterAll(async () => store?.dispose());
 
-  test(`honest CVRs (scale ${SCALE}): both contests confirmed; the published record verifies`, async () => {
+  test(`honest CVRs (scale ${SCALE}, ${STORE}): both contests confirmed; the published record verifies`, async () => {
     const dir = generate([]);
     const status = await audit({ store, dir, maxRounds: 3 });
     expect(status.complete).toBe(true);
@@ -128,13 +133,13 @@ describe('the statewide recall election, every county', () => {
     const v = await cli(store, ['verify', record]);
     expect(v.stderr).toBe('');
     expect(v.status).toBe(0);
-  }, 150_000);
+  }, 900_000);
 });
 
 describe('the statewide recall election with an attack on the recall CVRs', () => {
   let store: TestStore;
   beforeAll(async () => {
-    store = await testStore('pglite');
+    store = await testStore(STORE);
   });
   afterAll(async () => store?.dispose());
 
@@ -146,5 +151,5 @@ describe('the statewide recall election with an attack on the recall CVRs', () =
     const status = await audit({ store, dir, maxRounds: 2 });
     expect(status.contests[RECALL]!.status).not.toBe('confirmed');
     expect(status.contests[RECALL]!.pValue).toBeGreaterThan(0.05);
-  }, 150_000);
+  }, 900_000);
 });
