@@ -3,7 +3,8 @@
  * (passphrase in the fragment), names its members, and works through its cards one at a time — marks,
  * review, submit (by mouse and by keyboard shortcut); a card entered offline survives a reload while
  * offline and is sent when the connection returns; a card entered after the board's sign-in ended waits until the board
- * signs in again with a new link; an answer lost on the way back is retried without a second event; a correction from the card list carries its reason; sign-off ends the round. The audit's
+ * signs in again with a new link; an answer lost on the way back is retried without a second event; a refusal is shown beside its card
+ * and the card entered again; a correction from the card list carries its reason; sign-off ends the round. The audit's
  * log then holds exactly one first reading per card. axe-core finds no serious or critical problem.
  */
 import { fileURLToPath } from 'node:url';
@@ -243,23 +244,46 @@ describe.skipIf(!enabled)('the audit board in Chromium', () => {
 
     // An answer lost on its way back: the page sends again, the server appends nothing the second time.
     let lost = 0;
+    let refused = 0;
     await page.route('**/api/audits/*/board/cards', async (route) => {
-      if (route.request().method() === 'POST' && lost === 0) {
+      const request = route.request();
+      if (request.method() === 'POST' && lost === 0) {
         lost++;
         await route.fetch(); // the server records it …
         return route.abort('connectionreset'); // … but the page never hears back
+      }
+      // The last card ("not found") is refused once, as a server would refuse a reading it cannot take.
+      if (request.method() === 'POST' && refused === 0 && request.postDataJSON().reading.found === false) {
+        refused++;
+        return route.fulfill({
+          status: 422,
+          json: { error: { kind: 'card.test-refusal', message: 'Refused for the test.' } },
+        });
       }
       return route.continue();
     });
     for (let n = 5; n <= total; n++) {
       await page.getByRole('heading', { name: `Card ${n} of ${total}` }).waitFor();
-      await page.getByText(/Blank \(no vote\)/).click();
-      await page.getByRole('button', { name: 'Review this card' }).click();
+      if (n === total) await page.getByRole('button', { name: 'Card not found' }).click();
+      else {
+        await page.getByText(/Blank \(no vote\)/).click();
+        await page.getByRole('button', { name: 'Review this card' }).click();
+      }
       await page.getByRole('button', { name: 'Submit this card' }).click();
     }
     await page.getByRole('heading', { name: 'All cards on your list' }).waitFor();
+    // The refusal is shown beside its card; the board enters the card again.
+    await page.getByText('Refused for the test.').waitFor();
+    await page.getByText(/The server refused 1 entry/).waitFor();
+    await page.getByText(`${total - 1} of ${total} cards done`).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: `Enter card ${total} again` }).click();
+    await page.getByRole('heading', { name: `Card ${total} of ${total}` }).waitFor();
+    await page.getByRole('button', { name: 'Card not found' }).click();
+    await page.getByRole('button', { name: 'Submit this card' }).click();
+    await page.getByRole('heading', { name: 'All cards on your list' }).waitFor();
     await page.getByText(`${total} of ${total} cards done`).waitFor({ timeout: 15_000 });
     expect(lost).toBe(1);
+    expect(refused).toBe(1);
     await page.unroute('**/api/audits/*/board/cards');
 
     let events = await eventTypes(store);
