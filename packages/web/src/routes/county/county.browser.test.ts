@@ -96,6 +96,25 @@ describe.skipIf(!enabled)('the jurisdiction administrator in Chromium', () => {
       },
     });
     expect(created.status).toBe(201);
+    const elsewhere = await state.request('POST', '/api/audits', {
+      auditId: 'elsewhere',
+      definition: {
+        name: 'Another county',
+        riskLimit: 0.1,
+        jurisdictions: ['Mount Olive'],
+        contests: [
+          {
+            name: FARMING,
+            role: 'targeted',
+            type: 'plurality',
+            method: 'kaplan-markov',
+            jurisdictions: ['Mount Olive'],
+            numWinners: 1,
+          },
+        ],
+      },
+    });
+    expect(elsewhere.status).toBe(201);
     const clerk = await state.request('POST', '/api/users', {
       role: 'jurisdiction-admin',
       email: 'kp@example.gov',
@@ -217,6 +236,10 @@ describe.skipIf(!enabled)('the jurisdiction administrator in Chromium', () => {
     await page.getByRole('heading', { name: 'Kendall Park signed off round 1' }).waitFor();
     expect(await app.seriousAccessibilityViolations()).toEqual([]);
     await app.screenshot('county-audit-signed-off');
+
+    // An audit of other jurisdictions (typed into the address bar) says so instead of offering uploads.
+    await app.goto('/county/audits/elsewhere');
+    await page.getByRole('heading', { name: 'This audit does not include Kendall Park' }).waitFor();
 
     const events: string[] = [];
     for await (const e of store.readEvents({ auditId: AUDIT })) events.push(e.type);

@@ -233,16 +233,28 @@ export function CountyAuditPage() {
     );
   const s = status.data;
   const progress = s.jurisdictions.find((j) => j.jurisdiction === jurisdiction);
+  if (!progress)
+    return (
+      <>
+        <h1>{name}</h1>
+        <Alert type="warning" headingLevel="h2" heading={`This audit does not include ${jurisdiction}`}>
+          Nothing to do here for {jurisdiction}.{' '}
+          <Link className="usa-link" to={PATHS.county}>
+            Back to your audits
+          </Link>
+        </Alert>
+      </>
+    );
   const step = nextStep({
     needsCvrs: true,
-    manifest: progress?.manifest != null,
-    cvrs: progress?.cvrs != null,
-    boards: progress?.boards.length ?? 0,
+    manifest: progress.manifest !== null,
+    cvrs: progress.cvrs !== null,
+    boards: progress.boards.length,
     roundOpen: s.status.roundOpen,
     complete: s.status.complete,
-    roundCards: progress?.roundCards ?? 0,
-    recorded: progress?.recorded ?? 0,
-    signedOff: progress?.signedOff ?? false,
+    roundCards: progress.roundCards,
+    recorded: progress.recorded,
+    signedOff: progress.signedOff,
   });
 
   return (
@@ -276,7 +288,7 @@ export function CountyAuditPage() {
         onProblem={report}
       />
       <RetrievalSection auditId={auditId} jurisdiction={jurisdiction} rounds={s.status.rounds} />
-      {progress && s.status.rounds > 0 ? (
+      {s.status.rounds > 0 ? (
         <>
           <ProgressSection progress={progress} round={s.status.rounds} />
           {s.status.roundOpen || progress.signedOff ? (
