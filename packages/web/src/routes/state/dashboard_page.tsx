@@ -40,6 +40,7 @@ import {
   type SeedAnswer,
 } from './state_api.js';
 import { STATE_PATHS } from './state_paths.js';
+import './state.css';
 
 export function AuditDashboardPage() {
   const { auditId = '' } = useParams();
@@ -306,7 +307,7 @@ function ContestPlanTable({
   const customText = picked.kind === 'custom' ? picked.text : '';
   return (
     <fieldset className="usa-fieldset margin-top-3">
-      <legend className="usa-legend usa-legend--large">
+      <legend className="usa-legend font-heading-md text-bold">
         {plan.contest}: {formatCount(plan.ballots)} ballot cards, {formatCount(plan.sampledSoFar)} drawn so
         far
       </legend>
@@ -314,8 +315,7 @@ function ContestPlanTable({
         <caption className="usa-sr-only">Sample-size options for {plan.contest}</caption>
         <thead>
           <tr>
-            <th scope="col">Choose</th>
-            <th scope="col">Cards in all</th>
+            <th scope="col">Cards in all (choose one)</th>
             <th scope="col">Chance to finish in this round</th>
             <th scope="col">What it means</th>
           </tr>
@@ -323,34 +323,30 @@ function ContestPlanTable({
         <tbody>
           {plan.options.map((o) => (
             <tr key={o.key}>
-              <td>
+              <td className="openrla-cell-radio">
                 <Radio
                   id={`${base}-${slug(o.key)}`}
                   name={base}
-                  label={<span className="usa-sr-only">{`${formatCount(o.size)} cards (${o.label})`}</span>}
+                  label={`${formatCount(o.size)} cards${o.key === plan.recommended ? ' (suggested)' : ''}`}
                   checked={picked.kind === 'option' && picked.key === o.key}
                   onChange={() => onPick({ kind: 'option', key: o.key })}
                 />
-              </td>
-              <td className="openrla-num">
-                {formatCount(o.size)}
-                {o.key === plan.recommended ? ' (suggested)' : ''}
               </td>
               <td>{probabilityText(o.probability)}</td>
               <td>{o.label}</td>
             </tr>
           ))}
           <tr>
-            <td>
+            <td className="openrla-cell-radio">
               <Radio
                 id={`${base}-custom`}
                 name={base}
-                label={<span className="usa-sr-only">A custom size for {plan.contest}</span>}
+                label="A custom size"
                 checked={picked.kind === 'custom'}
                 onChange={() => onPick({ kind: 'custom', text: customText })}
               />
             </td>
-            <td colSpan={3}>
+            <td colSpan={2}>
               <TextField
                 id={`${base}-custom-size`}
                 label={`Custom size for ${plan.contest} (cards in all)`}

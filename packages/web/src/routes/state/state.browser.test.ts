@@ -138,7 +138,15 @@ describe.skipIf(!enabled)('the state administrator in Chromium', () => {
     await page.getByRole('button', { name: 'Record the seed' }).click();
     await page.getByTestId('seed').getByText(DEMO_CEREMONY_SEED).waitFor();
 
-    // Round 1.
+    // Round 1: a custom size beyond the contest is refused beside its input; the suggested size is used.
+    // (USWDS draws the radio on its label: a person clicks the label.)
+    await page.getByText('A custom size', { exact: true }).click();
+    expect(await page.getByLabel('A custom size').isChecked()).toBe(true);
+    await page.getByLabel(/^Custom size for .* \(cards in all\)$/).fill('5,000,000');
+    await page.getByRole('button', { name: 'Start round 1' }).click();
+    await page.getByRole('link', { name: /the custom size counts every card drawn so far/ }).waitFor();
+    await page.getByText(/cards \(suggested\)$/).click();
+    expect(await page.getByLabel(/cards \(suggested\)$/).isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Start round 1' }).click();
     await page.getByText(/Round 1 is under way: the audit boards have recorded 0 of/).waitFor();
     // The button is gone with the round started: focus is on what to do next.
