@@ -14,9 +14,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_CEREMONY_SEED } from '@openrla/ingest';
 import { eventHash, GENESIS_HASH, type StoredEvent } from '@openrla/store';
-import { main } from '../../../../../cli/src/main.js';
 import { verifyRecord } from '../../../../../cli/src/commands/audit_record.js';
-import { ok, testStore, type TestStore } from '../../../../../cli/src/commands/audit_e2e.testlib.js';
+import { demoAuditRecord } from './demo_record.testlib.js';
+import type { TestStore } from '../../../../../cli/src/commands/audit_e2e.testlib.js';
 import {
   browserTestsEnabled,
   openAppInBrowser,
@@ -26,19 +26,6 @@ import {
 
 const enabled = browserTestsEnabled();
 const AUDIT = 'audit';
-
-/** Runs `openrla <args>` in this process, quietly. */
-async function openrla(args: readonly string[]): Promise<void> {
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    const status = await main(args);
-    if (status !== 0) throw new Error(`openrla ${args.join(' ')}: exit ${status}`);
-  } finally {
-    process.stdout.write = write;
-    process.exitCode = undefined;
-  }
-}
 
 function readEvents(dir: string): StoredEvent[] {
   return readFileSync(path.join(dir, 'events.jsonl'), 'utf8')
@@ -75,36 +62,7 @@ describe.skipIf(!enabled)('the public audit pages and verification in Chromium',
 
   beforeAll(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'openrla-public-'));
-    const demo = path.join(root, 'demo');
-    await openrla(['demo', demo]);
-    store = await testStore('pglite');
-    const at = (p: string): string => path.join(demo, p);
-    await ok(store, ['init']);
-    await ok(store, ['define', at('audit.json')]);
-    for (const [slug, name] of [
-      ['alder-county', 'Alder County'],
-      ['birch-county', 'Birch County'],
-    ] as const) {
-      await ok(store, ['upload-manifest', '--jurisdiction', name, at(`manifests/${slug}.csv`)]);
-      await ok(store, ['upload-cvrs', '--jurisdiction', name, at(`cvrs/${slug}-CVR_Export.csv`)]);
-    }
-    await ok(store, ['set-seed', DEMO_CEREMONY_SEED]);
-    for (const round of [1, 2]) {
-      await ok(store, ['start-round', '--out', at(`lists/round-${round}`)]);
-      const readings = at(`readings-${round}.csv`);
-      await openrla(['demo-readings', at(`lists/round-${round}`), '--demo', demo, '--out', readings]);
-      if (round === 1) {
-        // One Governor card read as blank where the paper shows a vote: a discrepancy, so a second round.
-        const lines = readFileSync(readings, 'utf8').split('\n');
-        const i = lines.findIndex((l) => l.includes(',Governor,votes,'));
-        lines[i] = lines[i]!.replace(/,Governor,votes,[^,]*,/, ',Governor,blank,,');
-        writeFileSync(readings, lines.join('\n'));
-      }
-      await ok(store, ['record', readings]);
-      await ok(store, ['finish-round']);
-    }
-    record = path.join(root, 'record');
-    await ok(store, ['export-record', record]);
+    ({ store, record } = await demoAuditRecord(root));
     app = await openAppInBrowser({ app: { store: store.store, auth: TEST_AUTH } });
   }, 240_000);
 
