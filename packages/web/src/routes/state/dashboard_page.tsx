@@ -14,7 +14,7 @@
 import { Alert, Button, Form, Radio, Table, Tag } from '@trussworks/react-uswds';
 import { useQueryClient } from '@tanstack/react-query';
 import { checkDiceSeed, MIN_SEED_DIGITS } from '@openrla/sampling';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { useApi } from '../../api/api_context.js';
 import { answerOf, csrfHeaders, type ApiError } from '../../api/request.js';
@@ -108,6 +108,8 @@ function Dashboard({
   const canPlan = filesIn && !roundOpen && !complete;
   const publicPath = PATHS.publicAudit(auditId);
   const [picked, setPicked] = useState<Record<string, PickedSize>>({});
+  // Each round offers its own sizes: a new round starts from the suggested ones again.
+  useEffect(() => setPicked({}), [rounds]);
   // After an action the button it used is gone: focus moves to what to do next.
   const nextBox = useRef<HTMLDivElement>(null);
   const focusNext = () => nextBox.current?.focus();
