@@ -331,6 +331,8 @@ interface CardReader {
   /** Mark codes of the current row, by column (reused). */
   readonly codes: Uint8Array;
   readonly votes: VoteCache;
+  /** The fast path's last tabulator, batch, ballot type and counting group cells. */
+  readonly cellCache: readonly CellCache[];
   /** The fast path's votes of the current row, by contest (reused). */
   readonly rowVotes: (ContestVote | null)[];
   /** Per contest: plurality votes by mark mask, for contests of at most 10 columns (the fast path's cache). */
@@ -514,6 +516,34 @@ function rowItems(reader: CardReader, cells: readonly string[], line: number): R
   ];
 }
 
+/** The last bytes of a column and their trimmed text (columns that repeat from card to card). */
+interface CellCache {
+  readonly bytes: Uint8Array;
+  length: number;
+  text: string;
+}
+
+const newCellCache = (): CellCache => ({ bytes: new Uint8Array(64), length: -1, text: '' });
+
+/** The trimmed text of cell `k`: the previous card's string when the bytes are the same (no new string). */
+function repeatedText(cache: CellCache, spans: CsvSpans, k: number): string {
+  const s = spans.starts[k]!;
+  const length = spans.ends[k]! - s;
+  const bytes = spans.bytes;
+  if (length === cache.length) {
+    let j = 0;
+    while (j < length && bytes[s + j] === cache.bytes[j]) j++;
+    if (j === length) return cache.text;
+  }
+  const text = spanText(spans, k).trim();
+  if (length <= cache.bytes.length) {
+    cache.bytes.set(bytes.subarray(s, s + length));
+    cache.length = length;
+    cache.text = text;
+  }
+  return text;
+}
+
 /**
  * The fast path: record `r` of a span batch, read without a string per mark cell. Returns null when
  * the row needs the straightforward path (blank or short rows, redacted rows, marks other than 0/1):
@@ -594,12 +624,14 @@ function spanCardItem(reader: CardReader, spans: CsvSpans, r: number): ReaderIte
   const fields: CardFields = {
     line: spans.firstLine + r,
     cvrId: cvrText.trim(),
-    tabulator: spanText(spans, first + col.tabulator).trim(),
-    batch: spanText(spans, first + col.batch).trim(),
+    tabulator: repeatedText(reader.cellCache[0]!, spans, first + col.tabulator),
+    batch: repeatedText(reader.cellCache[1]!, spans, first + col.batch),
     recordText: spanText(spans, first + col.record).trim(),
     imprintedId: col.imprintedId === null ? '' : spanText(spans, first + col.imprintedId).trim(),
-    ballotStyle: col.ballotType === null ? '' : spanText(spans, first + col.ballotType).trim(),
-    countingGroup: col.countingGroup === null ? '' : spanText(spans, first + col.countingGroup).trim(),
+    ballotStyle:
+      col.ballotType === null ? '' : repeatedText(reader.cellCache[2]!, spans, first + col.ballotType),
+    countingGroup:
+      col.countingGroup === null ? '' : repeatedText(reader.cellCache[3]!, spans, first + col.countingGroup),
   };
   if (!marked) {
     // Possibly a blank row: only when every fixed cell is blank too, which the straightforward path decides.
@@ -712,6 +744,7 @@ export async function* readDominionCsvBy(o: {
           codes: new Uint8Array(need),
           votes: [],
           rowVotes: layout.contests.map(() => null),
+          cellCache: [newCellCache(), newCellCache(), newCellCache(), newCellCache()],
           smallVotes: layout.contests.map((c) =>
             !c.info.ranked && c.end - c.start <= 10
               ? new Array<ContestVote | undefined>(1 << (c.end - c.start)).fill(undefined)
