@@ -114,8 +114,8 @@ describe.skipIf(!enabled)('a whole audit of the demo election in Chromium', () =
     };
 
     // ---- The state administrator: first run, the audit from audit.json, the counties' accounts.
-    await state.goto('/');
-    await state.goto('/setup');
+    await state.goto('/login'); // nobody has an account yet: the first-run screen
+    await sp.getByRole('heading', { name: 'Set up OpenRLA' }).waitFor();
     await sp.getByLabel('Your name').fill(STATE.name);
     await sp.getByLabel('Email address').fill(STATE.email);
     await sp.getByLabel('Password').fill(STATE.password);
