@@ -39,7 +39,7 @@
  *  - OPENRLA_TEST_PG_URL: the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -160,6 +160,45 @@ async function ingestAll(store: AuditStore, auditId: string): Promise<number> {
     cards += r.value.stored;
   }
   return cards;
+}
+
+/**
+ * CPU seconds of the PostgreSQL server's backends that serve database `name` (process titles
+ * "postgres: … <user> <name> <host> …"), polled from /proc every half second because a backend's CPU
+ * is gone once its connection closes (the last half second of each may be missed). The server's shared
+ * background processes (WAL writer, checkpointer) are not counted. Linux only; 0 elsewhere.
+ */
+function serverCpu(name: string): { stop(): number } {
+  const seen = new Map<number, number>();
+  const tick = (): void => {
+    let pids: string[];
+    try {
+      pids = readdirSync('/proc');
+    } catch {
+      return;
+    }
+    for (const pid of pids) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (!title.startsWith('postgres: ') || !title.includes(` ${name} `)) continue;
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        seen.set(Number(pid), Number(fields[11]) + Number(fields[12])); // utime + stime, in clock ticks
+      } catch {
+        // gone meanwhile
+      }
+    }
+  };
+  tick();
+  const timer = setInterval(tick, 500);
+  return {
+    stop() {
+      clearInterval(timer);
+      tick();
+      return [...seen.values()].reduce((a, b) => a + b, 0) / 100; // CLK_TCK = 100 on Linux
+    },
+  };
 }
 
 /** CPU and peak memory of the last ingestMany's worker processes. */
@@ -402,7 +441,9 @@ if (want('postgres-parallel')) {
   const db = await createTestDatabase();
   const store = await openStore({ kind: 'postgres', connectionString: db.url });
   try {
+    const server = serverCpu(new URL(db.url).pathname.slice(1));
     const row = await statewideRow('postgres', store, db.url);
+    const serverMs = Math.round(server.stop() * 1000);
     const cpu = workerUsage.reduce((s, w) => s + w.cpuMs, 0);
     rows.push({
       ...row,
@@ -412,6 +453,7 @@ if (want('postgres-parallel')) {
       extra: {
         ...row.extra,
         'cpu ms': Number(row.extra?.['cpu ms'] ?? 0) + cpu,
+        'server cpu ms': serverMs,
         'worker peak MB': workerUsage.map((w) => w.peakMB).join('+'),
       },
     });
