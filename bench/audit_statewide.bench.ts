@@ -15,6 +15,9 @@
  * (9,601 cards/s, 86.6 s CPU) before and 130 s (9,935 cards/s, 75.6 s CPU) after the second storing of
  * each export was skipped (its files were also stored one commit at a time then); plan 0.43–0.51 s;
  * start-round 3.7 s (1.1–1.5 s CPU; 29 cards for both contests' round 1).
+ * Later the same day, the upload reading each export once (import_cvr_export.ts: one pass for Dominion
+ * CSV/JSON and NIST CDF, 86 % of the cards; Hart and ES&S describe no choices, so still two), at load ~22:
+ * upload 711 s wall (the machine's share), 70.6 s CPU; plan 0.14 s CPU; start-round 1.5 s CPU.
  *
  * Run: `npx tsx bench/run.ts audit_statewide`. Env: OPENRLA_BENCH_STATEWIDE_SCALE (default 0.1; the
  * election must already be in /tmp/openrla-bench/statewide-<scale>, see ingest_statewide.bench.ts),
