@@ -54,7 +54,8 @@ try {
     countingGroup: m('CountingGroupManifest.json'),
   };
   const rows: BenchRow[] = [];
-  // `main`: one thread; `worker`: sessions split on a worker thread (what readDominionJson does for large files).
+  // `main`: one thread (the fast session reader); `worker`: sessions read into CVRs on a worker thread, the
+  // calling thread checks duplicates (what readDominionJson does for large files when a second core is idle).
   for (const split of ['main', 'worker'] as const) {
     let cards = 0;
     let cpu = 0;
@@ -72,7 +73,7 @@ try {
     );
     rows.push({
       name: `formats.dominion-json.read.${split}`,
-      detail: `${(size / 1e6).toFixed(0)} MB CvrExport (SF 2020 sessions replicated), ${cards} cards, split on the ${split} thread`,
+      detail: `${(size / 1e6).toFixed(0)} MB CvrExport (SF 2020 sessions replicated), ${cards} cards, sessions read on the ${split} thread`,
       ...t,
       // CPU seconds (all threads) too: on a shared machine wall time says more about the neighbours than about the reader.
       extra: {
