@@ -29,6 +29,14 @@
  * stays near 310 MB RSS.
  * On a machine this loaded the wall time follows our share of the two cores; the fair measure is
  * cards per CPU second (~26 k for node), and 100 k cards/s needs faster readers (formats).
+ * Session 2 (2026-11-22, after formats' faster Dominion/Hart/CDF readers and ingest storing files in
+ * 1 MB reads passed on uncopied): scale 1 with ingestMany ×2 at load 5–9: 275 s, 46,921 cards/s, node
+ * CPU 332 s (38,800 cards per node CPU-second) + PostgreSQL backends 84 s (polled from /proc outside the
+ * bench for that run; the bench now reports it as 'server cpu ms'); peaks 909 + 397 MB. The same run at
+ * load 20–30 took 1,582 s (8,149 cards/s) for 388 s of node CPU. 416 CPU-seconds for 12.9 M cards is
+ * ~31 k cards per CPU-second: two cores cap this at ~62 k cards/s, so 100 k cards/s still needs the CPU
+ * per card to fall by about 40 %. Storing the exports (hash, 1 MB chunks into file_chunks) is ~30–40 % of
+ * a worker's CPU for a Dominion JSON county (Kern: 4.1 s to store 201 MB, 6.3 s to read and import).
  *
  * Run: `npx tsx bench/run.ts ingest_statewide`. Env:
  *  - OPENRLA_BENCH_STATEWIDE_SCALE (default 0.1 = 1.29 million cards, ~1.1 GB; 1 is the full election:
