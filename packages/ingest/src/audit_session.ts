@@ -22,6 +22,7 @@ import {
 } from '@openrla/audit';
 import type { AuditStore, JsonValue, NewEvent, StoredEvent } from '@openrla/store';
 import { storeAuditData, type CvrFileInfo } from './audit_data.js';
+import { auditEventOf } from './record_verify.js';
 import { detectCvrExport, headOf, type CvrFormat } from './cvr_export.js';
 import { importCvrExport } from './import_cvr_export.js';
 import { ingestManifest } from './ingest_manifest.js';
