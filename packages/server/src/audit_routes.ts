@@ -400,10 +400,13 @@ export function auditRoutes(deps: AuditRoutesDeps) {
     };
   }
 
-  /** The audit's log as JSON Lines (the store's events with their hash chain), streamed. */
-  function eventsJsonl(c: Context<AuthEnv>, auditId: string) {
+  /**
+   * The audit's log as JSON Lines (the store's events with their hash chain), streamed, saved as
+   * `filename` (the published record's part must keep the name `verify` looks for: events.jsonl).
+   */
+  function eventsJsonl(c: Context<AuthEnv>, auditId: string, filename: string) {
     c.header('content-type', 'application/x-ndjson; charset=utf-8');
-    c.header('content-disposition', `attachment; filename="${auditId}-events.jsonl"`);
+    c.header('content-disposition', `attachment; filename="${filename}"`);
     return stream(c, async (out) => {
       for await (const e of storeOf().readEvents({ auditId })) await out.write(JSON.stringify(e) + '\n');
     });
@@ -543,7 +546,7 @@ export function auditRoutes(deps: AuditRoutesDeps) {
         const missing = await audited(c);
         if (missing) return fail(c, missing);
         log(c, 'audit.events-download', { auditId: c.req.param('auditId') });
-        return eventsJsonl(c, c.req.param('auditId'));
+        return eventsJsonl(c, c.req.param('auditId'), `${c.req.param('auditId')}-events.jsonl`);
       })
       // ---- state or jurisdiction administrator -----------------------------------------------
       .get('/audits/:auditId/status', ADMINS, async (c) => {
@@ -845,7 +848,7 @@ export function auditRoutes(deps: AuditRoutesDeps) {
       .get('/public/audits/:auditId/record/events.jsonl', storeRequired(), async (c) => {
         const missing = await audited(c);
         if (missing) return fail(c, missing);
-        return eventsJsonl(c, c.req.param('auditId'));
+        return eventsJsonl(c, c.req.param('auditId'), 'events.jsonl');
       })
       .get('/public/audits/:auditId/record/files/:sha256', storeRequired(), async (c) => {
         const { auditId, sha256 } = c.req.param();

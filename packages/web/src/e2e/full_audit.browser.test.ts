@@ -10,7 +10,7 @@
  * page, is then checked by `openrla audit verify`. Screenshots of each role's main page go to
  * test-artifacts/screenshots/; axe-core finds no serious or critical problem on those pages.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -300,15 +300,12 @@ describe.skipIf(!enabled)('a whole audit of the demo election in Chromium', () =
       const name = download.suggestedFilename();
       const isFile = /^[0-9a-f]{64}$/.test(name);
       files += isFile ? 1 : 0;
-      // The record's layout names the log events.jsonl; the server suggests `<audit id>-events.jsonl`.
-      const saveAs = isFile
-        ? path.join('files', name)
-        : name.endsWith('events.jsonl')
-          ? 'events.jsonl'
-          : name;
+      const saveAs = isFile ? path.join('files', name) : name;
       await download.saveAs(path.join(record, saveAs));
     }
     expect(files).toBe(4); // two manifests and two CVR exports
+    // Saved under the names the browser suggests: the record's layout, as `verify` reads it.
+    expect(readdirSync(record).sort()).toEqual(['events.jsonl', 'files', 'record.json']);
     const verified = await cli(['audit', 'verify', record]);
     expect(verified.stderr).toBe('');
 
