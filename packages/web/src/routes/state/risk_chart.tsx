@@ -50,11 +50,15 @@ export function RiskChart({
               </text>
             </g>
           ))}
-          {x.ticks(5).map((t) => (
-            <text key={`x${t}`} x={x(t)} y={HEIGHT - MARGIN.bottom + 16} textAnchor="middle" fontSize="11">
-              {formatCount(t)}
-            </text>
-          ))}
+          {/* Cards are counted in whole numbers: no 0.2, 0.4 … ticks on a short axis. */}
+          {x
+            .ticks(5)
+            .filter(Number.isInteger)
+            .map((t) => (
+              <text key={`x${t}`} x={x(t)} y={HEIGHT - MARGIN.bottom + 16} textAnchor="middle" fontSize="11">
+                {formatCount(t)}
+              </text>
+            ))}
           <text x={(MARGIN.left + WIDTH - MARGIN.right) / 2} y={HEIGHT - 6} textAnchor="middle" fontSize="12">
             Cards audited
           </text>
