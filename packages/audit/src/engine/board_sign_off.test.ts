@@ -7,14 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { boardAssignments } from './boards.js';
 import { replay } from './replay.js';
-import {
-  fixtureContests,
-  fixtureData,
-  loadFixture,
-  paperTruth,
-  readingFromTruth,
-  setUp,
-} from './fixture.test.js';
+import { readingFromTruth, setUpComparisonAudit } from './fixture.test.js';
 import type { CardRef } from './types.js';
 
 const SEED = '01234567890123456789';
@@ -25,19 +18,7 @@ const MEMBERS = [
 
 describe('board.sign-off', () => {
   it('is refused until the board’s cards are read, then accepted once, ends the board’s readings, and replays', async () => {
-    const fixture = await loadFixture();
-    const data = fixtureData({ fixture });
-    const truth = paperTruth(fixture);
-    const audit = await setUp({
-      fixture,
-      data,
-      definition: {
-        name: 'A',
-        riskLimit: 0.1,
-        contests: fixtureContests({ fixture, method: 'kaplan-markov' }),
-      },
-      seed: SEED,
-    });
+    const { fixture, data, truth, audit } = await setUpComparisonAudit(SEED);
     const j = fixture.jurisdictions[0]!.name;
     for (const board of ['Board 1', 'Board 2'])
       await audit.run({ type: 'board.create', jurisdiction: j, board, members: ['x'] });

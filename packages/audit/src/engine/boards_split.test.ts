@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { boardAssignments } from './boards.js';
-import { fixtureContests, fixtureData, loadFixture, setUp } from './fixture.test.js';
+import { setUpComparisonAudit } from './fixture.test.js';
 import type { AuditState } from './state.js';
 
 /** The split made afresh: a structured clone has new round objects, so nothing kept applies. */
@@ -15,17 +15,7 @@ function fresh(state: AuditState, jurisdiction: string) {
 
 describe('boardAssignments keeps its split', () => {
   it('equals a fresh split before and after boards are added, in every jurisdiction', async () => {
-    const fixture = await loadFixture();
-    const audit = await setUp({
-      fixture,
-      data: fixtureData({ fixture }),
-      definition: {
-        name: 'A',
-        riskLimit: 0.1,
-        contests: fixtureContests({ fixture, method: 'kaplan-markov' }),
-      },
-      seed: '01234567890123456789',
-    });
+    const { fixture, audit } = await setUpComparisonAudit('01234567890123456789');
     const [j1, j2] = fixture.jurisdictions.map((j) => j.name);
     for (const board of ['Board 10', 'Board 2'])
       await audit.run({ type: 'board.create', jurisdiction: j1!, board, members: ['x'] });

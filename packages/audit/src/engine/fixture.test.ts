@@ -254,6 +254,26 @@ export async function setUp(options: {
   return audit;
 }
 
+/**
+ * The setup most command tests share: the fixture's election as a Kaplan–Markov comparison audit at a
+ * 10 % risk limit, files uploaded and the seed set; with the data (for replay) and the paper's truth.
+ */
+export async function setUpComparisonAudit(seed: string) {
+  const fixture = await loadFixture();
+  const data = fixtureData({ fixture });
+  const audit = await setUp({
+    fixture,
+    data,
+    definition: {
+      name: 'A',
+      riskLimit: 0.1,
+      contests: fixtureContests({ fixture, method: 'kaplan-markov' }),
+    },
+    seed,
+  });
+  return { fixture, data, truth: paperTruth(fixture), audit };
+}
+
 /** Runs rounds with the recommended sizes until the audit is complete (or `maxRounds`). */
 export async function runToEnd(options: {
   readonly audit: TestAudit;

@@ -6,32 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { cardsToRecord } from './queries.js';
 import { replay } from './replay.js';
-import {
-  fixtureContests,
-  fixtureData,
-  loadFixture,
-  paperTruth,
-  readingFromTruth,
-  setUp,
-} from './fixture.test.js';
+import { readingFromTruth, setUpComparisonAudit } from './fixture.test.js';
 
 const SEED = '01234567890123456789';
 
 describe('jurisdiction.sign-off', () => {
   it('is refused until the jurisdiction’s cards are recorded, then accepted once and replayed', async () => {
-    const fixture = await loadFixture();
-    const data = fixtureData({ fixture });
-    const truth = paperTruth(fixture);
-    const audit = await setUp({
-      fixture,
-      data,
-      definition: {
-        name: 'A',
-        riskLimit: 0.1,
-        contests: fixtureContests({ fixture, method: 'kaplan-markov' }),
-      },
-      seed: SEED,
-    });
+    const { fixture, data, truth, audit } = await setUpComparisonAudit(SEED);
     const [first, second] = fixture.jurisdictions.map((j) => j.name);
     expect(await audit.try({ type: 'jurisdiction.sign-off', jurisdiction: first!, round: 1 })).toMatchObject({
       kind: 'round.not-open',
