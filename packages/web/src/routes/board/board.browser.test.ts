@@ -18,6 +18,7 @@ import {
   TEST_AUTH,
   type AppInBrowser,
 } from '../../testing/browser.js';
+import { ApiPerson } from '../../testing/api_person.js';
 
 const enabled = browserTestsEnabled();
 const KP = 'Kendall Park';
@@ -27,34 +28,6 @@ const ARLO = new URL(
   '../../../../../../shared/fixtures/arlo-small-election-multijurisdiction/',
   import.meta.url,
 );
-
-/** A tiny HTTP client with its own cookies (one person), for setting up accounts over the real API. */
-class Jar {
-  private readonly cookies = new Map<string, string>();
-  private csrf = '';
-  constructor(private readonly base: string) {}
-  async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    if (this.csrf === '' && method !== 'GET')
-      this.csrf = (await this.request<{ csrfToken: string }>('GET', '/api/csrf')).body.csrfToken;
-    const res = await fetch(new URL(path, this.base), {
-      method,
-      headers: {
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        'x-csrf-token': this.csrf,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const at = pair!.indexOf('=');
-      this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-    const parsed = (await res.json()) as T & { csrfToken?: string };
-    if (typeof parsed.csrfToken === 'string') this.csrf = parsed.csrfToken;
-    return { status: res.status, body: parsed };
-  }
-}
 
 async function eventTypes(store: AuditStore): Promise<{ type: string; payload: Record<string, unknown> }[]> {
   const out: { type: string; payload: Record<string, unknown> }[] = [];
@@ -110,12 +83,12 @@ describe.skipIf(!enabled)('the audit board in Chromium', () => {
   let app: AppInBrowser;
   let store: AuditStore;
   let link: string;
-  let clerk: Jar;
+  let clerk: ApiPerson;
   beforeAll(async () => {
     store = createMemoryStore();
     app = await openAppInBrowser({ app: { store, auth: TEST_AUTH } });
     await startAudit(store);
-    const admin = new Jar(app.baseUrl);
+    const admin = new ApiPerson(app.baseUrl);
     expect(
       (
         await admin.request('POST', '/api/setup', {
@@ -133,7 +106,7 @@ describe.skipIf(!enabled)('the audit board in Chromium', () => {
       jurisdiction: KP,
     });
     expect(made.status).toBe(201);
-    clerk = new Jar(app.baseUrl);
+    clerk = new ApiPerson(app.baseUrl);
     expect(
       (
         await clerk.request('POST', '/api/login', {

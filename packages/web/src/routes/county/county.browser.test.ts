@@ -19,6 +19,7 @@ import {
   TEST_AUTH,
   type AppInBrowser,
 } from '../../testing/browser.js';
+import { ApiPerson } from '../../testing/api_person.js';
 
 const enabled = browserTestsEnabled();
 const KP = 'Kendall Park';
@@ -29,34 +30,6 @@ const ARLO = new URL(
   import.meta.url,
 );
 const fixturePath = (what: string) => fileURLToPath(new URL(`Kendall_Park__${what}`, ARLO));
-
-/** A small HTTP client with its own cookies (one person), for the state administrator's part. */
-class Person {
-  private readonly cookies = new Map<string, string>();
-  private csrf = '';
-  constructor(private readonly base: string) {}
-  async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    if (this.csrf === '' && method !== 'GET')
-      this.csrf = (await this.request<{ csrfToken: string }>('GET', '/api/csrf')).body.csrfToken;
-    const res = await fetch(new URL(path, this.base), {
-      method,
-      headers: {
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        'x-csrf-token': this.csrf,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const at = pair!.indexOf('=');
-      this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-    const parsed = (await res.json()) as T & { csrfToken?: string };
-    if (typeof parsed.csrfToken === 'string') this.csrf = parsed.csrfToken;
-    return { status: res.status, body: parsed };
-  }
-}
 
 async function run(store: AuditStore, command: Command): Promise<void> {
   const context = { author: 'user:state', now: () => new Date().toISOString() };
@@ -70,7 +43,7 @@ describe.skipIf(!enabled)('the jurisdiction administrator in Chromium', () => {
   beforeAll(async () => {
     store = createMemoryStore();
     app = await openAppInBrowser({ app: { store, auth: TEST_AUTH } });
-    const state = new Person(app.baseUrl);
+    const state = new ApiPerson(app.baseUrl);
     const setup = await state.request('POST', '/api/setup', {
       email: 'sos@example.gov',
       name: 'State',
@@ -210,7 +183,7 @@ describe.skipIf(!enabled)('the jurisdiction administrator in Chromium', () => {
     await page.getByText(/still to record/).waitFor();
 
     // The board signs in with the sheet's passphrase and records its cards; the page follows it live.
-    const board = new Person(app.baseUrl);
+    const board = new ApiPerson(app.baseUrl);
     const login = await board.request('POST', '/api/audit-boards/login', {
       boardId: 'kendall-park-1',
       passphrase,
